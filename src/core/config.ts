@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { PlasmError } from './errors.js';
+import { readJsonFile } from './json-file.js';
+import { configDir } from './paths.js';
+import { schemaErrors } from './schemas.js';
+
+/** See schemas/config.schema.json; defaults come from the schema's `default`s. */
+export interface Config {
+  memory_mb: number;
+  timeout_seconds: number;
+  max_output_bytes: number;
+  cpu_cores: number;
+  stack_kb: number;
+  receipt_version: '0.1' | '0.2';
+}
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  memory_mb: 128,
+  timeout_seconds: 30,
+  max_output_bytes: 16 * 1024 * 1024,
+  cpu_cores: 1,
+  stack_kb: 984,
+  receipt_version: '0.2',
+});
+
+export function configPath(dir = configDir()): string {
+  return join(dir, 'config.json');
+}
+
+/** Loads the user's config (missing file = defaults); an invalid file is an error, not ignored. */
+export function loadConfig(path = configPath()): Config {
+  if (!existsSync(path)) return { ...DEFAULT_CONFIG };
+  const file = readJsonFile(path);
+  const errors = schemaErrors('config', file.data, path);
+  if (errors.length > 0) throw new PlasmError('invalid', `${path} is not a valid plasm-tui config.`, errors);
+  return { ...DEFAULT_CONFIG, ...(file.data as Partial<Config>) };
+}

@@ -1,0 +1,135 @@
+import { canonicalJson } from './canonical.js';
+import { PlasmError } from './errors.js';
+import { sha256, type Hash } from './hash.js';
+import { publicKeyFromHex, signBytes, verifyBytes, type NodeKey } from './keys.js';
+import type { Limits } from './limits.js';
+import { schemaErrors } from './schemas.js';
+import type { Status } from './status.js';
+
+/** See schemas/receipt-v0.2.schema.json. */
+export interface ReceiptV02 {
+  version: '0.2';
+  job: string;
+  module_hash: Hash;
+  manifest_hash: Hash | null;
+  input_hash: Hash;
+  stdout_hash: Hash;
+  stderr_hash: Hash;
+  args: string[];
+  exit_code: number | null;
+  status: Status;
+  wall_time_ms: number;
+  fuel_consumed: number | null;
+  memory_peak_bytes: number | null;
+  limits: Limits;
+  timestamp: string;
+  runtime: { name: string; version: string; node: string };
+  node_pubkey: string;
+  signature: string;
+}
+
+/** See schemas/receipt-v0.1.schema.json: the seed's format. It binds no input or output. */
+export interface ReceiptV01 {
+  version: '0.1';
+  module_hash: Hash;
+  exit_code: number;
+  wall_time_ms: number;
+  timestamp: string;
+  node_pubkey: string;
+  signature: string;
+}
+
+export type Receipt = ReceiptV01 | ReceiptV02;
+export type Unsigned<R extends Receipt> = Omit<R, 'signature' | 'node_pubkey'>;
+
+/** Domain separation: a receipt signature can never be replayed as a signature of anything else. */
+const DOMAIN = { '0.1': 'plasm-tui/receipt/v0.1\n', '0.2': 'plasm-tui/receipt/v0.2\n' } as const;
+
+/** The exact bytes that are signed: the domain tag, then every field but `signature`, canonical JSON. */
+export function signingMessage(receipt: Omit<Receipt, 'signature'>): Buffer {
+  const { signature: _ignored, ...body } = receipt as Receipt;
+  return Buffer.from(DOMAIN[receipt.version] + canonicalJson(body), 'utf8');
+}
+
+export function signReceipt<R extends Receipt>(body: Unsigned<R>, key: NodeKey): R {
+  const withKey = { ...body, node_pubkey: key.publicKeyHex } as Omit<R, 'signature'>;
+  return { ...withKey, signature: signBytes(signingMessage(withKey), key.privateKey) } as R;
+}
+
+/** Checks a parsed JSON value against the receipt schema of its version. */
+export function parseReceipt(data: unknown, file: string): Receipt {
+  const version = (data as { version?: unknown } | null)?.version;
+  if (version !== '0.1' && version !== '0.2') {
+    throw new PlasmError('invalid', `${file} is not a plasm-tui receipt: "version" must be "0.1" or "0.2".`);
+  }
+  const errors = schemaErrors(version === '0.1' ? 'receipt-v0.1' : 'receipt-v0.2', data, file);
+  if (errors.length > 0) throw new PlasmError('invalid', `${file} is not a valid v${version} receipt.`, errors);
+  return data as Receipt;
+}
+
+/** Files whose hashes a receipt may be checked against. */
+export interface Bindings {
+  module?: Uint8Array;
+  manifest?: Uint8Array;
+  stdin?: Uint8Array;
+  stdout?: Uint8Array;
+  stderr?: Uint8Array;
+}
+
+export interface VerifyOptions {
+  /** The signer's public key (64 hex), pinned by the caller. */
+  pubkey?: string;
+  /** Accept the key inside the receipt instead: proves integrity, not who signed. */
+  trustEmbeddedKey?: boolean;
+  bindings?: Bindings;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  version: Receipt['version'];
+  signer: string;
+  checks: Check[];
+  warnings: string[];
+}
+
+export function verifyReceipt(receipt: Receipt, options: VerifyOptions): VerifyReport {
+  const warnings: string[] = [];
+  const checks: Check[] = [];
+  if (!options.pubkey && !options.trustEmbeddedKey) {
+    throw new PlasmError('usage', 'Give the signer\'s public key with --pubkey HEX (see `plasm-tui key`), or pass --trust-embedded-key to trust the key inside the receipt.');
+  }
+  let keyHex = receipt.node_pubkey;
+  if (options.pubkey) {
+    keyHex = options.pubkey.trim().toLowerCase();
+    const sameKey = keyHex === receipt.node_pubkey;
+    checks.push({ name: 'signer', ok: sameKey, detail: sameKey ? `signed by the pinned key ${keyHex}` : `signed by ${receipt.node_pubkey}, not the pinned key ${keyHex}` });
+  } else {
+    warnings.push('The signature was checked against the key inside the receipt: this proves the receipt is intact, not who signed it.');
+  }
+  const signatureOk = verifyBytes(signingMessage(receipt), receipt.signature, publicKeyFromHex(keyHex));
+  checks.push({ name: 'signature', ok: signatureOk, detail: signatureOk ? 'Ed25519 signature is valid' : 'Ed25519 signature does not match the receipt\'s contents' });
+  if (receipt.version === '0.1') warnings.push('This is a v0.1 receipt: it binds the module and exit code, but no input or output.');
+
+  const bound: [keyof Bindings, string, string | null | undefined][] = [
+    ['module', 'module', receipt.module_hash],
+    ['manifest', 'manifest', receipt.version === '0.2' ? receipt.manifest_hash : undefined],
+    ['stdin', 'input', receipt.version === '0.2' ? receipt.input_hash : undefined],
+    ['stdout', 'stdout', receipt.version === '0.2' ? receipt.stdout_hash : undefined],
+    ['stderr', 'stderr', receipt.version === '0.2' ? receipt.stderr_hash : undefined],
+  ];
+  for (const [key, label, expected] of bound) {
+    const bytes = options.bindings?.[key];
+    if (bytes === undefined) continue;
+    const actual = sha256(bytes);
+    if (expected === undefined) checks.push({ name: label, ok: false, detail: `a v${receipt.version} receipt does not bind the ${label}` });
+    else if (expected === null) checks.push({ name: label, ok: false, detail: `the receipt records no ${label} (the job ran without one)` });
+    else checks.push({ name: label, ok: actual === expected, detail: actual === expected ? `${label} matches ${expected}` : `${label} is ${actual}, the receipt says ${expected}` });
+  }
+  return { ok: checks.every((check) => check.ok), version: receipt.version, signer: receipt.node_pubkey, checks, warnings };
+}

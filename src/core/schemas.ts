@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import * as addFormatsModule from 'ajv-formats';
+import { SCHEMAS_DIR } from './paths.js';
+
+// ajv-formats is CommonJS: under NodeNext its default export arrives wrapped once more.
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
+  (addFormatsModule as unknown as { default: AddFormats }).default);
+
+/** The schemas in `schemas/`, the single source of truth for every file format. */
+export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'config';
+
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validator(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    ajv ??= addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
+    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as object;
+    validate = ajv.compile(schema);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+/** Validates `data`; returns one line per problem, each naming the file, the JSON path and the rule. */
+export function schemaErrors(name: SchemaName, data: unknown, file: string): string[] {
+  const validate = validator(name);
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((error) => formatError(error, file));
+}
+
+function formatError(error: ErrorObject, file: string): string {
+  const path = error.instancePath === '' ? '/' : error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  let message = error.message ?? 'is invalid';
+  if (error.keyword === 'additionalProperties') message = `has unknown key "${String(params.additionalProperty)}"`;
+  else if (error.keyword === 'const') message = `must be ${JSON.stringify(params.allowedValue)}`;
+  else if (error.keyword === 'enum') message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  return `${file}: ${path} ${message} (rule: ${error.keyword})`;
+}
