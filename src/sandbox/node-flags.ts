@@ -1,0 +1,30 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WASM_PAGE } from '../core/limits.js';
+
+export const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Node ≥ 22.13 calls it --permission; older releases only know --experimental-permission. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
+export interface WorkerLimits {
+  memoryCapBytes: number;
+  stackKb: number;
+}
+
+/**
+ * The flags a sandbox worker starts with. File reads are limited to the worker's own folder
+ * (the module's bytes arrive over IPC), no child processes or worker threads, and V8 caps every
+ * wasm memory at the job's limit so `memory.grow` fails (returns -1) instead of passing it.
+ */
+export function workerNodeFlags(limits: WorkerLimits): string[] {
+  return [
+    PERMISSION_FLAG,
+    `--allow-fs-read=${dirname(WORKER_PATH)}`,
+    '--allow-wasi',
+    '--no-warnings',
+    '--disallow-code-generation-from-strings',
+    `--wasm-max-mem-pages=${Math.max(1, Math.floor(limits.memoryCapBytes / WASM_PAGE))}`,
+    `--stack-size=${limits.stackKb}`,
+  ];
+}

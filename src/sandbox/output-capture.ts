@@ -1,0 +1,31 @@
+/** Keeps at most `cap` bytes of a stream, passes each kept chunk on, and reports the overflow once. */
+export class OutputCapture {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(
+    private readonly cap: number,
+    private readonly onChunk: ((chunk: Buffer) => void) | undefined,
+    private readonly onOverflow: () => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.truncated) return;
+    const room = this.cap - this.size;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept.length > 0) {
+      this.chunks.push(kept);
+      this.size += kept.length;
+      this.onChunk?.(kept);
+    }
+    if (chunk.length > room) {
+      this.truncated = true;
+      this.onOverflow();
+    }
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+}

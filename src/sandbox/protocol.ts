@@ -1,0 +1,58 @@
+/**
+ * Messages between the engine (parent) and a sandbox worker process, over Node's IPC channel
+ * with structured-clone ("advanced") serialization. The worker is untrusted once a module runs
+ * in it, so the parent checks every message it receives with `isWorkerMessage`.
+ */
+export interface Preopen {
+  host: string;
+  guest: string;
+  readonly: boolean;
+}
+
+export interface JobMessage {
+  type: 'job';
+  module: Uint8Array;
+  /** Guest argv; argv[0] is the module's file name. */
+  argv: string[];
+  env: Record<string, string>;
+  preopens: Preopen[];
+  memoryCapBytes: number;
+  stackKb: number;
+}
+
+export type Outcome = 'exit' | 'trap' | 'invalid' | 'memory_limit' | 'error';
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'compiled'; compile_ms: number }
+  | {
+      type: 'result';
+      outcome: Outcome;
+      exit_code: number | null;
+      message: string;
+      run_ms: number;
+      memory_bytes: number | null;
+    };
+
+const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'error'];
+
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const finiteOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'compiled':
+      return typeof m.compile_ms === 'number' && Number.isFinite(m.compile_ms);
+    case 'result':
+      return (
+        typeof m.outcome === 'string' && OUTCOMES.includes(m.outcome) &&
+        (m.exit_code === null || Number.isSafeInteger(m.exit_code)) &&
+        typeof m.message === 'string' && m.message.length <= 2000 &&
+        typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes)
+      );
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The sandbox worker: one process per job, started by ../sandbox/spawn.ts under Node's
+ * permission model with an empty environment. It waits for one job over IPC, runs it under
+ * node:wasi with stdio on the pipes the parent owns, reports one result, and exits.
+ * Everything it sends is checked by the parent; nothing here is trusted after the module runs.
+ */
+import { WASI } from 'node:wasi';
+import { performance } from 'node:perf_hooks';
+import type { JobMessage, WorkerMessage } from './protocol.js';
+import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
+import { dropWriteRights } from './readonly-dirs.js';
+
+type Result = Extract<WorkerMessage, { type: 'result' }>;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+function finish(result: Omit<Result, 'type'>): void {
+  process.send?.({ type: 'result', ...result } satisfies Result, () => process.disconnect());
+}
+
+async function run(job: JobMessage): Promise<void> {
+  const compileStart = performance.now();
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(job.module as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const overCap = /larger than implementation limit|maximum memory size|initial memory size/.test(text);
+    return finish({
+      outcome: overCap ? 'memory_limit' : 'invalid',
+      exit_code: null,
+      message: overCap ? `The module asks for more initial memory than its ${job.memoryCapBytes / 1048576} MiB cap.` : compileMessage(text),
+      run_ms: 0,
+      memory_bytes: null,
+    });
+  }
+  send({ type: 'compiled', compile_ms: performance.now() - compileStart });
+
+  const problem = checkShape(module);
+  if (problem) return finish({ outcome: 'invalid', exit_code: null, message: problem, run_ms: 0, memory_bytes: null });
+
+  const wasi = new WASI({
+    version: 'preview1',
+    args: job.argv,
+    env: job.env,
+    preopens: Object.fromEntries(job.preopens.map((p) => [p.guest, p.host])),
+    returnOnExit: true,
+    stdin: 0,
+    stdout: 1,
+    stderr: 2,
+  });
+  const wasiImports = wasi.getImportObject() as Record<string, Record<string, unknown>>;
+  const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
+  if (missing) {
+    return finish({
+      outcome: 'invalid',
+      exit_code: null,
+      message: `The module imports ${missing.module}.${missing.name} (a ${missing.kind}), which plasm-tui does not provide: only WASI preview 1 (wasi_snapshot_preview1) is available.`,
+      run_ms: 0,
+      memory_bytes: null,
+    });
+  }
+  const readonlyFds = job.preopens.flatMap((p, index) => (p.readonly ? [3 + index] : []));
+  const imports = readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports;
+
+  const runStart = performance.now();
+  let instance: WebAssembly.Instance | undefined;
+  const memoryBytes = (): number | null => {
+    const memory = instance?.exports.memory;
+    return memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : null;
+  };
+  try {
+    instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports); // runs a start section
+    const code = wasi.start(instance);
+    finish({ outcome: 'exit', exit_code: code, message: '', run_ms: performance.now() - runStart, memory_bytes: memoryBytes() });
+  } catch (error) {
+    finish({ ...classify(error, job, memoryBytes()), run_ms: performance.now() - runStart, memory_bytes: memoryBytes() });
+  }
+}
+
+function checkShape(module: WebAssembly.Module): string | null {
+  const exports = WebAssembly.Module.exports(module);
+  const names = exports.map((e) => e.name);
+  if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
+    const listed = names.length > 0 ? `it exports ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}` : 'it exports nothing';
+    return `The module has no _start function, so it is not a WASI command (${listed}).`;
+  }
+  if (!exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
+    return 'The module does not export its memory as "memory", which WASI needs to pass data in and out.';
+  }
+  return null;
+}
+
+function classify(error: unknown, job: JobMessage, memory: number | null): Pick<Result, 'outcome' | 'exit_code' | 'message'> {
+  const text = error instanceof Error ? error.message : String(error);
+  const capMb = job.memoryCapBytes / 1048576;
+  if (error instanceof RangeError && /Maximum call stack size/.test(text)) {
+    return { outcome: 'trap', exit_code: null, message: stackOverflowMessage(job.stackKb) };
+  }
+  if (error instanceof RangeError && /Out of memory|Cannot allocate Wasm memory|could not allocate memory/i.test(text)) {
+    return { outcome: 'memory_limit', exit_code: null, message: `The module needs more memory than its ${capMb} MiB cap allows.` };
+  }
+  if (error instanceof WebAssembly.RuntimeError) {
+    // A guest that aborts when an allocation fails at the cap (Rust does) is a memory limit, not a bug.
+    const atCap = memory !== null && memory + 2 * 65536 > job.memoryCapBytes;
+    if (atCap) return { outcome: 'memory_limit', exit_code: null, message: `The module stopped after its memory reached the ${capMb} MiB cap (${trapMessage(text).replace(/^The module trapped: /, 'trap: ').replace(/\.$/, '')}).` };
+    return { outcome: 'trap', exit_code: null, message: trapMessage(text) };
+  }
+  if (error instanceof WebAssembly.LinkError) {
+    return { outcome: 'invalid', exit_code: null, message: `The module could not be linked: ${text.replace(/^[\w.]+\(\): /, '')}.` };
+  }
+  return { outcome: 'error', exit_code: null, message: `The sandbox failed while running the module: ${text.split('\n')[0]}.` };
+}
+
+process.once('message', (job: JobMessage) => {
+  run(job).catch((error: unknown) => {
+    finish({ outcome: 'error', exit_code: null, message: `The sandbox failed: ${String(error).split('\n')[0]}.`, run_ms: 0, memory_bytes: null });
+  });
+});
+send({ type: 'ready' });
