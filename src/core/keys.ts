@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeNewFile } from './atomic-file.js';
 import { PlasmError, fsError } from './errors.js';
 import { configDir } from './paths.js';
 
@@ -42,35 +43,14 @@ export function loadOrCreateNodeKey(path = keyPath()): NodeKey {
 }
 
 function createKeyFile(path: string): string {
-  const dir = join(path, '..');
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const fd = openSync(temp, 'wx', 0o600);
-    try {
-      writeSync(fd, pem);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    // link() fails if another process created the key first: theirs wins, ours is dropped.
-    try {
-      linkSync(temp, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      return readFileSync(path, 'utf8');
-    }
-    return pem;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw fsError(error, path, 'create the node key');
-  } finally {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
+    throw fsError(error, dirname(path), 'create');
   }
+  // If another process created the key first, theirs wins and ours is dropped.
+  return writeNewFile(path, pem, 0o600) ? pem : readFileSync(path, 'utf8');
 }
 
 export function rawPublicKeyHex(publicKey: KeyObject): string {

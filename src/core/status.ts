@@ -14,3 +14,27 @@ export const STATUSES = [
 ] as const;
 
 export type Status = (typeof STATUSES)[number];
+
+/**
+ * Process exit codes for each status (`ok` and `exit` pass the module's own code through).
+ * Chosen after the conventions of timeout(1), sysexits(3) and a shell's 128+signal.
+ */
+export const STATUS_EXIT_CODES: Readonly<Record<Exclude<Status, 'ok' | 'exit'>, number>> = {
+  trap: 134,
+  timeout: 124,
+  fuel_exhausted: 125,
+  memory_limit: 125,
+  output_limit: 125,
+  invalid: 65,
+  killed: 137,
+  cancelled: 130,
+  error: 70,
+};
+
+export const USAGE_EXIT_CODE = 2;
+export const VERIFY_FAILED_EXIT_CODE = 1;
+
+export function exitCodeFor(status: Status, moduleExitCode: number | null): number {
+  if (status === 'ok' || status === 'exit') return moduleExitCode ?? 0;
+  return STATUS_EXIT_CODES[status];
+}

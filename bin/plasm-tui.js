@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The plasm-tui command. The code lives in dist/ (compiled from src/ by `npm ci` / `npm run build`).
+let main;
+try {
+  ({ main } = await import('../dist/cli/main.js'));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write('plasm-tui: not built yet; run `npm ci` (or `npm run build`) in the plasm-tui folder.\n');
+  process.exit(70);
+}
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../../core/config.js';
+import { isPlasmError, PlasmError } from '../../core/errors.js';
+import { sha256 } from '../../core/hash.js';
+import { exitCodeFor, USAGE_EXIT_CODE } from '../../core/status.js';
+import { resolveJob, startRun, writeReceiptFile, type RunResult } from '../../engine/index.js';
+import { RUN_HELP } from '../help.js';
+import { flushStdout, printJson, reportError } from '../output.js';
+import { readInputFile, readPipedStdin } from '../read-input.js';
+import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
+import { runReport } from '../run-report.js';
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let options: RunCommandOptions;
+  try {
+    options = parseRunOptions(argv);
+  } catch (error) {
+    return reportError(error);
+  }
+  if (options.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  // Everything that can be refused is refused before the module runs.
+  let spec;
+  let stdin: Buffer | undefined;
+  try {
+    const config = loadConfig();
+    spec = resolveJob(options.target, config, options.overrides);
+    if (options.receiptPath && existsSync(options.receiptPath)) {
+      return reportError(new PlasmError('io', `${options.receiptPath} already exists; plasm-tui never overwrites a receipt.`));
+    }
+    if (options.stdinText !== undefined) stdin = Buffer.from(options.stdinText, 'utf8');
+    else if (options.stdinFile !== undefined) stdin = readInputFile(options.stdinFile);
+    else {
+      const piped = await readPipedStdin();
+      // An empty pipe (e.g. </dev/null in CI) leaves a manifest's default stdin in place.
+      if (piped && (piped.length > 0 || spec.defaultStdin === null)) stdin = piped;
+    }
+    const run = startRun(spec, {
+      config,
+      stdin,
+      receiptVersion: options.receiptVersion,
+      onEvent: options.json
+        ? undefined
+        : (event) => {
+            if (event.type === 'stdout') process.stdout.write(event.chunk);
+            else if (event.type === 'stderr') process.stderr.write(event.chunk);
+          },
+    });
+    const cancel = (): void => run.cancel();
+    process.once('SIGINT', cancel);
+    process.once('SIGTERM', cancel);
+    const result = await run.result;
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    let receiptPath: string | null = null;
+    if (options.receiptPath && result.receipt) {
+      writeReceiptFile(options.receiptPath, result.receipt);
+      receiptPath = options.receiptPath;
+    }
+    if (options.json) printJson(runReport(result, receiptPath));
+    else if (!options.quiet) printSummary(result, receiptPath);
+    await flushStdout();
+    return exitCodeFor(result.status, result.exit_code);
+  } catch (error) {
+    if (isPlasmError(error) && error.kind === 'usage') return reportError(error);
+    // A job that cannot even be set up (missing or broken manifest, bad dir) is an invalid run.
+    if (options.json && isPlasmError(error)) {
+      printJson({ status: 'invalid', exit_code: null, message: error.message, details: error.details, input_hash: stdin ? sha256(stdin) : null });
+      await flushStdout();
+      return exitCodeFor('invalid', null);
+    }
+    const code = reportError(error);
+    return code === USAGE_EXIT_CODE ? code : isPlasmError(error) ? exitCodeFor('invalid', null) : code;
+  }
+}
+
+function printSummary(result: RunResult, receiptPath: string | null): void {
+  const ms = result.timing.total_ms.toFixed(1);
+  const head = result.status === 'ok' || result.status === 'exit' ? `exit ${String(result.exit_code)}` : result.status;
+  const detail = result.status === 'ok' ? '' : ` · ${result.message}`;
+  const saved = receiptPath ? ` · receipt ${receiptPath}` : '';
+  process.stderr.write(`plasm-tui: ${result.job} · ${head} · ${ms} ms${detail}${saved}\n`);
+}

@@ -1,0 +1,80 @@
+export const MAIN_HELP = `plasm-tui — run WebAssembly (WASI preview 1) jobs in sandboxed, limited subprocesses, with signed receipts
+
+Usage:
+  plasm-tui [DIR]                         open the terminal UI on DIR (default: the current folder)
+  plasm-tui run [options] <module|manifest> [-- args…]
+                                          run one job; its stdout is yours, a summary goes to stderr
+  plasm-tui verify <receipt.json> --pubkey HEX [--module F] [--stdin F] [--stdout F]
+                                          check a receipt's signature and what it binds
+  plasm-tui validate <file.json>…         check manifests, receipts or a config against the schemas
+  plasm-tui key                           print this machine's public key (64 hex characters)
+  plasm-tui version                       print the version
+
+Each command takes --help. Exit codes: the module's own for a run that exits; 124 timeout,
+125 a resource limit, 134 trap, 65 invalid module or manifest, 2 usage, 1 verification failed,
+130 cancelled, 137 killed, 70 internal error.
+`;
+
+export const RUN_HELP = `Usage: plasm-tui run [options] <module.wasm|module.wat|manifest.json> [-- args…]
+
+Runs one WASI job in its own sandboxed process. The module's stdout is printed byte for byte;
+its stderr and plasm-tui's one-line summary go to stderr.
+
+Input:
+  --stdin TEXT            the job's stdin
+  --stdin-file PATH       the job's stdin from a file (- for this process's stdin)
+                          (otherwise piped stdin is used; an empty pipe keeps a manifest's stdin)
+  --env KEY=VALUE         grant an environment variable (repeatable); nothing else is visible
+  --dir HOST[::GUEST]     preopen a host directory, read-write (repeatable)
+  --ro-dir HOST[::GUEST]  preopen a host directory, read-only (repeatable)
+  --module PATH           the module for a v0.1 manifest (else found by its hash beside the manifest)
+
+Limits (defaults from the config: 128 MiB, 30 s, 16 MiB per stream):
+  --memory MB             memory cap; memory.grow past it fails
+  --timeout SECONDS       wall-clock limit; the job is killed when it passes
+  --max-output BYTES      cap on captured stdout and on stderr, each
+  --cpu N                 recorded in the receipt (WASI preview 1 guests use one core)
+  --fuel N                not available yet: refused with a message
+
+Output:
+  --json                  print one JSON report on stdout instead (status, exit_code, message,
+                          stdout, stderr, timing, usage, receipt)
+  --receipt PATH          also write the signed receipt to PATH (never overwritten)
+  --receipt-version V     0.2 (default) or 0.1 (the seed format; binds no input or output)
+  -q, --quiet             no summary line on stderr
+  -h, --help              this help
+
+Examples:
+  echo "Hello, World" | plasm-tui run wasm-examples/hello/hello.wasm
+  plasm-tui run wasm-examples/args-env/args-env.manifest.json
+  plasm-tui run --ro-dir wasm-examples/cat-file/data::/data wasm-examples/cat-file/cat-file.wasm -- /data/greeting.txt
+`;
+
+export const VERIFY_HELP = `Usage: plasm-tui verify <receipt.json> (--pubkey HEX | --trust-embedded-key) [bindings] [--json]
+
+Checks a receipt's Ed25519 signature against a pinned public key (what \`plasm-tui key\` prints on
+the machine that signed it). Any changed byte of any field fails. Exit 0 when every check holds,
+1 when one fails, 65 when the file is not a receipt.
+
+  --pubkey HEX            the signer's public key (64 hex characters)
+  --trust-embedded-key    trust the key inside the receipt instead (proves integrity, not origin)
+  --module FILE           check the module's hash
+  --manifest FILE         check the manifest's hash
+  --stdin FILE            check the input's hash
+  --stdout FILE           check the output's hash
+  --stderr FILE           check the error output's hash
+  --json                  print the checks as JSON
+`;
+
+export const VALIDATE_HELP = `Usage: plasm-tui validate [--kind manifest|receipt|config] <file.json>…
+
+Checks each file against its schema in schemas/ (a manifest's version picks v0.1 or v0.2; a file
+with a "signature" is taken for a receipt). Errors name the file, the JSON path and the rule.
+Exit 0 when all are valid, 65 otherwise.
+`;
+
+export const KEY_HELP = `Usage: plasm-tui key [--path]
+
+Prints this machine's Ed25519 public key as 64 hex characters (creating the key on first use,
+mode 0600, in $XDG_CONFIG_HOME/plasm-tui/node.key). --path prints where the key file is.
+`;

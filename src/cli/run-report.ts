@@ -1,0 +1,24 @@
+import { isUtf8 } from 'node:buffer';
+import type { RunResult } from '../engine/index.js';
+
+/** The `run --json` object (README "run --json"). Binary-unsafe output also comes as base64. */
+export function runReport(result: RunResult, receiptPath: string | null): Record<string, unknown> {
+  return {
+    job: result.job,
+    status: result.status,
+    exit_code: result.exit_code,
+    message: result.message,
+    stdout: result.stdout.toString('utf8'),
+    stderr: result.stderr.toString('utf8'),
+    ...(isUtf8(result.stdout) ? {} : { stdout_base64: result.stdout.toString('base64') }),
+    ...(isUtf8(result.stderr) ? {} : { stderr_base64: result.stderr.toString('base64') }),
+    stdout_truncated: result.stdout_truncated,
+    stderr_truncated: result.stderr_truncated,
+    timing: result.timing,
+    usage: result.usage,
+    module_hash: result.module_hash,
+    input_hash: result.input_hash,
+    receipt: result.receipt,
+    receipt_path: receiptPath,
+  };
+}

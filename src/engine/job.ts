@@ -1,0 +1,147 @@
+import { statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { Config } from '../core/config.js';
+import { PlasmError } from '../core/errors.js';
+import type { Hash } from '../core/hash.js';
+import type { Limits } from '../core/limits.js';
+import { loadManifest, type LoadedManifest } from '../core/manifest.js';
+import { findModuleByHash } from './find-module.js';
+
+export interface JobDir {
+  /** Absolute host path. */
+  host: string;
+  guest: string;
+  readonly: boolean;
+}
+
+/** Everything needed to run one job: the plain options object the engine runs from. */
+export interface JobSpec {
+  name: string;
+  modulePath: string;
+  manifestPath: string | null;
+  manifestHash: Hash | null;
+  /** A module hash the run must match (v0.1 manifests, v0.2 `module_hash`). */
+  pinnedHash: Hash | null;
+  /** Guest arguments after argv[0] (which is always the module's file name). */
+  args: string[];
+  env: Record<string, string>;
+  dirs: JobDir[];
+  /** Stdin used when the caller gives none (a v0.2 manifest's `stdin`). */
+  defaultStdin: string | null;
+  limits: Limits;
+}
+
+/** What a caller (CLI flags, TUI, SDK) may set on top of a manifest and the config. */
+export interface JobOverrides {
+  args?: string[];
+  env?: Record<string, string>;
+  dirs?: JobDir[];
+  memory_mb?: number;
+  timeout_seconds?: number;
+  max_output_bytes?: number;
+  fuel?: number;
+  cpu_cores?: number;
+  /** For v0.1 manifests: the module file, instead of searching by hash. */
+  module?: string;
+}
+
+export const MODULE_EXTENSIONS = ['.wasm', '.wat'];
+
+export function isModulePath(path: string): boolean {
+  return MODULE_EXTENSIONS.includes(extname(path).toLowerCase());
+}
+
+/** A module file, a manifest, or an error naming what was expected. */
+export function resolveJob(target: string, config: Config, overrides: JobOverrides = {}): JobSpec {
+  const path = resolve(target);
+  if (isModulePath(path)) return jobFromModule(path, config, overrides);
+  if (extname(path).toLowerCase() === '.json') return jobFromManifest(loadManifest(path), config, overrides);
+  throw new PlasmError('usage', `${target} is neither a module (.wasm, .wat) nor a manifest (.json).`);
+}
+
+export function jobFromModule(modulePath: string, config: Config, overrides: JobOverrides = {}): JobSpec {
+  const spec: JobSpec = {
+    name: basename(modulePath).replace(/\.(wasm|wat)$/i, ''),
+    modulePath: resolve(modulePath),
+    manifestPath: null,
+    manifestHash: null,
+    pinnedHash: null,
+    args: overrides.args ?? [],
+    env: { ...overrides.env },
+    dirs: overrides.dirs ?? [],
+    defaultStdin: null,
+    limits: limitsFrom(config, {}, overrides),
+  };
+  return checked(spec);
+}
+
+export function jobFromManifest(loaded: LoadedManifest, config: Config, overrides: JobOverrides = {}): JobSpec {
+  const { manifest, path } = loaded;
+  const base = dirname(path);
+  const fromManifestName = basename(path).replace(/(\.manifest)?\.json$/i, '');
+  if (manifest.version === '0.1') {
+    const modulePath = overrides.module ? resolve(overrides.module) : findModuleByHash(base, manifest.module_hash, path);
+    return checked({
+      name: fromManifestName,
+      modulePath,
+      manifestPath: path,
+      manifestHash: loaded.hash,
+      pinnedHash: manifest.module_hash,
+      args: overrides.args ?? [],
+      env: { ...overrides.env },
+      dirs: overrides.dirs ?? [],
+      defaultStdin: null,
+      limits: limitsFrom(config, manifest, overrides),
+    });
+  }
+  const manifestDirs: JobDir[] = (manifest.dirs ?? []).map((d) => ({ host: resolve(base, d.host), guest: d.guest, readonly: d.readonly ?? false }));
+  return checked({
+    name: manifest.name ?? fromManifestName,
+    modulePath: resolve(base, overrides.module ?? manifest.module),
+    manifestPath: path,
+    manifestHash: loaded.hash,
+    pinnedHash: manifest.module_hash ?? null,
+    args: overrides.args ?? manifest.args ?? [],
+    env: { ...manifest.env, ...overrides.env },
+    dirs: [...manifestDirs, ...(overrides.dirs ?? [])],
+    defaultStdin: manifest.stdin ?? null,
+    limits: limitsFrom(config, manifest, overrides),
+  });
+}
+
+type LimitSource = Partial<Pick<Limits, 'memory_mb' | 'timeout_seconds' | 'max_output_bytes' | 'cpu_cores'>> & { fuel?: number | null };
+
+function limitsFrom(config: Config, manifest: LimitSource, overrides: JobOverrides): Limits {
+  return {
+    memory_mb: overrides.memory_mb ?? manifest.memory_mb ?? config.memory_mb,
+    timeout_seconds: overrides.timeout_seconds ?? manifest.timeout_seconds ?? config.timeout_seconds,
+    max_output_bytes: overrides.max_output_bytes ?? manifest.max_output_bytes ?? config.max_output_bytes,
+    fuel: overrides.fuel ?? manifest.fuel ?? null,
+    cpu_cores: overrides.cpu_cores ?? manifest.cpu_cores ?? config.cpu_cores,
+  };
+}
+
+/** Validated once here, trusted inside the engine. */
+function checked(spec: JobSpec): JobSpec {
+  const where = spec.manifestPath ?? spec.modulePath;
+  if (spec.limits.fuel !== null) {
+    throw new PlasmError('usage', `${where}: fuel metering is not available in this version of plasm-tui; drop the fuel limit and rely on the time limit.`);
+  }
+  const guests = new Set<string>();
+  for (const dir of spec.dirs) {
+    if (!dir.guest.startsWith('/')) throw new PlasmError('usage', `Guest path "${dir.guest}" must be absolute (start with /).`);
+    if (guests.has(dir.guest)) throw new PlasmError('usage', `Guest path "${dir.guest}" is mapped twice.`);
+    guests.add(dir.guest);
+    let isDir = false;
+    try {
+      isDir = statSync(dir.host).isDirectory();
+    } catch {
+      throw new PlasmError('not_found', `${where}: the directory ${dir.host} (for ${dir.guest}) does not exist.`);
+    }
+    if (!isDir) throw new PlasmError('invalid', `${where}: ${dir.host} (for ${dir.guest}) is not a directory.`);
+  }
+  for (const key of Object.keys(spec.env)) {
+    if (key === '' || key.includes('=') || key.includes('\0')) throw new PlasmError('usage', `Environment variable name "${key}" is not valid.`);
+  }
+  return spec;
+}

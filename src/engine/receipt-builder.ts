@@ -1,0 +1,57 @@
+import { sha256, type Hash } from '../core/hash.js';
+import type { NodeKey } from '../core/keys.js';
+import { signReceipt, type Receipt, type ReceiptV01, type ReceiptV02 } from '../core/receipt.js';
+import { exitCodeFor, type Status } from '../core/status.js';
+import type { JobSpec } from './job.js';
+import { RUNTIME } from './runtime.js';
+
+export interface ReceiptFacts {
+  spec: JobSpec;
+  moduleHash: Hash;
+  inputHash: Hash;
+  argv: string[];
+  status: Status;
+  exitCode: number | null;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+  wallTimeMs: number;
+  memoryPeakBytes: number | null;
+}
+
+export function buildReceipt(facts: ReceiptFacts, key: NodeKey, version: '0.1' | '0.2'): Receipt {
+  const timestamp = new Date().toISOString();
+  if (version === '0.1') {
+    return signReceipt<ReceiptV01>(
+      {
+        version: '0.1',
+        module_hash: facts.moduleHash,
+        // v0.1 has no status field: a run that did not exit records its status's exit code.
+        exit_code: exitCodeFor(facts.status, facts.exitCode),
+        wall_time_ms: Math.round(facts.wallTimeMs),
+        timestamp,
+      },
+      key,
+    );
+  }
+  return signReceipt<ReceiptV02>(
+    {
+      version: '0.2',
+      job: facts.spec.name,
+      module_hash: facts.moduleHash,
+      manifest_hash: facts.spec.manifestHash,
+      input_hash: facts.inputHash,
+      stdout_hash: sha256(facts.stdout),
+      stderr_hash: sha256(facts.stderr),
+      args: facts.argv,
+      exit_code: facts.exitCode,
+      status: facts.status,
+      wall_time_ms: Math.round(facts.wallTimeMs * 1000) / 1000,
+      fuel_consumed: null,
+      memory_peak_bytes: facts.memoryPeakBytes,
+      limits: facts.spec.limits,
+      timestamp,
+      runtime: RUNTIME,
+    },
+    key,
+  );
+}
