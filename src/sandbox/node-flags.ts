@@ -1,8 +1,11 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASM_PAGE } from '../core/limits.js';
+import { PACKAGE_ROOT } from '../core/paths.js';
 
-export const WORKER_PATH = fileURLToPath(new URL('./worker.js', import.meta.url));
+const here = fileURLToPath(import.meta.url);
+/** The compiled worker; when this file runs from source (tests), the built one in dist/. */
+export const WORKER_PATH = here.endsWith('.ts') ? join(PACKAGE_ROOT, 'dist', 'sandbox', 'worker.js') : join(dirname(here), 'worker.js');
 
 /** Node ≥ 22.13 calls it --permission; older releases only know --experimental-permission. */
 const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';

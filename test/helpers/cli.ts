@@ -1,0 +1,17 @@
+import { execa, type Options } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/plasm-tui.js', import.meta.url));
+export const EXAMPLES = fileURLToPath(new URL('../../wasm-examples', import.meta.url));
+export const WAT = fileURLToPath(new URL('../fixtures/wat', import.meta.url));
+
+/** Runs the real `bin/plasm-tui.js` and never rejects: tests assert on what a user would see. */
+export function cli(args: string[], options: Options = {}) {
+  return execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    input: '',
+    env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
+    ...options,
+  } as Options & { reject: false });
+}
