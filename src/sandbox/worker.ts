@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { JobMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
+import { withSockShutdown } from './sock-shutdown.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -51,7 +52,7 @@ async function run(job: JobMessage): Promise<void> {
     stdout: 1,
     stderr: 2,
   });
-  const wasiImports = wasi.getImportObject() as Record<string, Record<string, unknown>>;
+  const wasiImports = withSockShutdown(wasi.getImportObject() as Record<string, Record<string, unknown>>);
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {
     return finish({
