@@ -8,7 +8,8 @@ export function parseCommand<T extends Options>(command: string, args: string[],
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\.$/, '');
+    // parseArgs explains at length over several lines; the first line says what is wrong.
+    const message = ((error as Error).message.split('\n')[0] ?? '').replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
     throw new PlasmError('usage', `${message}. See \`plasm-tui ${command} --help\`.`);
   }
 }

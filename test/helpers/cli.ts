@@ -11,6 +11,7 @@ export function cli(args: string[], options: Options = {}) {
   return execa(process.execPath, [BIN, ...args], {
     reject: false,
     input: '',
+    stripFinalNewline: false,
     env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
     ...options,
   } as Options & { reject: false });

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
+
+const hello = join(EXAMPLES, 'hello', 'hello.wasm');
+const noStackTrace = /\n\s+at /;
+
+describe('plasm-tui run', () => {
+  it('reverses piped stdin with the hello example, as in the README', async () => {
+    const r = await cli(['run', hello], { input: 'Hello, World\n' });
+    expect(r.stdout).toBe('dlroW ,olleH\n');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/^plasm-tui: hello · exit 0 · [\d.]+ ms\n$/);
+  });
+
+  it('is Unicode aware and takes --stdin', async () => {
+    const r = await cli(['run', '-q', '--stdin', 'héllo wörld 👋', hello]);
+    expect(r.stdout).toBe('👋 dlröw olléh');
+    expect(r.stderr).toBe('');
+  });
+
+  it('takes stdin from a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-run-'));
+    writeFileSync(join(dir, 'in.txt'), 'abc\n');
+    const r = await cli(['run', '-q', '--stdin-file', join(dir, 'in.txt'), hello]);
+    expect(r.stdout).toBe('cba\n');
+  });
+
+  it('prints one JSON report with --json', async () => {
+    const r = await cli(['run', '--json', hello], { input: 'Hello, World\n' });
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ job: 'hello', status: 'ok', exit_code: 0, stdout: 'dlroW ,olleH\n', stderr: '', stdout_truncated: false, stderr_truncated: false });
+    expect(report.message).toMatch(/exited with code 0/);
+    for (const key of ['start_ms', 'compile_ms', 'run_ms', 'total_ms']) expect(report.timing[key]).toBeGreaterThanOrEqual(0);
+    expect(report.usage.memory_peak_bytes).toBeGreaterThan(0);
+    expect(report.receipt).toMatchObject({ version: '0.2', job: 'hello', status: 'ok', exit_code: 0, args: ['hello.wasm'] });
+    expect(report.receipt.input_hash).toBe(report.input_hash);
+    expect(r.stderr).toBe('');
+  });
+
+  it('passes args and granted env from a v0.2 manifest; argv[0] is the module name', async () => {
+    const r = await cli(['run', '-q', join(EXAMPLES, 'args-env', 'args-env.manifest.json')]);
+    expect(r.stdout).toBe('argv[0]=args-env.wasm\nargv[1]=--greeting\nargv[2]=hello world\nGREETING=hi\nLANG=C.UTF-8\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('lets flags override a manifest: args after --, extra env, and the exit code passes through', async () => {
+    const r = await cli(['run', '-q', '--env', 'EXIT_CODE=3', join(EXAMPLES, 'args-env', 'args-env.manifest.json'), '--', 'one', '--two']);
+    expect(r.stdout).toContain('argv[1]=one\nargv[2]=--two\n');
+    expect(r.stdout).toContain('EXIT_CODE=3');
+    expect(r.exitCode).toBe(3);
+  });
+
+  it('runs a v0.1 manifest by finding the module whose hash it names', async () => {
+    const r = await cli(['run', '--json', '--stdin', 'abc', join(EXAMPLES, 'hello', 'hello.manifest.json')]);
+    const report = JSON.parse(r.stdout);
+    expect(report.stdout).toBe('cba');
+    expect(report.receipt.limits).toMatchObject({ memory_mb: 64, timeout_seconds: 5, cpu_cores: 1 });
+    expect(report.receipt.manifest_hash).toMatch(/^sha256:[a-f0-9]{64}$/);
+  });
+
+  it('uses a manifest default stdin when the pipe is empty', async () => {
+    const r = await cli(['run', '-q', join(EXAMPLES, 'sieve', 'sieve.manifest.json')]);
+    expect(r.stdout).toBe('78498 primes <= 1000000, largest 999983\n');
+  });
+
+  it('reads a preopened dir, and refuses writes to a read-only one', async () => {
+    const read = await cli(['run', '-q', join(EXAMPLES, 'cat-file', 'cat-file.manifest.json')]);
+    expect(read.stdout).toBe('Hello from a preopened dir\n');
+    const data = mkdtempSync(join(tmpdir(), 'plasm-ro-'));
+    writeFileSync(join(data, 'keep.txt'), 'original');
+    const module = join(EXAMPLES, 'cat-file', 'cat-file.wasm');
+    const write = await cli(['run', '-q', '--ro-dir', `${data}::/data`, module, '--', '--write', '/data/keep.txt', 'changed']);
+    expect(write.exitCode).toBe(1);
+    expect(write.stderr).toMatch(/Capabilities insufficient/);
+    const created = await cli(['run', '-q', '--ro-dir', `${data}::/data`, module, '--', '--write', '/data/new.txt', 'x']);
+    expect(created.exitCode).toBe(1);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    expect(readdirSync(data)).toEqual(['keep.txt']);
+    expect(readFileSync(join(data, 'keep.txt'), 'utf8')).toBe('original');
+    const writable = await cli(['run', '-q', '--dir', `${data}::/data`, module, '--', '--write', '/data/new.txt', 'x']);
+    expect(writable.exitCode).toBe(0);
+    expect(readFileSync(join(data, 'new.txt'), 'utf8')).toBe('x');
+  });
+
+  it('runs WebAssembly text (.wat) directly', async () => {
+    const r = await cli(['run', '-q', join(WAT, 'hello.wat')]);
+    expect(r.stdout).toBe('hello from wat\n');
+  });
+
+  it('passes the module stderr through and reports a non-zero exit', async () => {
+    const r = await cli(['run', join(WAT, 'stderr-and-exit.wat')]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/^something went wrong\nplasm-tui: stderr-and-exit · exit 3 · /);
+  });
+
+  it.each([
+    [['run'], /needs a module/],
+    [['run', '--memory', 'lots', hello], /--memory takes a whole number/],
+    [['run', '--timeout', '0', hello], /--timeout takes a number greater than 0/],
+    [['run', '--bogus', hello], /Unknown option '--bogus'/],
+    [['run', '--env', 'NOEQUALS', hello], /--env takes KEY=VALUE/],
+    [['run', '--stdin', 'a', '--stdin-file', 'b', hello], /cannot be used together/],
+    [['run', 'README.md'], /neither a module/],
+    [['run', '--fuel', '1000', hello], /fuel metering is not available/],
+  ])('refuses bad usage %j with exit 2 and one clear line', async (args, message) => {
+    const r = await cli(args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('reports a missing module as invalid (65), in --json too', async () => {
+    const r = await cli(['run', '/nonexistent/x.wasm']);
+    expect(r.exitCode).toBe(65);
+    expect(r.stderr).toMatch(/\/nonexistent\/x\.wasm does not exist/);
+    const json = await cli(['run', '--json', '/nonexistent/x.wasm']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'invalid', exit_code: null });
+    expect(json.stderr).not.toMatch(noStackTrace);
+  });
+});
