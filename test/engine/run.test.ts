@@ -1,0 +1,76 @@
+// The engine API the TUI and SDK build on: events stream while a job runs, runs can be
+// cancelled, results carry signed receipts, and output never piles up in the caller's memory.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { loadOrCreateNodeKey } from '../../src/core/keys.js';
+import { verifyReceipt } from '../../src/core/receipt.js';
+import { jobFromModule, startRun, type RunEvent } from '../../src/engine/index.js';
+import { EXAMPLES, WAT } from '../helpers/cli.js';
+
+const key = loadOrCreateNodeKey();
+const job = (path: string, limits: Partial<typeof DEFAULT_CONFIG> = {}) => jobFromModule(path, { ...DEFAULT_CONFIG, ...limits });
+
+describe('engine runs', () => {
+  it('streams stdout as the job writes it, with phases in order', async () => {
+    const events: (RunEvent & { at: number })[] = [];
+    const started = performance.now();
+    const run = startRun(job(join(WAT, 'ticks.wat')), { key, onEvent: (event) => events.push({ ...event, at: performance.now() - started }) });
+    const result = await run.result;
+    const finished = performance.now() - started;
+    expect(result.status).toBe('ok');
+    expect(result.stdout.toString()).toBe('tick\ntick\ntick\n');
+    const chunks = events.filter((e) => e.type === 'stdout');
+    expect(chunks.map((e) => (e.type === 'stdout' ? e.chunk.toString() : '')).join('')).toBe('tick\ntick\ntick\n');
+    // The first tick arrives while the job still has two 300 ms sleeps to go.
+    expect(finished - (chunks[0]?.at ?? Infinity)).toBeGreaterThan(450);
+    const phases = events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []));
+    expect(phases).toEqual(['reading', 'starting', 'compiling', 'running', 'done']);
+  });
+
+  it('cancels a running job promptly', async () => {
+    const run = startRun(job(join(WAT, 'loop.wat')), { key });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cancelledAt = performance.now();
+    run.cancel();
+    const result = await run.result;
+    expect(result.status).toBe('cancelled');
+    expect(result.message).toMatch(/cancelled/);
+    expect(performance.now() - cancelledAt).toBeLessThan(2000);
+    expect(result.receipt?.status).toBe('cancelled');
+  });
+
+  it('honours an AbortSignal given by the caller', async () => {
+    const controller = new AbortController();
+    const run = startRun(job(join(WAT, 'sleep.wat')), { key, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect((await run.result).status).toBe('cancelled');
+  });
+
+  it('signs a receipt that verifies against the node key and binds input and output', async () => {
+    const result = await startRun(job(join(EXAMPLES, 'hello', 'hello.wasm')), { key, stdin: 'abc' }).result;
+    expect(result.stdout.toString()).toBe('cba');
+    const report = verifyReceipt(result.receipt!, {
+      pubkey: key.publicKeyHex,
+      bindings: { stdin: Buffer.from('abc'), stdout: result.stdout, stderr: result.stderr },
+    });
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual(['signer', 'signature', 'input', 'stdout', 'stderr']);
+  });
+
+  it('keeps the caller\'s memory bounded while a module writes without end', async () => {
+    const cap = 4 * 1024 * 1024;
+    const before = process.memoryUsage().arrayBuffers;
+    let streamed = 0;
+    const result = await startRun(job(join(WAT, 'spew-stdout.wat'), { max_output_bytes: cap, timeout_seconds: 20 }), {
+      key,
+      onEvent: (event) => {
+        if (event.type === 'stdout') streamed += event.chunk.length;
+      },
+    }).result;
+    expect(result.status).toBe('output_limit');
+    expect(result.stdout.length).toBe(cap);
+    expect(streamed).toBe(cap);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * cap);
+  });
+});
