@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PlasmError, fsError } from './errors.js';
+import { syntaxErrorOffset } from './json-syntax-error.js';
 
 export interface JsonFile {
   path: string;
@@ -25,8 +26,17 @@ export function parseJson(text: string, path: string): unknown {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
-    const where = at ? ` at ${lineColumn(text, Number(at[1]))}` : '';
-    const reason = message.replace(/^Unexpected token (.*?) in JSON at position \d+$/, 'unexpected $1').replace(/ in JSON at position \d+.*$/, '');
+    // Node 20 gives no position for an unexpected token or a premature end, and quotes the file's
+    // text (newlines, escape sequences and all) instead: locate it here and keep to one line.
+    const position = at ? Number(at[1]) : syntaxErrorOffset(text);
+    const where = position === null ? '' : ` at ${lineColumn(text, position)}`;
+    const reason = at
+      ? message.replace(/^Unexpected token (.*?) in JSON at position \d+$/, 'unexpected $1').replace(/ at position \d+.*$/, '').replace(/ in JSON$/, '')
+      : position === null
+        ? 'a syntax error'
+        : position >= text.length
+          ? 'unexpected end of input'
+          : `unexpected ${JSON.stringify(String.fromCodePoint(text.codePointAt(position) ?? 0))}`;
     throw new PlasmError('invalid', `${path} is not valid JSON${where}: ${reason}.`);
   }
 }
