@@ -1,24 +1,27 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import * as addFormatsModule from 'ajv-formats';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMAS_DIR } from './paths.js';
-
-// ajv-formats is CommonJS: under NodeNext its default export arrives wrapped once more.
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
-  (addFormatsModule as unknown as { default: AddFormats }).default);
 
 /** The schemas in `schemas/`, the single source of truth for every file format. */
 export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'config';
 
-let ajv: Ajv | undefined;
+// ajv costs ~50 ms to load: it is required on first use, so running a bare module never pays it.
+const require = createRequire(import.meta.url);
+let ajv: AjvType | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
+
+function loadAjv(): AjvType {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const addFormats = require('ajv-formats') as (ajv: AjvType) => AjvType;
+  return addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
+}
 
 function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    ajv ??= addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
+    ajv ??= loadAjv();
     const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as object;
     validate = ajv.compile(schema);
     compiled.set(name, validate);
