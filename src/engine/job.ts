@@ -129,7 +129,6 @@ function checked(spec: JobSpec): JobSpec {
   }
   const guests = new Set<string>();
   for (const dir of spec.dirs) {
-    if (!dir.guest.startsWith('/')) throw new PlasmError('usage', `Guest path "${dir.guest}" must be absolute (start with /).`);
     if (guests.has(dir.guest)) throw new PlasmError('usage', `Guest path "${dir.guest}" is mapped twice.`);
     guests.add(dir.guest);
     let isDir = false;
