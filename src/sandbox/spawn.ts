@@ -47,6 +47,9 @@ export interface SandboxResult {
   memoryPeakBytes: number | null;
 }
 
+/** setTimeout fires at once past 2^31-1 ms; longer limits (over 24 days) are held to that. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** How long a worker may take to start before it is given up on (Node itself starts in ~60 ms). */
 const STARTUP_LIMIT_MS = 15_000;
 
@@ -99,7 +102,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
       timing.start_ms = performance.now() - began;
       runStarted = performance.now();
       // The wall-clock limit covers compiling, a start section and the run itself.
-      timer = setTimeout(() => end('timeout'), request.timeoutMs);
+      timer = setTimeout(() => end('timeout'), Math.min(request.timeoutMs, MAX_TIMER_MS));
       const job: JobMessage = {
         type: 'job',
         module: request.module,

@@ -121,4 +121,19 @@ describe('plasm-tui run', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'invalid', exit_code: null });
     expect(json.stderr).not.toMatch(noStackTrace);
   });
+
+  it('stops the job, without a crash, when its reader goes away (`| head`)', async () => {
+    const run = cli(['run', join(WAT, 'spew-stdout.wat')]);
+    run.stdout?.once('data', () => run.stdout?.destroy());
+    const r = await run;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toMatch(/stdout was closed, so the job was stopped/);
+    expect(r.stderr).not.toMatch(noStackTrace);
+  });
+
+  it('accepts a time limit longer than a timer can hold', async () => {
+    const r = await cli(['run', '--json', '--timeout', '1e10', '--stdin', 'x', hello]);
+    expect(JSON.parse(r.stdout as string)).toMatchObject({ status: 'ok', stdout: 'x' });
+    expect(r.stderr).toBe('');
+  });
 });

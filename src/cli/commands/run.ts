@@ -51,9 +51,20 @@ export async function runCommand(argv: string[]): Promise<number> {
     const cancel = (): void => run.cancel();
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
+    // A reader that goes away (`… | head`) ends the job instead of crashing on EPIPE.
+    let stdoutClosed = false;
+    const onStdoutError = (): void => {
+      stdoutClosed = true;
+      run.cancel();
+    };
+    process.stdout.on('error', onStdoutError);
     const result = await run.result;
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
+    if (stdoutClosed) {
+      if (!options.quiet) process.stderr.write(`plasm-tui: ${result.job} · stdout was closed, so the job was stopped.\n`);
+      return exitCodeFor('cancelled', null);
+    }
     let receiptPath: string | null = null;
     if (options.receiptPath && result.receipt) {
       writeReceiptFile(options.receiptPath, result.receipt);
