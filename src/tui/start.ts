@@ -1,5 +1,51 @@
-/** Placeholder until the TUI lands: keeps the CLI's lazy import in place. */
+/**
+ * `plasm-tui [dir]` with a terminal: loads the config and node key once, starts the folder
+ * watcher and the run store, renders the app in the alternate screen, and on quit cancels runs,
+ * closes the watcher and gives the terminal back as it was.
+ */
+import { render } from 'ink';
+import { createElement } from 'react';
+import { loadConfig } from '../core/config.js';
+import { loadOrCreateNodeKey } from '../core/keys.js';
+import { App } from './app.js';
+import { JobFolder } from './folder/job-folder.js';
+import { RunStore } from './runs/run-store.js';
+import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
 export async function startTui(dir: string): Promise<number> {
-  process.stderr.write(`plasm-tui: the terminal UI is not built yet; use \`plasm-tui run\` on the modules in ${dir}.\n`);
-  return 2;
+  // Problems with the config or key are reported by the CLI like any other, before the screen changes.
+  const config = loadConfig();
+  const key = loadOrCreateNodeKey();
+  const folder = new JobFolder(dir, config);
+  const store = new RunStore({ root: folder.root, config, key });
+  const stdout = process.stdout;
+
+  stdout.write(ENTER_ALT_SCREEN);
+  const restore = (): void => {
+    stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+  };
+  let app: ReturnType<typeof render> | undefined;
+  // A kill from outside still cancels runs and leaves the terminal usable.
+  const onSignal = (): void => app?.unmount();
+  try {
+    folder.start();
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: dir })), {
+      exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
+      maxFps: 30,
+    });
+    process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
+    await app.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    app?.cleanup();
+    await Promise.all([store.close(), folder.close()]);
+    restore();
+  }
+  return 0;
 }

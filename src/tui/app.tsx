@@ -1,0 +1,176 @@
+/**
+ * The TUI: the watched folder's jobs on the left, the selected job's latest run on the right,
+ * its stdin below. State lives in the folder watcher, the run store and one UI reducer; this
+ * component wires them to the panes and to the key table.
+ */
+import { Box, useApp } from 'ink';
+import { useCallback, useEffect, useReducer } from 'react';
+import { ExitPane } from './components/ExitPane.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { JobList } from './components/JobList.js';
+import { OutputPane } from './components/OutputPane.js';
+import { ReceiptPane } from './components/ReceiptPane.js';
+import { StdinInput } from './components/StdinInput.js';
+import { TimingPane } from './components/TimingPane.js';
+import { TooSmall } from './components/TooSmall.js';
+import type { JobEntry } from './folder/job-entry.js';
+import { useJobFolder, type FolderSource } from './hooks/use-job-folder.js';
+import { useKeyDispatch, type Handlers } from './hooks/use-key-dispatch.js';
+import { useNow } from './hooks/use-now.js';
+import { useRuns } from './hooks/use-runs.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useWatchReruns } from './hooks/use-watch-reruns.js';
+import { computeLayout, innerHeight, innerWidth } from './layout.js';
+import type { RunStore } from './runs/run-store.js';
+import { sanitizeLabel } from './sanitize.js';
+import { outputRowCount } from './state/output-window.js';
+import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
+import { initialUiState, uiReducer, type UiState } from './state/ui-state.js';
+import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
+
+export interface AppProps {
+  folder: FolderSource & { root: string };
+  store: RunStore;
+  /** The folder as the user named it, for the header. */
+  dirLabel: string;
+  initialState?: Partial<UiState>;
+}
+
+/** How long a notice stays in the header. */
+const NOTICE_MS = 5000;
+
+export function App({ folder, store, dirLabel, initialState }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const snapshot = useJobFolder(folder);
+  useRuns(store);
+  const [ui, dispatch] = useReducer(uiReducer, initialState, initialUiState);
+  const now = useNow(store.runningCount() > 0);
+  const layout = computeLayout(columns, rows);
+
+  const jobs = snapshot.jobs;
+  const visible = filterJobs(jobs, ui.filter);
+  const index = selectedIndex(visible, ui);
+  const job: JobEntry | undefined = visible[index];
+  const latest = job ? store.latest(job.id) : undefined;
+  const stdinOf = (entry: JobEntry): string => ui.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
+  const notice = (text: string | null): void => dispatch({ type: 'notice', text });
+
+  useWatchReruns(jobs, store, ui.watch, (rerun) => notice(`${sanitizeLabel(rerun.name)} changed on disk: rerunning`));
+  useEffect(() => {
+    if (ui.notice === null) return;
+    const timer = setTimeout(() => dispatch({ type: 'notice', text: null }), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [ui.notice]);
+
+  const start = (entry: JobEntry | undefined, stdin?: string): void => {
+    if (!entry) return;
+    if (!entry.spec) {
+      notice(`${sanitizeLabel(entry.name)} cannot run: ${sanitizeLabel(relativize(entry.error?.message ?? 'it is not a valid job', folder.root))}`);
+      return;
+    }
+    store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin ?? stdinOf(entry));
+    dispatch({ type: 'scroll-to', value: 0 });
+  };
+  const select = (to: number): void => {
+    const target = visible[to];
+    if (target) dispatch({ type: 'select', id: target.id, index: to });
+  };
+  const output = outputView(job, latest, folder.root, !snapshot.ready);
+  const page = Math.max(1, innerHeight(layout.output) - 1);
+  const scrollBy = (by: number): void => {
+    dispatch({ type: 'scroll', by, max: outputRowCount(output.lines, output.notes, innerWidth(layout.output)) - innerHeight(layout.output) });
+  };
+
+  const handlers: Handlers = {
+    'select-up': () => select(moveSelection(visible, index, -1)),
+    'select-down': () => select(moveSelection(visible, index, 1)),
+    run: () => start(job),
+    'edit-stdin': () => job && dispatch({ type: 'mode', mode: 'stdin' }),
+    rerun: () => {
+      const id = store.lastJobId;
+      const entry = jobs.find((candidate) => candidate.id === id);
+      if (!entry) return notice(id ? 'the last job run is gone from the folder' : 'nothing has run yet: press ⏎ to run a job');
+      start(entry, store.latest(entry.id)?.stdin);
+    },
+    'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
+    filter: () => dispatch({ type: 'mode', mode: 'filter' }),
+    'accept-filter': () => dispatch({ type: 'mode', mode: 'normal' }),
+    'clear-filter': () => {
+      dispatch({ type: 'filter', text: '' });
+      dispatch({ type: 'mode', mode: 'normal' });
+    },
+    cancel: () => {
+      if (!job || !store.cancel(job.id)) notice('nothing to cancel: the selected job is not running');
+    },
+    'page-up': () => scrollBy(page),
+    'page-down': () => scrollBy(-page),
+    'scroll-up': () => scrollBy(1),
+    'scroll-down': () => scrollBy(-1),
+    'scroll-top': () => scrollBy(Number.MAX_SAFE_INTEGER),
+    follow: () => dispatch({ type: 'scroll-to', value: 0 }),
+    'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
+    help: () => dispatch({ type: 'mode', mode: 'help' }),
+    'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),
+    quit: () => exit(),
+  };
+  useKeyDispatch(ui.mode, handlers);
+
+  const onStdinChange = useCallback(
+    (text: string) => {
+      // The field holds exactly the bytes that will be sent: a pasted control character would
+      // be invisible in it, so it is dropped rather than sent unseen.
+      if (job) dispatch({ type: 'stdin', id: job.id, text: text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '') });
+    },
+    [job],
+  );
+  const onFilterChange = useCallback((text: string) => dispatch({ type: 'filter', text }), []);
+
+  if (layout.tooSmall) {
+    return <TooSmall width={layout.width} height={layout.height} />;
+  }
+  const header = (
+    <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
+  );
+  const footer = <Footer mode={ui.mode} width={layout.width} />;
+  if (ui.mode === 'help') {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <HelpOverlay width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
+  const runs = job ? store.runs(job.id) : [];
+  return (
+    <Box flexDirection="column" width={layout.width} height={layout.height}>
+      {header}
+      <Box flexDirection="row" height={layout.main.height}>
+        <JobList
+          {...layout.jobs}
+          rows={visible.map((entry) => jobRowView(entry, store.latest(entry.id), now))}
+          selected={index}
+          total={jobs.length}
+          scanning={!snapshot.ready}
+          focused={ui.mode === 'normal'}
+          filter={ui.filter}
+          filtering={ui.mode === 'filter'}
+          onFilterChange={onFilterChange}
+        />
+        <Box flexDirection="column" width={layout.output.width}>
+          <OutputPane {...layout.output} {...output} scroll={ui.scroll} />
+          <Box flexDirection="row">
+            <TimingPane {...layout.timing} {...timingView(latest, runs, now)} />
+            <ExitPane {...layout.exit} {...exitView(job, latest, folder.root)} />
+          </Box>
+          <ReceiptPane {...layout.receipt} receipt={latest?.receipt ?? null} absent={receiptAbsence(job, latest)} />
+        </Box>
+      </Box>
+      <StdinInput {...layout.stdin} job={job ? sanitizeLabel(job.name) : null} value={job ? stdinOf(job) : ''} editing={ui.mode === 'stdin'} onChange={onStdinChange} />
+      {footer}
+    </Box>
+  );
+}

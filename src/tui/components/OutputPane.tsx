@@ -1,0 +1,52 @@
+import { Text } from 'ink';
+import type { Tone } from '../format.js';
+import { useTheme } from '../hooks/use-theme.js';
+import { innerHeight, innerWidth, type Size } from '../layout.js';
+import type { OutputLine } from '../runs/output-log.js';
+import { outputWindow } from '../state/output-window.js';
+import { wrapWords } from '../text-width.js';
+import { Panel } from './Panel.js';
+
+export interface OutputPaneProps extends Size {
+  /** Sanitised job name. */
+  job: string;
+  /** `run #3 ≠`, or empty before the first run. */
+  runLabel: string;
+  lines: readonly OutputLine[];
+  /** Sanitised remarks after the output: truncation, lines dropped from the view. */
+  notes: readonly string[];
+  scroll: number;
+  /** Shown instead of output when there is none (a hint, or why the job cannot run). */
+  placeholder: string | null;
+  placeholderTone?: Tone;
+}
+
+export function OutputPane({ job, runLabel, lines, notes, scroll, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
+  const theme = useTheme();
+  const inner = innerWidth({ width, height });
+  const rowsHigh = innerHeight({ width, height });
+  const view = outputWindow(lines, notes, inner, rowsHigh, scroll);
+  const right = [runLabel, view.scroll > 0 ? `↑ ${view.scroll}` : ''].filter(Boolean).join(' · ');
+  const title = job === '' ? 'Output' : `Output · ${job}`;
+  if (view.rows.length === 0 && placeholder !== null) {
+    const rows = placeholder.split('\n').flatMap((line) => wrapWords(line, inner)).slice(0, rowsHigh);
+    return (
+      <Panel title={title} right={right} width={width} height={height}>
+        {rows.map((row, i) => (
+          <Text key={i} color={theme.tone(placeholderTone)} dimColor={placeholderTone === 'muted'} wrap="truncate-end">
+            {row}
+          </Text>
+        ))}
+      </Panel>
+    );
+  }
+  return (
+    <Panel title={title} right={right} width={width} height={height}>
+      {view.rows.map((row, i) => (
+        <Text key={i} color={row.kind === 'stderr' ? theme.stderr : row.kind === 'note' ? theme.tone('warn') : undefined} wrap="truncate-end">
+          {row.text === '' ? ' ' : row.text}
+        </Text>
+      ))}
+    </Panel>
+  );
+}

@@ -1,0 +1,47 @@
+import { Text } from 'ink';
+import type { RunPhase } from '../../engine/index.js';
+import { formatMs, formatPhaseMs } from '../format.js';
+import { useTheme } from '../hooks/use-theme.js';
+import { innerHeight, innerWidth, type Size } from '../layout.js';
+import { sparkline } from '../sparkline.js';
+import { packParts, textWidth } from '../text-width.js';
+import { Panel } from './Panel.js';
+
+export interface TimingPaneProps extends Size {
+  /** Live elapsed time while a run is in flight, else null. */
+  elapsedMs: number | null;
+  phase: RunPhase | null;
+  /** The last finished run's phases. */
+  timing: { start_ms: number; compile_ms: number; run_ms: number; total_ms: number } | null;
+  /** Total times of the job's recent finished runs, oldest first. */
+  history: readonly number[];
+}
+
+export function TimingPane({ elapsedMs, phase, timing, history, width, height }: TimingPaneProps) {
+  const theme = useTheme();
+  const inner = innerWidth({ width, height });
+  const rows = innerHeight({ width, height });
+  let lines: { text: string; tone?: 'busy' | 'muted' }[];
+  if (elapsedMs !== null) {
+    lines = [{ text: `● ${formatMs(elapsedMs)}`, tone: 'busy' }, { text: phase ? `${phase}…` : '' }];
+  } else if (timing) {
+    const total = formatMs(timing.total_ms);
+    const spark = sparkline(history, Math.max(0, inner - textWidth(total) - 2));
+    lines = [{ text: spark === '' ? total : `${total}  ${spark}` }];
+    const parts = [`start ${formatPhaseMs(timing.start_ms)}`, `compile ${formatPhaseMs(timing.compile_ms)}`, `run ${formatPhaseMs(timing.run_ms)} ms`];
+    // Three phases on as few lines as fit: spaced out when there is room, tighter when not.
+    const packed = [packParts(parts, inner), packParts(parts, inner, '  '), packParts(parts, inner, ' ')].find((p) => p.length < rows) ?? packParts(parts, inner, ' ');
+    lines.push(...packed.map((text) => ({ text })));
+  } else {
+    lines = [{ text: 'not run yet', tone: 'muted' }];
+  }
+  return (
+    <Panel title="Timing" width={width} height={height}>
+      {lines.slice(0, rows).map((line, i) => (
+        <Text key={i} color={line.tone ? theme.tone(line.tone) : undefined} dimColor={line.tone === 'muted'} wrap="truncate-end">
+          {line.text === '' ? ' ' : line.text}
+        </Text>
+      ))}
+    </Panel>
+  );
+}

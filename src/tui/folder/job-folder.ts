@@ -1,0 +1,160 @@
+/**
+ * The watched folder as a live job list: chokidar reports files, each interesting one becomes
+ * a fact (file-facts.ts), and the list is derived again from all facts (derive-jobs.ts) shortly
+ * after any change, so a burst of events (a build writing ten modules) costs one update.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import { relative, resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
+import type { Config } from '../../core/config.js';
+import { describeError } from '../../core/errors.js';
+import { IGNORED_DIRS } from '../../engine/index.js';
+import { deriveJobs } from './derive-jobs.js';
+import { candidateKind, jsonFact, moduleFact, type FileFact } from './file-facts.js';
+import type { JobEntry } from './job-entry.js';
+import { settleModule, type SettleOptions } from './settle-module.js';
+
+export interface FolderSnapshot {
+  jobs: readonly JobEntry[];
+  /** The first scan is done (and every file found in it has been read). */
+  ready: boolean;
+  /** A watcher problem (too many files to watch, permissions…), shown in the header. */
+  error: string | null;
+}
+
+export interface JobFolderOptions {
+  /** chokidar's awaitWriteFinish: quiet time before a write counts as finished. */
+  stabilityMs?: number;
+  pollMs?: number;
+  settle?: Omit<SettleOptions, 'signal'>;
+  /** Delay that batches bursts of events into one list update. */
+  batchMs?: number;
+}
+
+export class JobFolder {
+  readonly root: string;
+  private readonly facts = new Map<string, FileFact>();
+  private readonly settling = new Map<string, AbortController>();
+  private readonly listeners = new Set<() => void>();
+  private watcher: FSWatcher | null = null;
+  private scanned = false;
+  private timer: NodeJS.Timeout | null = null;
+  private current: FolderSnapshot = { jobs: [], ready: false, error: null };
+
+  constructor(
+    root: string,
+    private readonly config: Config,
+    private readonly options: JobFolderOptions = {},
+  ) {
+    this.root = resolve(root);
+  }
+
+  start(): void {
+    if (this.watcher) return;
+    const { stabilityMs = 100, pollMs = 25 } = this.options;
+    this.watcher = watch(this.root, {
+      ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
+      // The default waits 2 s of quiet; 100 ms is enough for the size to settle, and the
+      // bytes are validated afterwards anyway (settle-module.ts).
+      awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: pollMs },
+      ignorePermissionErrors: true,
+    });
+    this.watcher
+      .on('add', (path) => this.update(path))
+      .on('change', (path) => this.update(path))
+      .on('unlink', (path) => this.remove(path))
+      .on('unlinkDir', (path) => this.removeDir(path))
+      .on('ready', () => {
+        this.scanned = true;
+        this.schedule();
+      })
+      .on('error', (error) => {
+        this.current = { ...this.current, error: `Watching ${this.root} failed: ${describeError(error)}` };
+        this.notify();
+      });
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The same object until something changes (what useSyncExternalStore needs). */
+  snapshot = (): FolderSnapshot => this.current;
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const controller of this.settling.values()) controller.abort();
+    this.settling.clear();
+    this.listeners.clear();
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+
+  private ignored(path: string, stats?: Stats): boolean {
+    const rel = relative(this.root, path);
+    if (rel === '') return false;
+    if (rel.split(sep).some((segment) => IGNORED_DIRS.has(segment))) return true;
+    return stats?.isFile() === true && candidateKind(path) === null;
+  }
+
+  private update(path: string): void {
+    const kind = candidateKind(path);
+    if (kind === 'json') {
+      this.set(path, jsonFact(path));
+    } else if (kind === 'module') {
+      this.settling.get(path)?.abort();
+      const controller = new AbortController();
+      this.settling.set(path, controller);
+      void settleModule(path, { ...this.options.settle, signal: controller.signal }).then((bytes) => {
+        if (controller.signal.aborted) return;
+        this.settling.delete(path);
+        this.set(path, bytes ? moduleFact(path, bytes) : null);
+      });
+    }
+  }
+
+  private remove(path: string): void {
+    this.settling.get(path)?.abort();
+    this.settling.delete(path);
+    this.set(path, null);
+  }
+
+  private removeDir(dir: string): void {
+    for (const path of [...this.facts.keys()]) {
+      if (path.startsWith(dir + sep)) this.remove(path);
+    }
+  }
+
+  private set(path: string, fact: FileFact | null): void {
+    if (fact) this.facts.set(path, fact);
+    else this.facts.delete(path);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.refresh();
+    }, this.options.batchMs ?? 15);
+  }
+
+  private refresh(): void {
+    let jobs: JobEntry[];
+    try {
+      jobs = deriveJobs(this.facts.values(), this.root, this.config);
+    } catch (error) {
+      this.current = { ...this.current, error: `Listing jobs failed: ${describeError(error)}` };
+      this.notify();
+      return;
+    }
+    this.current = { jobs, ready: this.scanned && this.settling.size === 0, error: this.current.error };
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

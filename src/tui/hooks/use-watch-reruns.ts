@@ -1,0 +1,22 @@
+import { useEffect } from 'react';
+import type { JobEntry } from '../folder/job-entry.js';
+import type { RunStore } from '../runs/run-store.js';
+import { jobsToRerun } from '../state/watch-reruns.js';
+
+/**
+ * With watch on, reruns each job whose module or manifest changed since its latest run, with
+ * the same stdin; the store cancels the run in flight first. `onRerun` hears about each.
+ */
+export function useWatchReruns(jobs: readonly JobEntry[], store: RunStore, watch: boolean, onRerun: (job: JobEntry) => void): void {
+  useEffect(() => {
+    if (!watch) return;
+    for (const job of jobsToRerun(jobs, (id) => store.latest(id))) {
+      if (!job.spec) continue;
+      const stdin = store.latest(job.id)?.stdin ?? '';
+      store.start({ id: job.id, spec: job.spec, moduleHash: job.moduleHash, manifestHash: job.manifestHash }, stdin, 'watch');
+      onRerun(job);
+    }
+    // onRerun is a notification; a new function identity is not a reason to look again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobs, store, watch]);
+}

@@ -1,0 +1,126 @@
+/**
+ * The one key table: dispatch, the footer and the `?` help screen are all read from it, so a
+ * key can never do something its description does not say (the idea of Vitest's watch-mode
+ * shortcuts). Each binding belongs to the input modes it works in; in the text fields only
+ * Enter, Esc, arrows and Ctrl-C are bound, so typing never triggers a shortcut.
+ */
+import type { Key } from 'ink';
+
+export type Mode = 'normal' | 'stdin' | 'filter' | 'help';
+
+export type Action =
+  | 'select-up'
+  | 'select-down'
+  | 'run'
+  | 'edit-stdin'
+  | 'rerun'
+  | 'toggle-watch'
+  | 'filter'
+  | 'accept-filter'
+  | 'clear-filter'
+  | 'cancel'
+  | 'scroll-up'
+  | 'scroll-down'
+  | 'page-up'
+  | 'page-down'
+  | 'scroll-top'
+  | 'follow'
+  | 'leave-field'
+  | 'help'
+  | 'close-help'
+  | 'quit';
+
+type SpecialKey = 'upArrow' | 'downArrow' | 'return' | 'escape' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+/** One way of pressing a binding: a typed character, or a special key; `ctrl` must match exactly. */
+export interface Chord {
+  input?: string;
+  special?: SpecialKey;
+  ctrl?: boolean;
+}
+
+export interface KeyBinding {
+  /** How the key is written in help and footer. */
+  key: string;
+  /** The footer's one word; bindings without one are listed in help only. */
+  label?: string;
+  description: string;
+  action: Action;
+  modes: readonly Mode[];
+  chords: readonly Chord[];
+}
+
+const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help'];
+
+export const KEYS: readonly KeyBinding[] = [
+  // In the job list: single letters are free to be shortcuts.
+  { key: '↑ k', label: 'pick', description: 'previous job', action: 'select-up', modes: ['normal'], chords: [{ special: 'upArrow' }, { input: 'k' }] },
+  { key: '↓ j', label: 'pick', description: 'next job', action: 'select-down', modes: ['normal'], chords: [{ special: 'downArrow' }, { input: 'j' }] },
+  { key: '⏎', label: 'run', description: 'run the selected job', action: 'run', modes: ['normal'], chords: [{ special: 'return' }] },
+  { key: 'i', label: 'stdin', description: "edit the job's stdin", action: 'edit-stdin', modes: ['normal'], chords: [{ input: 'i' }] },
+  { key: 'r', label: 'rerun', description: 'rerun the last job run', action: 'rerun', modes: ['normal'], chords: [{ input: 'r' }] },
+  { key: 'w', label: 'watch', description: 'watch: rerun on file changes', action: 'toggle-watch', modes: ['normal'], chords: [{ input: 'w' }] },
+  { key: '/', label: 'filter', description: 'filter the job list', action: 'filter', modes: ['normal'], chords: [{ input: '/' }] },
+  { key: 'x', label: 'cancel', description: 'cancel the running job', action: 'cancel', modes: ['normal'], chords: [{ input: 'x' }] },
+  { key: 'PgUp u', description: 'scroll output up a page', action: 'page-up', modes: ['normal'], chords: [{ special: 'pageUp' }, { input: 'u' }] },
+  { key: 'PgDn d', description: 'scroll output down a page', action: 'page-down', modes: ['normal'], chords: [{ special: 'pageDown' }, { input: 'd' }] },
+  { key: 'K', description: 'scroll output up a line', action: 'scroll-up', modes: ['normal'], chords: [{ input: 'K' }] },
+  { key: 'J', description: 'scroll output down a line', action: 'scroll-down', modes: ['normal'], chords: [{ input: 'J' }] },
+  { key: 'g Home', description: 'top of the output', action: 'scroll-top', modes: ['normal'], chords: [{ input: 'g' }, { special: 'home' }] },
+  { key: 'G End', description: 'follow the end of the output', action: 'follow', modes: ['normal'], chords: [{ input: 'G' }, { special: 'end' }] },
+  { key: 'esc', description: 'clear the filter', action: 'clear-filter', modes: ['normal'], chords: [{ special: 'escape' }] },
+  { key: '?', label: 'help', description: 'this help', action: 'help', modes: ['normal'], chords: [{ input: '?' }] },
+  { key: 'q', label: 'quit', description: 'quit', action: 'quit', modes: ['normal'], chords: [{ input: 'q' }] },
+  // In the text fields every printable key is text: only special keys are bound.
+  { key: '⏎', label: 'run', description: 'run with this stdin', action: 'run', modes: ['stdin'], chords: [{ special: 'return' }] },
+  { key: 'esc', label: 'done', description: 'leave the field (text is kept)', action: 'leave-field', modes: ['stdin'], chords: [{ special: 'escape' }] },
+  { key: '↑', label: 'pick', description: 'previous match', action: 'select-up', modes: ['filter'], chords: [{ special: 'upArrow' }] },
+  { key: '↓', label: 'pick', description: 'next match', action: 'select-down', modes: ['filter'], chords: [{ special: 'downArrow' }] },
+  { key: '⏎', label: 'keep', description: 'keep the filter', action: 'accept-filter', modes: ['filter'], chords: [{ special: 'return' }] },
+  { key: 'esc', label: 'clear', description: 'clear the filter', action: 'clear-filter', modes: ['filter'], chords: [{ special: 'escape' }] },
+  { key: 'esc ? q', label: 'close', description: 'close the help', action: 'close-help', modes: ['help'], chords: [{ special: 'escape' }, { input: '?' }, { input: 'q' }] },
+  { key: 'ctrl-c', label: 'quit', description: 'quit, cancelling running jobs', action: 'quit', modes: ALL, chords: [{ input: 'c', ctrl: true }] },
+];
+
+function matches(chord: Chord, input: string, key: Key): boolean {
+  if ((chord.ctrl ?? false) !== key.ctrl) return false;
+  if (chord.special) return key[chord.special];
+  return chord.input === input && !key.meta;
+}
+
+/** The action bound to a key press in `mode`, if any. */
+export function actionFor(mode: Mode, input: string, key: Key): Action | undefined {
+  return KEYS.find((binding) => binding.modes.includes(mode) && binding.chords.some((chord) => matches(chord, input, key)))?.action;
+}
+
+export interface FooterItem {
+  key: string;
+  label: string;
+}
+
+/**
+ * What the footer shows in `mode`: labelled bindings in table order, one per action (so `q`
+ * hides `ctrl-c` where both quit), neighbours with the same label merged (`↑` `↓` → `↑↓ pick`).
+ */
+export function footerItems(mode: Mode): FooterItem[] {
+  const items: FooterItem[] = [];
+  const actions = new Set<Action>();
+  for (const binding of KEYS) {
+    if (binding.label === undefined || !binding.modes.includes(mode) || actions.has(binding.action)) continue;
+    actions.add(binding.action);
+    const key = binding.key.split(' ')[0] ?? binding.key;
+    const previous = items.at(-1);
+    if (previous && previous.label === binding.label) previous.key += key;
+    else items.push({ key, label: binding.label });
+  }
+  return items;
+}
+
+/** Help lists each mode's bindings under these headings; ctrl-c, bound everywhere, under its own. */
+export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBinding[] }[] = [
+  { title: 'Job list', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'normal') },
+  { title: 'stdin field', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'stdin') },
+  { title: 'filter field', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'filter') },
+  { title: 'help', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'help') },
+  { title: 'anywhere', bindings: KEYS.filter((b) => b.modes.length > 1) },
+];

@@ -1,0 +1,57 @@
+import type { Hash } from '../../core/hash.js';
+import type { Status } from '../../core/status.js';
+import type { RunPhase } from '../../engine/index.js';
+import type { OutputLog } from './output-log.js';
+
+/** What the receipt pane shows about one run's signed receipt. */
+export interface ReceiptView {
+  version: '0.1' | '0.2';
+  moduleHash: string;
+  inputHash: string | null;
+  stdoutHash: string | null;
+  stderrHash: string | null;
+  signer: string;
+  verified: boolean;
+  /** Why verification failed (empty when it passed). */
+  problem: string;
+  /** Where it was saved, relative to the watched folder; null if saving failed. */
+  savedTo: string | null;
+  saveError: string | null;
+}
+
+export interface RunOutcome {
+  status: Status;
+  exitCode: number | null;
+  message: string;
+  timing: { start_ms: number; compile_ms: number; run_ms: number; total_ms: number };
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  /** Hash of stdout and stderr together, to tell whether a rerun changed the output. */
+  outputHash: Hash;
+}
+
+/** One run of one job, from start to receipt. Mutated by the run store only. */
+export interface RunRecord {
+  jobId: string;
+  /** 1, 2, 3… per job in this session. */
+  no: number;
+  stdin: string;
+  /** The module and manifest the job list knew when the run started (watch compares against these). */
+  moduleHash: Hash | null;
+  manifestHash: Hash | null;
+  why: 'user' | 'watch';
+  startedAt: number;
+  phase: RunPhase;
+  output: OutputLog;
+  /** Cancelled because a newer run of the same job replaced it. */
+  superseded: boolean;
+  outcome: RunOutcome | null;
+  /** Output differs from the previous finished run's: `≠` true, `=` false, null for a first run. */
+  changed: boolean | null;
+  receipt: ReceiptView | null;
+  finishedAt: number | null;
+}
+
+export function isRunning(record: RunRecord | undefined | null): boolean {
+  return record !== undefined && record !== null && record.outcome === null;
+}

@@ -1,0 +1,242 @@
+/**
+ * Every run the TUI starts, per job: live output, outcome, the saved and verified receipt. It
+ * lives outside React because the engine's events arrive far faster than a terminal should be
+ * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
+ */
+import { relative } from 'node:path';
+import type { Config } from '../../core/config.js';
+import { describeError } from '../../core/errors.js';
+import { sha256, type Hash } from '../../core/hash.js';
+import type { NodeKey } from '../../core/keys.js';
+import { verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { saveReceipt, startRun, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { OutputLog } from './output-log.js';
+import type { ReceiptView, RunRecord } from './run-record.js';
+
+export interface RunStoreOptions {
+  /** The watched folder: receipts go to `<root>/.plasm/receipts/<job>/`. */
+  root: string;
+  config: Config;
+  key: NodeKey;
+  /** Seams for tests; default to the engine's. */
+  startRun?: typeof startRun;
+  saveReceipt?: typeof saveReceipt;
+  /** Runs remembered per job (for the sparkline and the `≠` comparison). */
+  historySize?: number;
+}
+
+/** What the store needs to know about a job to run it. */
+export interface RunnableJob {
+  id: string;
+  spec: JobSpec;
+  moduleHash: Hash | null;
+  manifestHash: Hash | null;
+}
+
+export class RunStore {
+  private readonly records = new Map<string, RunRecord[]>();
+  private readonly counters = new Map<string, number>();
+  private readonly handles = new Map<RunRecord, RunHandle>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly listeners = new Set<() => void>();
+  private closing = false;
+  /** The job `r` reruns. */
+  lastJobId: string | null = null;
+  /** Bumped on every change; views compare it to decide whether to redraw. */
+  version = 0;
+
+  constructor(private readonly options: RunStoreOptions) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  runs(jobId: string): readonly RunRecord[] {
+    return this.records.get(jobId) ?? [];
+  }
+
+  latest(jobId: string): RunRecord | undefined {
+    return this.records.get(jobId)?.at(-1);
+  }
+
+  isRunning(jobId: string): boolean {
+    const latest = this.latest(jobId);
+    return latest !== undefined && latest.outcome === null;
+  }
+
+  runningCount(): number {
+    return this.handles.size;
+  }
+
+  /** Starts a run, first cancelling the job's run in flight, if any. */
+  start(job: RunnableJob, stdin: string, why: RunRecord['why'] = 'user'): RunRecord | null {
+    if (this.closing) return null;
+    const previous = this.latest(job.id);
+    if (previous && previous.outcome === null) {
+      previous.superseded = true;
+      this.handles.get(previous)?.cancel();
+    }
+    const no = (this.counters.get(job.id) ?? 0) + 1;
+    this.counters.set(job.id, no);
+    const record: RunRecord = {
+      jobId: job.id,
+      no,
+      stdin,
+      moduleHash: job.moduleHash,
+      manifestHash: job.manifestHash,
+      why,
+      startedAt: Date.now(),
+      phase: 'reading',
+      output: new OutputLog(),
+      superseded: false,
+      outcome: null,
+      changed: null,
+      receipt: null,
+      finishedAt: null,
+    };
+    this.remember(record);
+    this.lastJobId = job.id;
+
+    const start = this.options.startRun ?? startRun;
+    const handle = start(job.spec, {
+      stdin,
+      config: this.options.config,
+      key: this.options.key,
+      onEvent: (event) => {
+        if (event.type === 'phase') record.phase = event.phase;
+        else record.output.append(event.type, event.chunk);
+        this.changed();
+      },
+    });
+    this.handles.set(record, handle);
+    const settled = handle.result.then(
+      (result) => this.finish(record, result),
+      (error: unknown) => this.fail(record, error),
+    );
+    const tracked = settled.finally(() => {
+      this.handles.delete(record);
+      this.pending.delete(tracked);
+      this.changed();
+    });
+    this.pending.add(tracked);
+    this.changed();
+    return record;
+  }
+
+  /** Cancels the job's run in flight; false if it was not running. */
+  cancel(jobId: string): boolean {
+    const latest = this.latest(jobId);
+    const handle = latest ? this.handles.get(latest) : undefined;
+    if (!handle) return false;
+    handle.cancel();
+    return true;
+  }
+
+  /** Cancels everything and waits (bounded) for the sandboxes to be gone. */
+  async close(timeoutMs = 3000): Promise<void> {
+    this.closing = true;
+    for (const handle of this.handles.values()) handle.cancel();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.pending]), timeout]);
+    clearTimeout(timer);
+  }
+
+  private remember(record: RunRecord): void {
+    const list = this.records.get(record.jobId) ?? [];
+    list.push(record);
+    const limit = this.options.historySize ?? 30;
+    // Forget the oldest finished runs; a run still in flight is never forgotten.
+    while (list.length > limit && list[0]?.outcome !== null) list.shift();
+    this.records.set(record.jobId, list);
+  }
+
+  private finish(record: RunRecord, result: RunResult): void {
+    record.output.end();
+    const outputHash = sha256(`${sha256(result.stdout)}${sha256(result.stderr)}`);
+    record.outcome = {
+      status: result.status,
+      exitCode: result.exit_code,
+      message: result.message,
+      timing: result.timing,
+      stdoutTruncated: result.stdout_truncated,
+      stderrTruncated: result.stderr_truncated,
+      outputHash,
+    };
+    record.phase = 'done';
+    record.finishedAt = Date.now();
+    if (result.status !== 'cancelled') {
+      const before = this.previousFinished(record);
+      record.changed = before ? before.outcome?.outputHash !== outputHash : null;
+    }
+    if (result.receipt) record.receipt = this.keep(record, result);
+  }
+
+  /** Only a bug in plasm-tui rejects a run's result; show it like any other failure. */
+  private fail(record: RunRecord, error: unknown): void {
+    record.output.end();
+    record.outcome = {
+      status: 'error',
+      exitCode: null,
+      message: `plasm-tui failed to run the job: ${describeError(error)}`,
+      timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: Date.now() - record.startedAt },
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      outputHash: sha256(''),
+    };
+    record.phase = 'done';
+    record.finishedAt = Date.now();
+  }
+
+  private previousFinished(record: RunRecord): RunRecord | undefined {
+    const list = this.runs(record.jobId);
+    for (let i = list.indexOf(record) - 1; i >= 0; i--) {
+      const candidate = list[i];
+      if (candidate?.outcome && candidate.outcome.status !== 'cancelled') return candidate;
+    }
+    return undefined;
+  }
+
+  /** Saves the receipt next to the jobs and checks it against our own key and what we saw. */
+  private keep(record: RunRecord, result: RunResult): ReceiptView {
+    const receipt = result.receipt as Receipt;
+    const save = this.options.saveReceipt ?? saveReceipt;
+    let savedTo: string | null = null;
+    let saveError: string | null = null;
+    try {
+      savedTo = relative(this.options.root, save(this.options.root, result.job, receipt));
+    } catch (error) {
+      saveError = describeError(error);
+    }
+    let verified = false;
+    let problem = '';
+    try {
+      const bindings = receipt.version === '0.2' ? { stdin: Buffer.from(record.stdin, 'utf8'), stdout: result.stdout, stderr: result.stderr } : undefined;
+      const report = verifyReceipt(receipt, { pubkey: this.options.key.publicKeyHex, bindings });
+      verified = report.ok;
+      problem = report.checks.filter((check) => !check.ok).map((check) => check.detail).join('; ');
+    } catch (error) {
+      problem = describeError(error);
+    }
+    return {
+      version: receipt.version,
+      moduleHash: receipt.module_hash,
+      inputHash: receipt.version === '0.2' ? receipt.input_hash : null,
+      stdoutHash: receipt.version === '0.2' ? receipt.stdout_hash : null,
+      stderrHash: receipt.version === '0.2' ? receipt.stderr_hash : null,
+      signer: receipt.node_pubkey,
+      verified,
+      problem,
+      savedTo,
+      saveError,
+    };
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,59 @@
+/** What the user is doing in the UI: pure state and reducer, no I/O. */
+import type { Mode } from '../keys.js';
+
+export interface UiState {
+  mode: Mode;
+  /** The selected job, by id so it survives the list changing around it. */
+  selectedId: string | null;
+  /** Where it was, to land nearby when it disappears. */
+  selectedIndex: number;
+  filter: string;
+  watch: boolean;
+  /** Output lines scrolled up from the end; 0 follows new output. */
+  scroll: number;
+  /** Each job's stdin text, kept while the TUI runs. */
+  stdin: Readonly<Record<string, string>>;
+  /** One line of feedback in the header ("watch off", "hello: module changed, rerunning"). */
+  notice: string | null;
+}
+
+export type UiAction =
+  | { type: 'mode'; mode: Mode }
+  | { type: 'select'; id: string | null; index: number }
+  | { type: 'filter'; text: string }
+  | { type: 'toggle-watch' }
+  | { type: 'scroll'; by: number; max: number }
+  | { type: 'scroll-to'; value: number }
+  | { type: 'stdin'; id: string; text: string }
+  | { type: 'notice'; text: string | null };
+
+export function initialUiState(overrides: Partial<UiState> = {}): UiState {
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, notice: null, ...overrides };
+}
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+  switch (action.type) {
+    case 'mode':
+      return { ...state, mode: action.mode };
+    case 'select':
+      if (action.id === state.selectedId && action.index === state.selectedIndex) return state;
+      // A different job's output starts at its end.
+      return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : 0 };
+    case 'filter':
+      return { ...state, filter: action.text };
+    case 'toggle-watch':
+      return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
+    case 'scroll':
+      return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, action.max)) };
+    case 'scroll-to':
+      return { ...state, scroll: Math.max(0, action.value) };
+    case 'stdin':
+      return { ...state, stdin: { ...state.stdin, [action.id]: action.text } };
+    case 'notice':
+      return { ...state, notice: action.text };
+  }
+}
+
+export function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}

@@ -1,0 +1,103 @@
+/**
+ * From jobs and runs to what each pane shows. Pure: everything a component renders is computed
+ * here (and tested), sanitised, with the watched folder's path shortened out of messages.
+ */
+import type { JobRowView } from '../components/JobList.js';
+import type { ExitPaneProps } from '../components/ExitPane.js';
+import type { TimingPaneProps } from '../components/TimingPane.js';
+import type { JobEntry } from '../folder/job-entry.js';
+import { STATE_GLYPHS, changeMark, formatBytes, formatMs, stateWord, type JobState, type Tone } from '../format.js';
+import type { OutputLine } from '../runs/output-log.js';
+import type { RunRecord } from '../runs/run-record.js';
+import { sanitizeLabel, sanitizeText } from '../sanitize.js';
+import { textWidth } from '../text-width.js';
+
+/** Paths under the watched folder read better relative to it: `hello.wasm`, not `/home/…/hello.wasm`. */
+export function relativize(text: string, root: string): string {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return text.split(prefix).join('');
+}
+
+/** Room for `status time` in a row; a status too long for both drops the time. */
+const ROW_STATUS_ROOM = 14;
+
+export function jobRowView(job: JobEntry, latest: RunRecord | undefined, now: number): JobRowView {
+  const base = { id: job.id, name: sanitizeLabel(job.name) };
+  if (latest && latest.outcome === null) return { ...base, state: 'running', status: `● ${formatMs(now - latest.startedAt)}`, time: '' };
+  if (latest?.outcome) {
+    const { status, exitCode, timing } = latest.outcome;
+    const text = `${STATE_GLYPHS[status]} ${(status === 'ok' || status === 'exit') && exitCode !== null ? exitCode : stateWord(status)}`;
+    const time = formatMs(timing.total_ms);
+    return { ...base, state: status, status: text, time: textWidth(text) + 1 + 7 <= ROW_STATUS_ROOM ? time : '' };
+  }
+  if (job.error) return { ...base, state: 'broken', status: `${STATE_GLYPHS.broken} invalid`, time: '' };
+  if (job.warning) return { ...base, state: 'broken', status: `${STATE_GLYPHS.broken} missing`, time: '' };
+  return { ...base, state: 'never', status: '', time: '' };
+}
+
+export interface OutputView {
+  job: string;
+  runLabel: string;
+  lines: readonly OutputLine[];
+  notes: string[];
+  placeholder: string | null;
+  placeholderTone: Tone;
+}
+
+export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean): OutputView {
+  const name = job ? sanitizeLabel(job.name) : '';
+  const empty = { job: name, runLabel: '', lines: [], notes: [], placeholderTone: 'muted' as Tone };
+  if (!job) return { ...empty, placeholder: scanning ? 'Looking for modules and manifests…' : 'No job selected.' };
+  if (!latest) {
+    if (job.error) {
+      const text = [job.error.message, ...job.error.details].map((line) => relativize(line, root)).join('\n');
+      return { ...empty, placeholder: sanitizeText(text), placeholderTone: 'bad' };
+    }
+    if (job.warning) return { ...empty, placeholder: sanitizeText(relativize(job.warning, root)), placeholderTone: 'bad' };
+    return { ...empty, placeholder: `Press ⏎ to run ${name}, or i to give it stdin first.` };
+  }
+  const running = latest.outcome === null;
+  const mark = changeMark(latest.changed);
+  const notes: string[] = [];
+  if (latest.output.dropped > 0) notes.push(`… ${latest.output.dropped} earlier lines are not shown here (the receipt covers all output)`);
+  if (latest.outcome?.stdoutTruncated) notes.push(`stdout was cut at the output limit (${formatBytes(latest.output.bytes.stdout)} kept)`);
+  if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
+  return {
+    job: name,
+    runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''}`,
+    lines: latest.output.view(),
+    notes,
+    placeholder: running ? 'waiting for output…' : '(no output)',
+    placeholderTone: 'muted',
+  };
+}
+
+export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number): Omit<TimingPaneProps, 'width' | 'height'> {
+  const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled');
+  const lastFinished = [...runs].reverse().find((run) => run.outcome);
+  const running = latest !== undefined && latest.outcome === null;
+  return {
+    elapsedMs: running ? now - latest.startedAt : null,
+    phase: running ? latest.phase : null,
+    timing: lastFinished?.outcome?.timing ?? null,
+    history: finished.slice(-20).map((run) => run.outcome?.timing.total_ms ?? 0),
+  };
+}
+
+export function exitView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string): Omit<ExitPaneProps, 'width' | 'height'> {
+  if (latest?.outcome) {
+    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : latest.outcome.message;
+    return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)) };
+  }
+  if (latest) return { state: 'running', exitCode: null, message: `${latest.phase}…` };
+  if (job?.error) return { state: 'broken', exitCode: null, message: sanitizeLabel(relativize(job.error.message, root)) };
+  if (job?.warning) return { state: 'broken', exitCode: null, message: sanitizeLabel(relativize(job.warning, root)) };
+  return { state: 'never' as JobState, exitCode: null, message: '' };
+}
+
+export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | undefined): string {
+  if (!job) return '';
+  if (!latest) return job.spec ? 'no receipt yet: each run is signed and saved in .plasm/receipts' : 'this job cannot run, so nothing is signed';
+  if (latest.outcome === null) return '● signed and saved when the run ends';
+  return 'no receipt: the module could not be read, so nothing was signed';
+}
