@@ -66,7 +66,9 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
     nodeOptions: workerNodeFlags(request),
     ipc: true,
     serialization: 'advanced',
-    env: {},
+    // execaNode always builds the worker's PATH, from this env's or else from ours, and throws when
+    // neither exists (plasm-tui started with `env -i`). The guest never sees it: its env is explicit.
+    env: { PATH: process.env.PATH ?? '' },
     extendEnv: false,
     stdin: 'pipe',
     stdout: 'pipe',
