@@ -43,7 +43,8 @@ function initialMemoryPages(bytes: Uint8Array): number | null {
     }
   };
   const name = (): void => {
-    pos += u32();
+    const length = u32(); // not `pos += u32()`: that adds to pos as it was before the length was read
+    pos += length;
   };
   const limits = (): number => {
     const flags = u32();
