@@ -4,7 +4,7 @@
  * component wires them to the panes and to the key table.
  */
 import { Box, useApp } from 'ink';
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect } from 'react';
 import { ExitPane } from './components/ExitPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -18,6 +18,7 @@ import { TooSmall } from './components/TooSmall.js';
 import type { JobEntry } from './folder/job-entry.js';
 import { useJobFolder, type FolderSource } from './hooks/use-job-folder.js';
 import { useKeyDispatch, type Handlers } from './hooks/use-key-dispatch.js';
+import { useLiveReducer } from './hooks/use-live-reducer.js';
 import { useNow } from './hooks/use-now.js';
 import { useRuns } from './hooks/use-runs.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -27,7 +28,7 @@ import type { RunStore } from './runs/run-store.js';
 import { sanitizeLabel } from './sanitize.js';
 import { outputRowCount } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
-import { initialUiState, uiReducer, type UiState } from './state/ui-state.js';
+import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
 import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
 
 export interface AppProps {
@@ -46,16 +47,20 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const snapshot = useJobFolder(folder);
   useRuns(store);
-  const [ui, dispatch] = useReducer(uiReducer, initialState, initialUiState);
+  const [ui, dispatch, uiRef] = useLiveReducer(uiReducer, () => initialUiState(initialState));
   const now = useNow(store.runningCount() > 0);
   const layout = computeLayout(columns, rows);
 
-  const jobs = snapshot.jobs;
-  const visible = filterJobs(jobs, ui.filter);
-  const index = selectedIndex(visible, ui);
-  const job: JobEntry | undefined = visible[index];
+  // Rendering uses this render's state; key handlers call `selection()` again for the latest.
+  const selection = (state: UiState, jobs: readonly JobEntry[]) => {
+    const visible = filterJobs(jobs, state.filter);
+    const index = selectedIndex(visible, state);
+    return { jobs, visible, index, job: visible[index] as JobEntry | undefined };
+  };
+  const { jobs, visible, index, job } = selection(ui, snapshot.jobs);
+  const current = () => selection(uiRef.current, folder.snapshot().jobs);
   const latest = job ? store.latest(job.id) : undefined;
-  const stdinOf = (entry: JobEntry): string => ui.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
+  const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });
 
   useWatchReruns(jobs, store, ui.watch, (rerun) => notice(`${sanitizeLabel(rerun.name)} changed on disk: rerunning`));
@@ -74,8 +79,10 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin ?? stdinOf(entry));
     dispatch({ type: 'scroll-to', value: 0 });
   };
-  const select = (to: number): void => {
-    const target = visible[to];
+  const move = (delta: number): void => {
+    const { visible: now, index: from } = current();
+    const to = moveSelection(now, from, delta);
+    const target = now[to];
     if (target) dispatch({ type: 'select', id: target.id, index: to });
   };
   const output = outputView(job, latest, folder.root, !snapshot.ready);
@@ -85,13 +92,13 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
   };
 
   const handlers: Handlers = {
-    'select-up': () => select(moveSelection(visible, index, -1)),
-    'select-down': () => select(moveSelection(visible, index, 1)),
-    run: () => start(job),
-    'edit-stdin': () => job && dispatch({ type: 'mode', mode: 'stdin' }),
+    'select-up': () => move(-1),
+    'select-down': () => move(1),
+    run: () => start(current().job),
+    'edit-stdin': () => current().job && dispatch({ type: 'mode', mode: 'stdin' }),
     rerun: () => {
       const id = store.lastJobId;
-      const entry = jobs.find((candidate) => candidate.id === id);
+      const entry = current().jobs.find((candidate) => candidate.id === id);
       if (!entry) return notice(id ? 'the last job run is gone from the folder' : 'nothing has run yet: press ⏎ to run a job');
       start(entry, store.latest(entry.id)?.stdin);
     },
@@ -103,7 +110,8 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
       dispatch({ type: 'mode', mode: 'normal' });
     },
     cancel: () => {
-      if (!job || !store.cancel(job.id)) notice('nothing to cancel: the selected job is not running');
+      const selected = current().job;
+      if (!selected || !store.cancel(selected.id)) notice('nothing to cancel: the selected job is not running');
     },
     'page-up': () => scrollBy(page),
     'page-down': () => scrollBy(-page),
@@ -116,17 +124,25 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),
     quit: () => exit(),
   };
-  useKeyDispatch(ui.mode, handlers);
+  useKeyDispatch(
+    useCallback(() => uiRef.current.mode, [uiRef]),
+    handlers,
+    (mode, input, key) => {
+      if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
+    },
+  );
 
   const onStdinChange = useCallback(
     (text: string) => {
       // The field holds exactly the bytes that will be sent: a pasted control character would
       // be invisible in it, so it is dropped rather than sent unseen.
-      if (job) dispatch({ type: 'stdin', id: job.id, text: text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '') });
+      const selected = current().job;
+      if (selected) dispatch({ type: 'stdin', id: selected.id, text: text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '') });
     },
-    [job],
+    // current() reads refs: always the latest selection
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
   );
-  const onFilterChange = useCallback((text: string) => dispatch({ type: 'filter', text }), []);
 
   if (layout.tooSmall) {
     return <TooSmall width={layout.width} height={layout.height} />;
@@ -158,7 +174,6 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
           focused={ui.mode === 'normal'}
           filter={ui.filter}
           filtering={ui.mode === 'filter'}
-          onFilterChange={onFilterChange}
         />
         <Box flexDirection="column" width={layout.output.width}>
           <OutputPane {...layout.output} {...output} scroll={ui.scroll} />

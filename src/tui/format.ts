@@ -13,11 +13,10 @@ export function formatMs(ms: number): string {
   return `${minutes} m ${String(Math.floor(s - minutes * 60)).padStart(2, '0')} s`;
 }
 
-/** Phase durations without a unit each time, for a compact `start 90.8 · compile 2.7` line. */
+/** Phase durations in ms without the unit, for a compact `start 91 · compile 2.7 · run 3.1 ms` line. */
 export function formatPhaseMs(ms: number): string {
-  if (ms < 10) return ms.toFixed(1);
-  if (ms < 1000) return String(Math.round(ms));
-  return `${(ms / 1000).toFixed(1)}s`;
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
 
 export function formatBytes(bytes: number): string {
@@ -48,9 +47,9 @@ export const STATE_GLYPHS: Readonly<Record<JobState, string>> = {
 };
 
 const WORDS: Partial<Record<JobState, string>> = {
-  fuel_exhausted: 'fuel',
-  memory_limit: 'memory',
-  output_limit: 'output',
+  fuel_exhausted: 'out of fuel',
+  memory_limit: 'memory limit',
+  output_limit: 'output limit',
   broken: 'invalid',
   never: '',
 };

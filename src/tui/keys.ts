@@ -73,13 +73,13 @@ export const KEYS: readonly KeyBinding[] = [
   { key: 'q', label: 'quit', description: 'quit', action: 'quit', modes: ['normal'], chords: [{ input: 'q' }] },
   // In the text fields every printable key is text: only special keys are bound.
   { key: '⏎', label: 'run', description: 'run with this stdin', action: 'run', modes: ['stdin'], chords: [{ special: 'return' }] },
-  { key: 'esc', label: 'done', description: 'leave the field (text is kept)', action: 'leave-field', modes: ['stdin'], chords: [{ special: 'escape' }] },
+  { key: 'esc', label: 'done', description: 'leave the field, text kept', action: 'leave-field', modes: ['stdin'], chords: [{ special: 'escape' }] },
   { key: '↑', label: 'pick', description: 'previous match', action: 'select-up', modes: ['filter'], chords: [{ special: 'upArrow' }] },
   { key: '↓', label: 'pick', description: 'next match', action: 'select-down', modes: ['filter'], chords: [{ special: 'downArrow' }] },
   { key: '⏎', label: 'keep', description: 'keep the filter', action: 'accept-filter', modes: ['filter'], chords: [{ special: 'return' }] },
   { key: 'esc', label: 'clear', description: 'clear the filter', action: 'clear-filter', modes: ['filter'], chords: [{ special: 'escape' }] },
   { key: 'esc ? q', label: 'close', description: 'close the help', action: 'close-help', modes: ['help'], chords: [{ special: 'escape' }, { input: '?' }, { input: 'q' }] },
-  { key: 'ctrl-c', label: 'quit', description: 'quit, cancelling running jobs', action: 'quit', modes: ALL, chords: [{ input: 'c', ctrl: true }] },
+  { key: 'ctrl-c', label: 'quit', description: 'quit (cancels running jobs)', action: 'quit', modes: ALL, chords: [{ input: 'c', ctrl: true }] },
 ];
 
 function matches(chord: Chord, input: string, key: Key): boolean {
@@ -124,3 +124,6 @@ export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBind
   { title: 'help', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'help') },
   { title: 'anywhere', bindings: KEYS.filter((b) => b.modes.length > 1) },
 ];
+
+/** What the glyphs in the job list and panes mean; shown under the keys in help. */
+export const LEGEND: readonly string[] = ['✓ ok  ✗ failed  ⏱ timeout', '⚠ limit hit  ⊘ cancelled', '● running  ≠ changed  = same'];

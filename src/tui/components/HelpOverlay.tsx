@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { HELP_SECTIONS } from '../keys.js';
+import { HELP_SECTIONS, LEGEND } from '../keys.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerWidth, type Size } from '../layout.js';
 import { fit } from '../text-width.js';
@@ -13,7 +13,7 @@ export function HelpOverlay({ width, height }: Size) {
   const inner = innerWidth({ width, height });
   const columnWidth = Math.floor((inner - 2) / 2);
   const [first, ...rest] = HELP_SECTIONS;
-  const column = (sections: typeof HELP_SECTIONS) => (
+  const column = (sections: typeof HELP_SECTIONS, legend = false) => (
     <Box flexDirection="column" width={columnWidth}>
       {sections.map((section, s) => (
         <Box key={section.title} flexDirection="column" marginTop={s > 0 ? 1 : 0}>
@@ -30,13 +30,25 @@ export function HelpOverlay({ width, height }: Size) {
           ))}
         </Box>
       ))}
+      {legend ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold underline>
+            signs
+          </Text>
+          {LEGEND.map((line) => (
+            <Text key={line} wrap="truncate-end">
+              {line}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
     </Box>
   );
   return (
     <Panel title="Help · keys" right="esc closes" width={width} height={height} focused>
       <Box flexDirection="row" gap={2}>
         {column(first ? [first] : [])}
-        {column(rest)}
+        {column(rest, true)}
       </Box>
     </Panel>
   );

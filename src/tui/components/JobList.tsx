@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import type { JobState } from '../format.js';
 import { stateTone } from '../format.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import { windowStart } from '../state/selection.js';
+import { sanitizeLabel } from '../sanitize.js';
 import { fit } from '../text-width.js';
 import { Panel } from './Panel.js';
 
@@ -28,15 +28,15 @@ export interface JobListProps extends Size {
   scanning: boolean;
   focused: boolean;
   filter: string;
+  /** The filter field has the keyboard (it shows a cursor). */
   filtering: boolean;
-  onFilterChange: (text: string) => void;
 }
 
 const STATUS_WIDTH = 14;
 /** `412 ms`, `0.42 ms`, `12.3 s`: formatMs never needs more. */
 const TIME_WIDTH = 7;
 
-export function JobList({ rows, selected, total, scanning, focused, filter, filtering, onFilterChange, width, height }: JobListProps) {
+export function JobList({ rows, selected, total, scanning, focused, filter, filtering, width, height }: JobListProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const showFilter = filtering || filter !== '';
@@ -52,7 +52,8 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
       {showFilter ? (
         <Box height={1}>
           <Text color={theme.accent}>/ </Text>
-          {filtering ? <TextInput value={filter} onChange={onFilterChange} focus /> : <Text>{fit(filter, inner - 2)}</Text>}
+          <Text wrap="truncate-start">{sanitizeLabel(filter)}</Text>
+          {filtering ? <Text inverse> </Text> : null}
         </Box>
       ) : null}
       {shown.map((row, i) => {

@@ -1,4 +1,5 @@
-import { useInput } from 'ink';
+import { useInput, type Key } from 'ink';
+import { useCallback, useRef } from 'react';
 import { actionFor, type Action, type Mode } from '../keys.js';
 
 export type Handlers = Partial<Record<Action, () => void>>;
@@ -6,10 +7,23 @@ export type Handlers = Partial<Record<Action, () => void>>;
 /**
  * The only keyboard listener besides the text fields themselves: every key press is looked up
  * in the key table for the current mode, so what help says is what happens.
+ *
+ * Keys that arrive together (a busy machine, a held key) are delivered in one tick, before
+ * React re-renders; so the mode is read through `getMode` (kept current by the caller as it
+ * changes) and the handlers through a ref, never from a stale closure: `i` then `q` in one
+ * burst must not quit. Keys the table does not bind go to `onUnbound` (the filter's text).
  */
-export function useKeyDispatch(mode: Mode, handlers: Handlers): void {
-  useInput((input, key) => {
-    const action = actionFor(mode, input, key);
-    if (action) handlers[action]?.();
-  });
+export function useKeyDispatch(getMode: () => Mode, handlers: Handlers, onUnbound?: (mode: Mode, input: string, key: Key) => void): void {
+  const latest = useRef({ handlers, onUnbound });
+  latest.current = { handlers, onUnbound };
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      const mode = getMode();
+      const action = actionFor(mode, input, key);
+      if (action) latest.current.handlers[action]?.();
+      else latest.current.onUnbound?.(mode, input, key);
+    },
+    [getMode],
+  );
+  useInput(onInput);
 }

@@ -1,4 +1,5 @@
 /** What the user is doing in the UI: pure state and reducer, no I/O. */
+import type { Key } from 'ink';
 import type { Mode } from '../keys.js';
 
 export interface UiState {
@@ -52,6 +53,16 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'notice':
       return { ...state, notice: action.text };
   }
+}
+
+/**
+ * The filter field's editing, done here rather than with a text input component so that keys
+ * typed right after `/` (in the same burst) are not lost before a component mounts.
+ */
+export function editFilter(filter: string, input: string, key: Key): string {
+  if (key.backspace || key.delete) return [...filter].slice(0, -1).join('');
+  if (key.ctrl || key.meta || key.tab || input === '') return filter;
+  return filter + input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
 export function clamp(value: number, min: number, max: number): number {
