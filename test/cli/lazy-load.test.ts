@@ -1,0 +1,55 @@
+// `plasm-tui run` must start fast: loading the CLI for a run never loads React, Ink or the TUI.
+// The real binary runs with a resolve hook (test/fixtures/trace-imports.mjs) that records every
+// module URL the process resolves.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, test } from 'vitest';
+import { BIN, EXAMPLES, ROOT } from '../helpers/cli.js';
+
+const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports.mjs');
+const UI_MODULES = /\/node_modules\/(ink|react|react-reconciler|ink-text-input)\//;
+
+/** Runs `node --import HOOK …args` and returns the resolved URLs, in order. */
+async function traced(args: string[]) {
+  const trace = join(mkdtempSync(join(tmpdir(), 'plasm-tui-trace-')), 'imports.txt');
+  const result = await execa(process.execPath, ['--import', HOOK, ...args], {
+    cwd: ROOT,
+    reject: false,
+    input: '',
+    env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, PLASM_TRACE_IMPORTS: trace },
+    extendEnv: false,
+  });
+  const urls = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  return { result, urls };
+}
+
+describe('`plasm-tui run` loads no UI code', () => {
+  // Started with nothing but XDG_CONFIG_HOME in its environment, as under `env -i`.
+  test('hello.wasm runs, and neither React, Ink nor dist/tui/ is loaded', async () => {
+    const { result, urls } = await traced([BIN, 'run', join(EXAMPLES, 'hello', 'hello.wasm'), '--stdin', 'hi']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(result.stdout).toBe('ih');
+    // The trace saw the run command itself: the hook works on this path.
+    expect(urls).toContain(pathToFileURL(join(ROOT, 'dist', 'cli', 'commands', 'run.js')).href);
+    expect(urls.filter((url) => UI_MODULES.test(url))).toEqual([]);
+    expect(urls.filter((url) => url.includes('/dist/tui/'))).toEqual([]);
+  });
+
+  test('the other commands load none either', async () => {
+    for (const args of [['key'], ['version'], ['validate', join(EXAMPLES, 'sieve', 'sieve.manifest.json')]]) {
+      const { result, urls } = await traced([BIN, ...args]);
+      expect(result.exitCode, args.join(' ')).toBe(0);
+      expect(urls.filter((url) => UI_MODULES.test(url) || url.includes('/dist/tui/')), args.join(' ')).toEqual([]);
+    }
+  });
+});
+
+test('control: the same trace does show Ink and React when they are loaded', async () => {
+  const { result, urls } = await traced(['--input-type=module', '-e', "await import('ink'); await import('react');"]);
+  expect(result.exitCode, String(result.stderr)).toBe(0);
+  expect(urls.some((url) => url.includes('/node_modules/ink/'))).toBe(true);
+  expect(urls.some((url) => url.includes('/node_modules/react/'))).toBe(true);
+});
