@@ -28,6 +28,7 @@ import type { RunStore } from './runs/run-store.js';
 import { sanitizeLabel } from './sanitize.js';
 import { outputRowCount } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
+import { editLine } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
 import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
 
@@ -95,7 +96,10 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     'select-up': () => move(-1),
     'select-down': () => move(1),
     run: () => start(current().job),
-    'edit-stdin': () => current().job && dispatch({ type: 'mode', mode: 'stdin' }),
+    'edit-stdin': () => {
+      const selected = current().job;
+      if (selected) dispatch({ type: 'edit-stdin', length: [...stdinOf(selected)].length });
+    },
     rerun: () => {
       const id = store.lastJobId;
       const entry = current().jobs.find((candidate) => candidate.id === id);
@@ -129,19 +133,12 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     handlers,
     (mode, input, key) => {
       if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
-    },
-  );
-
-  const onStdinChange = useCallback(
-    (text: string) => {
-      // The field holds exactly the bytes that will be sent: a pasted control character would
-      // be invisible in it, so it is dropped rather than sent unseen.
       const selected = current().job;
-      if (selected) dispatch({ type: 'stdin', id: selected.id, text: text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, '') });
+      if (mode === 'stdin' && selected) {
+        const line = editLine({ text: stdinOf(selected), cursor: uiRef.current.cursor }, input, key);
+        dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
+      }
     },
-    // current() reads refs: always the latest selection
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
   );
 
   if (layout.tooSmall) {
@@ -184,7 +181,7 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
           <ReceiptPane {...layout.receipt} receipt={latest?.receipt ?? null} absent={receiptAbsence(job, latest)} />
         </Box>
       </Box>
-      <StdinInput {...layout.stdin} job={job ? sanitizeLabel(job.name) : null} value={job ? stdinOf(job) : ''} editing={ui.mode === 'stdin'} onChange={onStdinChange} />
+      <StdinInput {...layout.stdin} job={job ? sanitizeLabel(job.name) : null} value={job ? stdinOf(job) : ''} cursor={ui.cursor} editing={ui.mode === 'stdin'} />
       {footer}
     </Box>
   );

@@ -8,27 +8,31 @@ import type { Key } from 'ink';
 
 export type Mode = 'normal' | 'stdin' | 'filter' | 'help';
 
-export type Action =
-  | 'select-up'
-  | 'select-down'
-  | 'run'
-  | 'edit-stdin'
-  | 'rerun'
-  | 'toggle-watch'
-  | 'filter'
-  | 'accept-filter'
-  | 'clear-filter'
-  | 'cancel'
-  | 'scroll-up'
-  | 'scroll-down'
-  | 'page-up'
-  | 'page-down'
-  | 'scroll-top'
-  | 'follow'
-  | 'leave-field'
-  | 'help'
-  | 'close-help'
-  | 'quit';
+/** Everything a key can do; each has at least one binding and one handler in the app. */
+export const ACTIONS = [
+  'select-up',
+  'select-down',
+  'run',
+  'edit-stdin',
+  'rerun',
+  'toggle-watch',
+  'filter',
+  'accept-filter',
+  'clear-filter',
+  'cancel',
+  'scroll-up',
+  'scroll-down',
+  'page-up',
+  'page-down',
+  'scroll-top',
+  'follow',
+  'leave-field',
+  'help',
+  'close-help',
+  'quit',
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
 
 type SpecialKey = 'upArrow' | 'downArrow' | 'return' | 'escape' | 'pageUp' | 'pageDown' | 'home' | 'end';
 

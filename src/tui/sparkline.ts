@@ -5,7 +5,8 @@ const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
  * differ by little, and the point is to see which runs were slower, not how far from zero.
  */
 export function sparkline(values: readonly number[], width = values.length): string {
-  const shown = values.filter((v) => Number.isFinite(v)).slice(-Math.max(0, width));
+  if (width <= 0) return '';
+  const shown = values.filter((v) => Number.isFinite(v)).slice(-width);
   if (shown.length === 0) return '';
   const min = Math.min(...shown);
   const range = Math.max(...shown) - min;

@@ -100,7 +100,8 @@ export function clipRows(rows: readonly string[], max: number, width: number): s
   if (max <= 0) return [];
   const kept = rows.slice(0, max);
   const last = kept[max - 1] ?? '';
-  kept[max - 1] = textWidth(last) < width ? `${last}…` : `${truncate(last, width - 1)}…`.replace(/……$/, '…');
+  // truncate() adds its own `…`; a row that just fits has to lose a character to make room for one.
+  kept[max - 1] = textWidth(last) < width ? `${last}…` : truncate(`${last}…`, width);
   return kept;
 }
 

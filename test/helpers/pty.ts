@@ -114,6 +114,15 @@ export class TuiSession {
     await sleep(100);
   }
 
+  /** Sends text one character per write, `gapMs` apart: a fast typist, or a key held down. */
+  async typeKeys(text: string, gapMs = 3): Promise<void> {
+    for (const char of text) {
+      this.pty.write(char);
+      await sleep(gapMs);
+    }
+    await sleep(100);
+  }
+
   resize(cols: number, rows: number): void {
     this.pty.resize(cols, rows);
     this.term.resize(cols, rows);

@@ -55,7 +55,9 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('▶ hello');
     await tui.press('i');
     await tui.waitForText('esc done');
-    await tui.type('Hello, World');
+    // Typed fast, one key per write: none may be lost or reordered.
+    await tui.typeKeys('Hello, World');
+    await tui.waitForText('› Hello, World');
     await tui.press(KEYS.enter);
     const screen = await tui.waitForText('✓ verified');
     expect(screen).toContain('dlroW ,olleH');

@@ -74,5 +74,5 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
 function emptyText(scanning: boolean, total: number, filter: string): string {
   if (scanning) return 'scanning…';
   if (total > 0) return `nothing matches "${filter}"`;
-  return 'no .wasm, .wat or manifest files here yet';
+  return 'no modules or manifests here yet';
 }

@@ -1,32 +1,45 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerWidth, type Size } from '../layout.js';
 import { sanitizeLabel } from '../sanitize.js';
-import { fit, textWidth } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface StdinInputProps extends Size {
   /** Sanitised name of the job the text belongs to, or null when no job is selected. */
   job: string | null;
   value: string;
+  /** Where the cursor is while editing, in characters. */
+  cursor: number;
   editing: boolean;
-  onChange: (value: string) => void;
 }
 
-export function StdinInput({ job, value, editing, onChange, width, height }: StdinInputProps) {
+/**
+ * The selected job's stdin. Editing happens in the key dispatcher (state/line-edit.ts); this
+ * only draws the text, with the cursor as an inverse cell, scrolled so the cursor stays in view.
+ */
+export function StdinInput({ job, value, cursor, editing, width, height }: StdinInputProps) {
   const theme = useTheme();
-  const inner = innerWidth({ width, height });
+  const room = Math.max(1, innerWidth({ width, height }) - 2);
+  const chars = [...sanitizeLabel(value)];
   const right = job === null ? '' : `for ${job}`;
   let body;
   if (editing) {
-    body = <TextInput value={value} onChange={onChange} focus showCursor />;
-  } else if (value === '') {
+    const at = Math.min(Math.max(0, cursor), chars.length);
+    const start = Math.max(0, at - room + 1);
+    const shown = chars.slice(start, start + room);
+    const offset = at - start;
+    body = (
+      <Text wrap="truncate-end">
+        {shown.slice(0, offset).join('')}
+        <Text inverse>{shown[offset] ?? ' '}</Text>
+        {shown.slice(offset + 1).join('')}
+      </Text>
+    );
+  } else if (chars.length === 0) {
     body = <Text dimColor>{job === null ? '' : 'empty · press i to type'}</Text>;
   } else {
     // Out of the field, show the end of a long text: that is where one types next.
-    const shown = sanitizeLabel(value);
-    body = <Text>{textWidth(shown) > inner - 2 ? fit(`…${shown.slice(-(inner - 3))}`, inner - 2) : shown}</Text>;
+    body = <Text wrap="truncate-end">{chars.length > room ? `…${chars.slice(-(room - 1)).join('')}` : chars.join('')}</Text>;
   }
   return (
     <Panel title="stdin" right={right} width={width} height={height} focused={editing}>

@@ -2,7 +2,8 @@ import { useInput, type Key } from 'ink';
 import { useCallback, useRef } from 'react';
 import { actionFor, type Action, type Mode } from '../keys.js';
 
-export type Handlers = Partial<Record<Action, () => void>>;
+/** One handler per action: the type makes a key in the table without a handler a compile error. */
+export type Handlers = Record<Action, () => void>;
 
 /**
  * The only keyboard listener besides the text fields themselves: every key press is looked up

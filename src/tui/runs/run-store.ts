@@ -133,6 +133,11 @@ export class RunStore {
     return true;
   }
 
+  /** Resolves when no run is in flight (runs started meanwhile included). */
+  async whenIdle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
   /** Cancels everything and waits (bounded) for the sandboxes to be gone. */
   async close(timeoutMs = 3000): Promise<void> {
     this.closing = true;
@@ -156,6 +161,13 @@ export class RunStore {
 
   private finish(record: RunRecord, result: RunResult): void {
     record.output.end();
+    // The live events normally carry every captured byte; if they did not, the result is the truth.
+    if (record.output.bytes.stdout !== result.stdout.length || record.output.bytes.stderr !== result.stderr.length) {
+      record.output = new OutputLog();
+      record.output.append('stdout', result.stdout);
+      record.output.append('stderr', result.stderr);
+      record.output.end();
+    }
     const outputHash = sha256(`${sha256(result.stdout)}${sha256(result.stderr)}`);
     record.outcome = {
       status: result.status,

@@ -1,5 +1,6 @@
 /** What the user is doing in the UI: pure state and reducer, no I/O. */
 import type { Key } from 'ink';
+import { editLine } from './line-edit.js';
 import type { Mode } from '../keys.js';
 
 export interface UiState {
@@ -14,6 +15,8 @@ export interface UiState {
   scroll: number;
   /** Each job's stdin text, kept while the TUI runs. */
   stdin: Readonly<Record<string, string>>;
+  /** Cursor in the stdin field while editing. */
+  cursor: number;
   /** One line of feedback in the header ("watch off", "hello: module changed, rerunning"). */
   notice: string | null;
 }
@@ -25,11 +28,12 @@ export type UiAction =
   | { type: 'toggle-watch' }
   | { type: 'scroll'; by: number; max: number }
   | { type: 'scroll-to'; value: number }
-  | { type: 'stdin'; id: string; text: string }
+  | { type: 'edit-stdin'; length: number }
+  | { type: 'stdin'; id: string; text: string; cursor: number }
   | { type: 'notice'; text: string | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, notice: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, cursor: 0, notice: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -48,21 +52,18 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, action.max)) };
     case 'scroll-to':
       return { ...state, scroll: Math.max(0, action.value) };
+    case 'edit-stdin':
+      return { ...state, mode: 'stdin', cursor: action.length };
     case 'stdin':
-      return { ...state, stdin: { ...state.stdin, [action.id]: action.text } };
+      return { ...state, stdin: { ...state.stdin, [action.id]: action.text }, cursor: action.cursor };
     case 'notice':
       return { ...state, notice: action.text };
   }
 }
 
-/**
- * The filter field's editing, done here rather than with a text input component so that keys
- * typed right after `/` (in the same burst) are not lost before a component mounts.
- */
+/** The filter field is edited at its end: typing, Backspace, Ctrl-U, Ctrl-W. */
 export function editFilter(filter: string, input: string, key: Key): string {
-  if (key.backspace || key.delete) return [...filter].slice(0, -1).join('');
-  if (key.ctrl || key.meta || key.tab || input === '') return filter;
-  return filter + input.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return editLine({ text: filter, cursor: [...filter].length }, input, key).text;
 }
 
 export function clamp(value: number, min: number, max: number): number {

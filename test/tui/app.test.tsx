@@ -1,0 +1,259 @@
+/** The whole app with a stand-in folder and engine: keys in, frames out. */
+import { render } from 'ink-testing-library';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { sha256 } from '../../src/core/hash.js';
+import { loadOrCreateNodeKey } from '../../src/core/keys.js';
+import { jobFromModule, type RunEvent, type RunOptions, type RunResult } from '../../src/engine/index.js';
+import { App } from '../../src/tui/app.js';
+import type { JobEntry } from '../../src/tui/folder/job-entry.js';
+import type { FolderSnapshot } from '../../src/tui/folder/job-folder.js';
+import { RunStore } from '../../src/tui/runs/run-store.js';
+import { WAT } from '../helpers/cli.js';
+
+const ROOT = WAT;
+const key = loadOrCreateNodeKey();
+
+class FakeFolder {
+  readonly root = ROOT;
+  private readonly listeners = new Set<() => void>();
+  private current: FolderSnapshot = { jobs: [], ready: true, error: null };
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  snapshot = () => this.current;
+  set(jobs: JobEntry[]): void {
+    this.current = { jobs, ready: true, error: null };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function moduleJob(name: string, hash = `sha256:${name}`): JobEntry {
+  const path = join(ROOT, `${name}.wat`);
+  return { id: path, name, relPath: `${name}.wat`, kind: 'module', spec: jobFromModule(path, DEFAULT_CONFIG), error: null, warning: null, moduleHash: hash as never, manifestHash: null };
+}
+
+interface FakeRun {
+  name: string;
+  options: RunOptions;
+  cancelled: boolean;
+  emit: (event: RunEvent) => void;
+  finish: (stdout: string, status?: RunResult['status']) => void;
+}
+
+function fakeEngine() {
+  const runs: FakeRun[] = [];
+  const startRun = (spec: { name: string }, options: RunOptions = {}) => {
+    let resolve!: (result: RunResult) => void;
+    const result = new Promise<RunResult>((r) => {
+      resolve = r;
+    });
+    const run: FakeRun = {
+      name: spec.name,
+      options,
+      cancelled: false,
+      emit: (event) => options.onEvent?.(event),
+      finish: (stdout, status = 'ok') =>
+        resolve({
+          job: spec.name,
+          status,
+          exit_code: status === 'ok' ? 0 : null,
+          message: status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`,
+          stdout: Buffer.from(stdout),
+          stderr: Buffer.alloc(0),
+          stdout_truncated: false,
+          stderr_truncated: false,
+          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 },
+          usage: { memory_peak_bytes: null, fuel_consumed: null },
+          module_hash: null,
+          input_hash: sha256(''),
+          receipt: null,
+        }),
+    };
+    runs.push(run);
+    return {
+      result,
+      cancel: () => {
+        run.cancelled = true;
+        run.finish('', 'cancelled');
+      },
+    };
+  };
+  return { runs, startRun: startRun as never };
+}
+
+const instances: ReturnType<typeof render>[] = [];
+afterEach(() => {
+  for (const instance of instances.splice(0)) instance.unmount();
+});
+
+function setup(jobs: JobEntry[]) {
+  const folder = new FakeFolder();
+  folder.set(jobs);
+  const engine = fakeEngine();
+  const store = new RunStore({ root: ROOT, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+  const instance = render(<App folder={folder} store={store} dirLabel="fixtures" />);
+  instances.push(instance);
+  const frame = () => (instance.lastFrame() ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+  const waitFor = async (check: (frame: string) => boolean, what: string) => {
+    const deadline = Date.now() + 3000;
+    while (!check(frame())) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Frame:\n${frame()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return frame();
+  };
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      instance.stdin.write(k);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { folder, engine, store, frame, waitFor, press, instance };
+}
+
+const ENTER = '\r';
+const ESC = '\x1b';
+
+describe('App', () => {
+  it('picks with j/k and runs the selected job on Enter, showing its output, exit and timing', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('j');
+    await waitFor((f) => f.includes('▶ beta'), 'beta selected');
+    await press('k', 'j', ENTER);
+    expect(engine.runs.map((run) => run.name)).toEqual(['beta']);
+    await waitFor((f) => /beta\s+● /.test(f), 'beta running');
+    engine.runs[0]?.emit({ type: 'stdout', chunk: Buffer.from('streamed line\n') });
+    await waitFor((f) => f.includes('streamed line'), 'live output');
+    engine.runs[0]?.finish('streamed line\n');
+    const done = await waitFor((f) => f.includes('✓ 0 · ok'), 'the exit pane');
+    expect(done).toContain('run #1');
+    expect(done).toMatch(/▶ beta\s+✓ 0\s+6\.0 ms/);
+    expect(done).toContain('start 1.0 · compile 2.0');
+  });
+
+  it('keeps stdin per job: i edits, Enter runs with it, typed letters are not shortcuts, Esc leaves', async () => {
+    const { engine, waitFor, press, frame } = setup([moduleJob('alpha'), moduleJob('beta')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('i');
+    await waitFor((f) => f.includes('esc done'), 'the stdin field');
+    await press('q', 'j', 'x', '?', 'w');
+    await waitFor((f) => f.includes('› qjx?w'), 'typed text');
+    expect(frame()).toContain('▶ alpha');
+    expect(frame()).toContain('watch ●');
+    await press(ENTER);
+    expect(engine.runs[0]?.options.stdin).toBe('qjx?w');
+    await press(ESC, 'j');
+    await waitFor((f) => f.includes('▶ beta'), 'beta');
+    expect(frame()).toContain('press i to type');
+    await press('k');
+    await waitFor((f) => f.includes('› qjx?w'), "alpha's stdin back");
+  });
+
+  it('loses no keys typed in one burst, and edits with the cursor keys', async () => {
+    const { engine, waitFor, press, instance } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    // All at once, before React can re-render in between: i enters the field, the rest is text.
+    for (const k of ['i', 'a', 'b', 'c', 'd', 'e', 'f']) instance.stdin.write(k);
+    await waitFor((f) => f.includes('› abcdef'), 'every key');
+    await press('\x1b[D', '\x1b[D', 'X', '\x7f', '\x7f', 'Y', '\x1b[H', '>');
+    await waitFor((f) => f.includes('› >abcYef'), 'the edits');
+    await press(ENTER);
+    expect(engine.runs[0]?.options.stdin).toBe('>abcYef');
+  });
+
+  it('filters with / (Esc clears), and runs the match', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta'), moduleJob('gamma')]);
+    await waitFor((f) => f.includes('Jobs (3)'), 'the first frame');
+    await press('/', 'g', 'a');
+    await waitFor((f) => f.includes('Jobs (1 of 3)') && f.includes('▶ gamma'), 'the filter');
+    await press(ENTER, ENTER);
+    expect(engine.runs.map((run) => run.name)).toEqual(['gamma']);
+    await press(ESC);
+    await waitFor((f) => f.includes('Jobs (3)'), 'the filter cleared');
+  });
+
+  it('cancels with x, reruns the last job with r using the same stdin, toggles watch with w', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('i');
+    await waitFor((f) => f.includes('esc done'), 'the stdin field');
+    await press('s', 'e', 'e', 'd', ENTER, ESC);
+    await press('x');
+    expect(engine.runs[0]?.cancelled).toBe(true);
+    await waitFor((f) => f.includes('cancelled'), 'the cancelled run');
+    await press('j', 'r');
+    expect(engine.runs).toHaveLength(2);
+    expect(engine.runs[1]?.name).toBe('alpha');
+    expect(engine.runs[1]?.options.stdin).toBe('seed');
+    await press('w');
+    await waitFor((f) => f.includes('watch ○'), 'watch off');
+  });
+
+  it('reruns a job by itself when its module changes on disk, with the same stdin, only while watch is on', async () => {
+    const alpha = moduleJob('alpha', 'sha256:v1');
+    const { folder, engine, waitFor, press } = setup([alpha]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('i');
+    await waitFor((f) => f.includes('esc done'), 'the stdin field');
+    await press('i', 'n', ENTER, ESC);
+    engine.runs[0]?.finish('one\n');
+    await waitFor((f) => f.includes('run #1'), 'the first run');
+    folder.set([{ ...alpha, moduleHash: 'sha256:v2' as never }]);
+    await waitFor((f) => f.includes('run #2'), 'the automatic rerun');
+    expect(engine.runs[1]?.options.stdin).toBe('in');
+    engine.runs[1]?.finish('two\n');
+    await waitFor((f) => f.includes('run #2 ≠') && f.includes('two'), 'the changed output');
+    await press('w');
+    await waitFor((f) => f.includes('watch ○'), 'watch off');
+    folder.set([{ ...alpha, moduleHash: 'sha256:v3' as never }]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(engine.runs).toHaveLength(2);
+  });
+
+  it('lists a broken manifest with its error and refuses to run it with an explanation', async () => {
+    const broken: JobEntry = {
+      id: join(ROOT, 'bad.manifest.json'),
+      name: 'bad.manifest.json',
+      relPath: 'bad.manifest.json',
+      kind: 'manifest',
+      spec: null,
+      error: { message: `${join(ROOT, 'bad.manifest.json')}: /timeout_seconds must be > 0 (rule: exclusiveMinimum)`, details: [] },
+      warning: null,
+      moduleHash: null,
+      manifestHash: null,
+    };
+    const { engine, waitFor, press } = setup([broken]);
+    const first = await waitFor((f) => f.includes('✗ invalid'), 'the broken row');
+    // The watched folder's path is shortened out of messages.
+    expect(first).toContain('bad.manifest.json: /timeout_seconds must be > 0');
+    expect(first).not.toContain(ROOT);
+    await press(ENTER);
+    await waitFor((f) => f.includes('cannot run'), 'the explanation');
+    expect(engine.runs).toHaveLength(0);
+  });
+
+  it('shows help from the key table and closes it with Esc', async () => {
+    const { waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('?');
+    const help = await waitFor((f) => f.includes('Help · keys'), 'help');
+    expect(help).toContain('cancel the running job');
+    await press(ESC);
+    await waitFor((f) => f.includes('▶ alpha'), 'the list again');
+  });
+
+  it('neutralises escape sequences in streamed output and job names', async () => {
+    const evil = { ...moduleJob('evil'), name: 'evil\x1b]0;pwned\x07' };
+    const { engine, waitFor, press, frame } = setup([evil]);
+    await waitFor((f) => f.includes('▶ evil'), 'the first frame');
+    await press(ENTER);
+    engine.runs[0]?.emit({ type: 'stdout', chunk: Buffer.from('\x1b[2J\x1b]0;pwned\x07\x1b[31mred\x1b[0m ok\n') });
+    await waitFor((f) => f.includes('red ok'), 'the output');
+    expect(frame()).not.toContain('pwned');
+    expect(frame()).not.toContain('\x1b]');
+  });
+});

@@ -1,0 +1,111 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { sha256 } from '../../src/core/hash.js';
+import { JobFolder } from '../../src/tui/folder/job-folder.js';
+import { isWholeModule, settleModule } from '../../src/tui/folder/settle-module.js';
+import { EXAMPLES, WAT } from '../helpers/cli.js';
+
+let dir: string;
+let folder: JobFolder | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plasm-tui-folder-'));
+});
+afterEach(async () => {
+  await folder?.close();
+  folder = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const names = () => folder?.snapshot().jobs.map((job) => job.name) ?? [];
+
+describe('JobFolder', () => {
+  it('lists jobs live as files are added, changed and removed, skipping ignored folders', async () => {
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    mkdirSync(join(dir, 'node_modules'));
+    mkdirSync(join(dir, '.plasm'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'node_modules', 'echo.wat'));
+    writeFileSync(join(dir, '.plasm', 'x.manifest.json'), '{}');
+    folder = new JobFolder(dir, DEFAULT_CONFIG);
+    folder.start();
+    await until(() => folder?.snapshot().ready && names().length === 1, 'the first scan');
+    expect(names()).toEqual(['hello']);
+
+    mkdirSync(join(dir, 'deep', 'er'), { recursive: true });
+    copyFileSync(join(WAT, 'exit-42.wat'), join(dir, 'deep', 'er', 'exit-42.wat'));
+    await until(() => names().includes('exit-42'), 'a module in a subfolder');
+
+    writeFileSync(join(dir, 'exit.manifest.json'), JSON.stringify({ version: '0.2', name: 'forty-two', module: 'deep/er/exit-42.wat' }));
+    await until(() => names().includes('forty-two') && !names().includes('exit-42'), 'the manifest to cover its module');
+
+    writeFileSync(join(dir, 'exit.manifest.json'), '{ broken');
+    await until(() => folder?.snapshot().jobs.find((job) => job.name === 'exit.manifest.json')?.error, 'the broken manifest');
+    expect(names()).toContain('exit-42');
+
+    unlinkSync(join(dir, 'exit.manifest.json'));
+    rmSync(join(dir, 'deep'), { recursive: true });
+    await until(() => names().length === 1, 'removals');
+    expect(names()).toEqual(['hello']);
+  });
+
+  it('reports a rebuilt module only once its bytes are whole, never half written', async () => {
+    const full = readFileSync(join(EXAMPLES, 'hello', 'hello.wasm'));
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'other.wat'));
+    writeFileSync(join(dir, 'app.wasm'), readFileSync(join(EXAMPLES, 'sieve', 'sieve.wasm')));
+    folder = new JobFolder(dir, DEFAULT_CONFIG);
+    const seen = new Set<string | null>();
+    folder.subscribe(() => seen.add(folder?.snapshot().jobs.find((job) => job.name === 'app')?.moduleHash ?? null));
+    folder.start();
+    await until(() => folder?.snapshot().ready && names().includes('app'), 'the first scan');
+    seen.clear();
+
+    const half = full.subarray(0, Math.floor(full.length / 2));
+    writeFileSync(join(dir, 'app.wasm'), half);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than chokidar's 100 ms stability wait
+    writeFileSync(join(dir, 'app.wasm'), full);
+    await until(() => folder?.snapshot().jobs.find((job) => job.name === 'app')?.moduleHash === sha256(full), 'the whole module');
+    expect(seen.has(sha256(half))).toBe(false);
+  });
+});
+
+describe('settleModule', () => {
+  it('accepts whole modules at once, in binary and text form', async () => {
+    const wasm = readFileSync(join(EXAMPLES, 'hello', 'hello.wasm'));
+    expect(await isWholeModule('x.wasm', wasm)).toBe(true);
+    expect(await isWholeModule('x.wasm', wasm.subarray(0, 100))).toBe(false);
+    const wat = readFileSync(join(WAT, 'hello.wat'));
+    expect(await isWholeModule('x.wat', wat)).toBe(true);
+    expect(await isWholeModule('x.wat', wat.subarray(0, wat.length - 10))).toBe(false);
+  });
+
+  it('takes a broken file as it is after the deadline, so the run can say what is wrong', async () => {
+    const path = join(dir, 'broken.wasm');
+    writeFileSync(path, 'not wasm at all');
+    const started = Date.now();
+    const bytes = await settleModule(path, { retryMs: 20, deadlineMs: 200 });
+    expect(bytes?.toString()).toBe('not wasm at all');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('gives null for a file that vanished or a wait that was aborted', async () => {
+    expect(await settleModule(join(dir, 'nope.wasm'))).toBeNull();
+    const path = join(dir, 'slow.wasm');
+    writeFileSync(path, 'partial');
+    const controller = new AbortController();
+    const settled = settleModule(path, { retryMs: 20, deadlineMs: 5000, signal: controller.signal });
+    controller.abort();
+    expect(await settled).toBeNull();
+  });
+});

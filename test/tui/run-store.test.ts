@@ -1,0 +1,173 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { sha256 } from '../../src/core/hash.js';
+import { loadOrCreateNodeKey } from '../../src/core/keys.js';
+import { jobFromModule, type RunEvent, type RunHandle, type RunOptions, type RunResult } from '../../src/engine/index.js';
+import { RunStore } from '../../src/tui/runs/run-store.js';
+import { WAT } from '../helpers/cli.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plasm-tui-runs-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const key = loadOrCreateNodeKey(join(mkdtempSync(join(tmpdir(), 'plasm-tui-key-')), 'node.key'));
+
+/** A stand-in engine: each run waits until the test finishes it. */
+function fakeEngine() {
+  const runs: { options: RunOptions; cancelled: boolean; finish: (stdout: string, status?: RunResult['status']) => void }[] = [];
+  const startRun = (_spec: unknown, options: RunOptions = {}): RunHandle => {
+    let resolve!: (result: RunResult) => void;
+    const result = new Promise<RunResult>((r) => {
+      resolve = r;
+    });
+    const run = {
+      options,
+      cancelled: false,
+      finish: (stdout: string, status: RunResult['status'] = 'ok') =>
+        resolve({
+          job: 'fake',
+          status,
+          exit_code: status === 'ok' ? 0 : null,
+          message: status,
+          stdout: Buffer.from(stdout),
+          stderr: Buffer.alloc(0),
+          stdout_truncated: false,
+          stderr_truncated: false,
+          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 7 },
+          usage: { memory_peak_bytes: null, fuel_consumed: null },
+          module_hash: null,
+          input_hash: sha256(''),
+          receipt: null,
+        }),
+    };
+    runs.push(run);
+    return {
+      result,
+      cancel: () => {
+        run.cancelled = true;
+        run.finish('', 'cancelled');
+      },
+    };
+  };
+  return { runs, startRun: startRun as never };
+}
+
+const job = (id = '/w/job') => ({ id, spec: {} as never, moduleHash: sha256('m'), manifestHash: null });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('RunStore', () => {
+  it('streams output into the running record and records the outcome', async () => {
+    const engine = fakeEngine();
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    let notified = 0;
+    store.subscribe(() => notified++);
+    const record = store.start(job(), 'input');
+    expect(engine.runs[0]?.options.stdin).toBe('input');
+    expect(store.isRunning('/w/job')).toBe(true);
+    const emit = engine.runs[0]?.options.onEvent as (event: RunEvent) => void;
+    emit({ type: 'phase', phase: 'running', at_ms: 5 });
+    emit({ type: 'stdout', chunk: Buffer.from('hello\n') });
+    expect(record?.phase).toBe('running');
+    expect(record?.output.view()).toEqual([{ stream: 'stdout', text: 'hello' }]);
+    engine.runs[0]?.finish('hello\n');
+    await settle();
+    expect(store.isRunning('/w/job')).toBe(false);
+    expect(record?.outcome).toMatchObject({ status: 'ok', exitCode: 0 });
+    expect(record?.changed).toBeNull();
+    expect(store.lastJobId).toBe('/w/job');
+    expect(notified).toBeGreaterThanOrEqual(4);
+  });
+
+  it('numbers runs per job and tells whether the output changed since the last finished run', async () => {
+    const engine = fakeEngine();
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const outputs = ['a', 'a', 'b'];
+    const records = [];
+    for (const [i, output] of outputs.entries()) {
+      records.push(store.start(job(), ''));
+      engine.runs[i]?.finish(output);
+      await settle();
+    }
+    expect(records.map((r) => r?.no)).toEqual([1, 2, 3]);
+    expect(records.map((r) => r?.changed)).toEqual([null, false, true]);
+    expect(store.start(job('/w/other'), '')?.no).toBe(1);
+  });
+
+  it('cancels the run in flight when the job is started again, and marks it superseded', async () => {
+    const engine = fakeEngine();
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const first = store.start(job(), '');
+    const second = store.start(job(), '');
+    await settle();
+    expect(engine.runs[0]?.cancelled).toBe(true);
+    expect(first).toMatchObject({ superseded: true, changed: null });
+    expect(first?.outcome?.status).toBe('cancelled');
+    expect(store.latest('/w/job')).toBe(second);
+    expect(store.isRunning('/w/job')).toBe(true);
+    // `≠` compares with the last run that finished, not the cancelled one.
+    engine.runs[1]?.finish('x');
+    await settle();
+    expect(second?.changed).toBeNull();
+  });
+
+  it('cancels on request and on close, and starts nothing once closed', async () => {
+    const engine = fakeEngine();
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    expect(store.cancel('/w/job')).toBe(false);
+    store.start(job('/w/a'), '');
+    store.start(job('/w/b'), '');
+    expect(store.cancel('/w/a')).toBe(true);
+    expect(store.runningCount()).toBe(2);
+    await store.close();
+    expect(engine.runs.every((run) => run.cancelled)).toBe(true);
+    expect(store.runningCount()).toBe(0);
+    expect(store.start(job(), '')).toBeNull();
+  });
+
+  it('shows an engine failure as an error outcome instead of throwing', async () => {
+    const store = new RunStore({
+      root: dir,
+      config: DEFAULT_CONFIG,
+      key,
+      startRun: (() => ({ result: Promise.reject(new Error('boom')), cancel: () => {} })) as never,
+    });
+    const record = store.start(job(), '');
+    await settle();
+    await settle();
+    expect(record?.outcome).toMatchObject({ status: 'error' });
+    expect(record?.outcome?.message).toContain('boom');
+  });
+
+  it('with the real engine: saves each receipt under .plasm/receipts and verifies it against the node key', async () => {
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key });
+    const spec = jobFromModule(join(dir, 'echo.wat'), DEFAULT_CONFIG);
+    const record = store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, 'ping');
+    await store.whenIdle();
+    expect(record?.outcome).toMatchObject({ status: 'ok', exitCode: 0 });
+    expect(record?.output.view()).toEqual([{ stream: 'stdout', text: 'ping' }]);
+    expect(record?.receipt).toMatchObject({ verified: true, problem: '', savedTo: join('.plasm', 'receipts', 'echo', '0001.json'), signer: key.publicKeyHex });
+    expect(record?.receipt?.inputHash).toBe(sha256('ping'));
+    const saved = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'echo', '0001.json'), 'utf8')) as { input_hash: string };
+    expect(saved.input_hash).toBe(sha256('ping'));
+  });
+
+  it('does not call a receipt verified when another key signed it', async () => {
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    const other = loadOrCreateNodeKey(join(mkdtempSync(join(tmpdir(), 'plasm-tui-key-')), 'node.key'));
+    const { startRun } = await import('../../src/engine/index.js');
+    // The engine signs with `other`; the store checks against its own key.
+    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: ((spec, options) => startRun(spec, { ...options, key: other })) as typeof startRun });
+    const spec = jobFromModule(join(dir, 'hello.wat'), DEFAULT_CONFIG);
+    const record = store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, '');
+    await store.whenIdle();
+    expect(record?.receipt?.verified).toBe(false);
+    expect(record?.receipt?.problem).toMatch(/not the pinned key/);
+    expect(existsSync(join(dir, '.plasm', 'receipts', 'hello', '0001.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,167 @@
+import type { Key } from 'ink';
+import { describe, expect, it } from 'vitest';
+import type { JobEntry } from '../../src/tui/folder/job-entry.js';
+import { computeLayout, innerHeight, MIN_COLUMNS, MIN_ROWS } from '../../src/tui/layout.js';
+import { OutputLog } from '../../src/tui/runs/output-log.js';
+import type { RunRecord } from '../../src/tui/runs/run-record.js';
+import { outputRowCount, outputWindow } from '../../src/tui/state/output-window.js';
+import { filterJobs, moveSelection, selectedIndex, windowStart } from '../../src/tui/state/selection.js';
+import { editFilter, initialUiState, uiReducer } from '../../src/tui/state/ui-state.js';
+import { jobsToRerun } from '../../src/tui/state/watch-reruns.js';
+
+function job(name: string, extra: Partial<JobEntry> = {}): JobEntry {
+  return { id: `/w/${name}`, name, relPath: name, kind: 'module', spec: null, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra };
+}
+
+const key = (overrides: Partial<Key> = {}): Key =>
+  ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...overrides }) as Key;
+
+describe('UI reducer', () => {
+  it('starts in the job list with watch on', () => {
+    expect(initialUiState()).toMatchObject({ mode: 'normal', watch: true, filter: '', scroll: 0 });
+  });
+
+  it('toggles watch and says so', () => {
+    const off = uiReducer(initialUiState(), { type: 'toggle-watch' });
+    expect(off.watch).toBe(false);
+    expect(off.notice).toMatch(/watch off/);
+    expect(uiReducer(off, { type: 'toggle-watch' }).watch).toBe(true);
+  });
+
+  it('keeps stdin per job', () => {
+    let state = uiReducer(initialUiState(), { type: 'stdin', id: 'a', text: 'one' });
+    state = uiReducer(state, { type: 'stdin', id: 'b', text: 'two' });
+    expect(state.stdin).toEqual({ a: 'one', b: 'two' });
+  });
+
+  it('scrolls within bounds and resets scrolling when another job is selected', () => {
+    let state = uiReducer(initialUiState(), { type: 'scroll', by: 50, max: 10 });
+    expect(state.scroll).toBe(10);
+    state = uiReducer(state, { type: 'scroll', by: -3, max: 10 });
+    expect(state.scroll).toBe(7);
+    expect(uiReducer(state, { type: 'scroll', by: -30, max: 10 }).scroll).toBe(0);
+    expect(uiReducer(state, { type: 'select', id: 'other', index: 1 }).scroll).toBe(0);
+  });
+
+  it('edits the filter from raw keys, ignoring control keys', () => {
+    expect(editFilter('he', 'l', key())).toBe('hel');
+    expect(editFilter('hel', '', key({ backspace: true }))).toBe('he');
+    expect(editFilter('he', 'c', key({ ctrl: true }))).toBe('he');
+    expect(editFilter('he', 'lo', key())).toBe('helo');
+    expect(editFilter('he', '\x07', key())).toBe('he');
+  });
+});
+
+describe('selection', () => {
+  const jobs = [job('args-env'), job('hello'), job('sieve', { relPath: 'sub/sieve.wasm' })];
+
+  it('filters by name or path, case-insensitively', () => {
+    expect(filterJobs(jobs, 'HEL').map((j) => j.name)).toEqual(['hello']);
+    expect(filterJobs(jobs, 'sub/').map((j) => j.name)).toEqual(['sieve']);
+    expect(filterJobs(jobs, '  ')).toBe(jobs);
+  });
+
+  it('follows the selected job by id, and lands nearby when it disappears', () => {
+    expect(selectedIndex(jobs, { selectedId: '/w/sieve', selectedIndex: 0 })).toBe(2);
+    expect(selectedIndex([jobs[0]!, jobs[2]!], { selectedId: '/w/hello', selectedIndex: 1 })).toBe(1);
+    expect(selectedIndex([jobs[0]!], { selectedId: '/w/hello', selectedIndex: 5 })).toBe(0);
+    expect(selectedIndex([], { selectedId: null, selectedIndex: 0 })).toBe(-1);
+  });
+
+  it('moves without wrapping', () => {
+    expect(moveSelection(jobs, 0, -1)).toBe(0);
+    expect(moveSelection(jobs, 1, 1)).toBe(2);
+    expect(moveSelection(jobs, 2, 1)).toBe(2);
+  });
+
+  it('windows a long list around the selection', () => {
+    expect(windowStart(0, 100, 10)).toBe(0);
+    expect(windowStart(50, 100, 10)).toBe(45);
+    expect(windowStart(99, 100, 10)).toBe(90);
+    expect(windowStart(3, 5, 10)).toBe(0);
+  });
+});
+
+describe('watch reruns', () => {
+  const run = (jobId: string, moduleHash: string, manifestHash: string | null = null) =>
+    ({ jobId, moduleHash, manifestHash }) as unknown as RunRecord;
+  const spec = {} as JobEntry['spec'];
+
+  it('reruns only jobs that ran and whose module or manifest changed', () => {
+    const jobs = [
+      job('never-ran', { spec, moduleHash: 'sha256:1' }),
+      job('same', { spec, moduleHash: 'sha256:2' }),
+      job('rebuilt', { spec, moduleHash: 'sha256:new' }),
+      job('manifest-edited', { spec, moduleHash: 'sha256:3', manifestHash: 'sha256:m2' }),
+      job('broken', { spec: null, moduleHash: 'sha256:4' }),
+      job('module-gone', { spec, moduleHash: null }),
+    ];
+    const latest: Record<string, RunRecord> = {
+      '/w/same': run('/w/same', 'sha256:2'),
+      '/w/rebuilt': run('/w/rebuilt', 'sha256:old'),
+      '/w/manifest-edited': run('/w/manifest-edited', 'sha256:3', 'sha256:m1'),
+      '/w/broken': run('/w/broken', 'sha256:old'),
+      '/w/module-gone': run('/w/module-gone', 'sha256:old'),
+    };
+    expect(jobsToRerun(jobs, (id) => latest[id]).map((j) => j.name)).toEqual(['rebuilt', 'manifest-edited']);
+  });
+});
+
+describe('output window', () => {
+  const log = new OutputLog();
+  for (let i = 1; i <= 30; i++) log.append('stdout', Buffer.from(`line ${i}\n`));
+  const lines = log.view();
+
+  it('shows the end of the output by default', () => {
+    const view = outputWindow(lines, [], 40, 5, 0);
+    expect(view.rows.map((r) => r.text)).toEqual(['line 26', 'line 27', 'line 28', 'line 29', 'line 30']);
+    expect(view.more).toBe(true);
+  });
+
+  it('scrolls up by rows and stops at the top', () => {
+    expect(outputWindow(lines, [], 40, 5, 10).rows[0]?.text).toBe('line 16');
+    const top = outputWindow(lines, [], 40, 5, 1000);
+    expect(top.rows[0]?.text).toBe('line 1');
+    expect(top.scroll).toBe(25);
+    expect(top.more).toBe(false);
+  });
+
+  it('wraps long lines into rows and appends notes', () => {
+    const long = [{ stream: 'stdout' as const, text: 'abcdefghij' }];
+    const view = outputWindow(long, ['cut at the limit'], 4, 10, 0);
+    expect(view.rows).toEqual([
+      { kind: 'stdout', text: 'abcd' },
+      { kind: 'stdout', text: 'efgh' },
+      { kind: 'stdout', text: 'ij' },
+      { kind: 'note', text: 'cut ' },
+      { kind: 'note', text: 'at t' },
+      { kind: 'note', text: 'he l' },
+      { kind: 'note', text: 'imit' },
+    ]);
+    expect(outputRowCount(long, ['cut at the limit'], 4)).toBe(7);
+  });
+});
+
+describe('layout', () => {
+  it('fills 80×24 and 100×30 exactly, with room for output', () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [100, 30],
+      [200, 60],
+    ] as const) {
+      const layout = computeLayout(columns, rows);
+      expect(layout.tooSmall).toBe(false);
+      expect(layout.jobs.width + layout.output.width).toBe(columns);
+      expect(layout.timing.width + layout.exit.width).toBe(layout.output.width);
+      expect(1 + layout.main.height + layout.stdin.height + 1).toBe(rows);
+      expect(layout.output.height + layout.timing.height + layout.receipt.height).toBe(layout.main.height);
+      expect(innerHeight(layout.output)).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it('says when the terminal is too small', () => {
+    expect(computeLayout(MIN_COLUMNS - 1, 30).tooSmall).toBe(true);
+    expect(computeLayout(100, MIN_ROWS - 1).tooSmall).toBe(true);
+    expect(computeLayout(MIN_COLUMNS, MIN_ROWS).tooSmall).toBe(false);
+  });
+});
