@@ -4,6 +4,7 @@
  * closes the watcher and gives the terminal back as it was.
  */
 import { render } from 'ink';
+import { basename, resolve } from 'node:path';
 import { createElement } from 'react';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey } from '../core/keys.js';
@@ -15,6 +16,7 @@ import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function startTui(dir: string): Promise<number> {
   // Problems with the config or key are reported by the CLI like any other, before the screen changes.
@@ -33,19 +35,23 @@ export async function startTui(dir: string): Promise<number> {
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: dir })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir) })), {
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
     });
-    process.once('SIGTERM', onSignal);
-    process.once('SIGHUP', onSignal);
+    // SIGINT only arrives before Ink puts the terminal in raw mode (after that Ctrl-C is a key).
+    for (const signal of SIGNALS) process.once(signal, onSignal);
     await app.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
     app?.cleanup();
     await Promise.all([store.close(), folder.close()]);
     restore();
   }
   return 0;
+}
+
+/** The folder as the user named it; `.` (no argument) by its own name, which says more. */
+export function folderLabel(dir: string): string {
+  return dir === '.' || dir === './' ? basename(resolve(dir)) || '/' : dir;
 }

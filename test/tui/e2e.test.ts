@@ -225,6 +225,14 @@ describe('plasm-tui in a terminal', () => {
     expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 ─╮$/);
     for (const line of lines.slice(1, 29)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
     expect(lines[29]).toContain('q quit');
+
+    // Too small to lay out: it says so, and recovers when the terminal grows again.
+    tui.resize(50, 12);
+    await tui.waitForText('plasm-tui needs 60×18; this terminal is 50×12.');
+    tui.resize(80, 24);
+    screen = await tui.waitFor((s) => s.split('\n')[20]?.startsWith('╭ stdin') === true, 'the stdin pane at row 21');
+    expect(screen).toContain('✗ 42 · exit');
+    expect(screen).not.toContain('plasm-tui needs');
   });
 
   it('adds no colour with NO_COLOR set, and does colour without it', async () => {

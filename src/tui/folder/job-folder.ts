@@ -51,10 +51,10 @@ export class JobFolder {
 
   start(): void {
     if (this.watcher) return;
-    const { stabilityMs = 100, pollMs = 25 } = this.options;
+    const { stabilityMs = 50, pollMs = 10 } = this.options;
     this.watcher = watch(this.root, {
       ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
-      // The default waits 2 s of quiet; 100 ms is enough for the size to settle, and the
+      // The default waits 2 s of quiet; 50 ms is enough for the size to settle, and the
       // bytes are validated afterwards anyway (settle-module.ts).
       awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: pollMs },
       ignorePermissionErrors: true,
