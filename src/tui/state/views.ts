@@ -67,7 +67,8 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
     runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''}`,
     lines: latest.output.view(),
     notes,
-    placeholder: running ? 'waiting for output…' : '(no output)',
+    // Without output the pane has room for the whole exit message, which the exit pane may cut.
+    placeholder: running ? 'waiting for output…' : latest.outcome?.status === 'ok' ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(latest.outcome?.message ?? '', root))}`,
     placeholderTone: 'muted',
   };
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/core/hash.js';
+import type { JobEntry } from '../../src/tui/folder/job-entry.js';
+import { OutputLog } from '../../src/tui/runs/output-log.js';
+import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
+import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
+
+const ROOT = '/work/jobs';
+const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
+const outcome = (extra: Partial<RunOutcome> = {}): RunOutcome => ({ status: 'ok', exitCode: 0, message: 'The job exited with code 0.', timing: { start_ms: 90, compile_ms: 2, run_ms: 3, total_ms: 100 }, stdoutTruncated: false, stderrTruncated: false, outputHash: sha256(''), ...extra });
+const run = (extra: Partial<RunRecord> = {}): RunRecord => ({ jobId: `${ROOT}/hello.wat`, no: 1, stdin: '', moduleHash: null, manifestHash: null, why: 'user', startedAt: 1000, phase: 'done', output: new OutputLog(), superseded: false, outcome: outcome(), changed: null, receipt: null, finishedAt: 1100, ...extra });
+
+describe('views', () => {
+  it('shortens the watched folder out of messages', () => {
+    expect(relativize(`${ROOT}/a.json: bad; see ${ROOT}/b.wasm`, ROOT)).toBe('a.json: bad; see b.wasm');
+    expect(relativize('/elsewhere/a.json', ROOT)).toBe('/elsewhere/a.json');
+  });
+
+  it('builds job rows for each state', () => {
+    expect(jobRowView(job(), undefined, 0)).toMatchObject({ state: 'never', status: '' });
+    expect(jobRowView(job(), run({ outcome: null, startedAt: 1000 }), 2500)).toMatchObject({ state: 'running', status: '● 1.50 s' });
+    expect(jobRowView(job(), run(), 0)).toMatchObject({ state: 'ok', status: '✓ 0', time: '100 ms' });
+    expect(jobRowView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 42 }) }), 0)).toMatchObject({ status: '✗ 42', time: '100 ms' });
+    expect(jobRowView(job(), run({ outcome: outcome({ status: 'timeout', exitCode: null }) }), 0)).toMatchObject({ status: '⏱ timeout', time: '' });
+    expect(jobRowView(job(), run({ outcome: outcome({ status: 'memory_limit', exitCode: null }) }), 0)).toMatchObject({ status: '⚠ memory limit' });
+    expect(jobRowView(job({ spec: null, error: { message: 'x', details: [] } }), undefined, 0)).toMatchObject({ state: 'broken', status: '✗ invalid' });
+    expect(jobRowView(job({ warning: 'gone' }), undefined, 0)).toMatchObject({ state: 'broken', status: '✗ missing' });
+    expect(jobRowView(job({ name: 'a\x1b[2Jb' }), undefined, 0).name).toBe('ab');
+  });
+
+  it("shows a broken job's error and details, and hints how to run a job that never ran", () => {
+    const broken = outputView(job({ spec: null, error: { message: `${ROOT}/x.json: /a must be string`, details: [`${ROOT}/x.json: /b is required`] } }), undefined, ROOT, false);
+    expect(broken).toMatchObject({ placeholder: 'x.json: /a must be string\nx.json: /b is required', placeholderTone: 'bad' });
+    expect(outputView(job(), undefined, ROOT, false).placeholder).toBe('Press ⏎ to run hello, or i to give it stdin first.');
+    expect(outputView(undefined, undefined, ROOT, true).placeholder).toMatch(/Looking for modules/);
+  });
+
+  it('labels runs with their number and change mark, and explains a run without output', () => {
+    expect(outputView(job(), run({ no: 3, changed: true }), ROOT, false).runLabel).toBe('run #3 ≠');
+    expect(outputView(job(), run({ no: 4, changed: false }), ROOT, false).runLabel).toBe('run #4 =');
+    expect(outputView(job(), run({ outcome: null }), ROOT, false)).toMatchObject({ runLabel: 'run #1 ●', placeholder: 'waiting for output…' });
+    expect(outputView(job(), run({ outcome: outcome({ status: 'trap', exitCode: null, message: 'The job trapped: unreachable.' }) }), ROOT, false).placeholder).toBe('(no output)\n\nThe job trapped: unreachable.');
+    const cut = outputView(job(), run({ outcome: outcome({ stdoutTruncated: true }) }), ROOT, false);
+    expect(cut.notes.join()).toMatch(/stdout was cut at the output limit/);
+  });
+
+  it('gives timing live while running, then the last finished run and a history of finished runs', () => {
+    const done = [run({ outcome: outcome({ timing: { start_ms: 1, compile_ms: 1, run_ms: 1, total_ms: 50 } }) }), run({ outcome: outcome({ status: 'cancelled' }) }), run()];
+    expect(timingView(done[2], done, 0)).toMatchObject({ elapsedMs: null, history: [50, 100], timing: { total_ms: 100 } });
+    const live = run({ outcome: null, phase: 'compiling', startedAt: 1000 });
+    expect(timingView(live, [...done, live], 1250)).toMatchObject({ elapsedMs: 250, phase: 'compiling', timing: { total_ms: 100 } });
+  });
+
+  it('says how a run ended, or why the job cannot run', () => {
+    expect(exitView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 3, message: `${ROOT}/x failed` }) }), ROOT)).toEqual({ state: 'exit', exitCode: 3, message: 'x failed' });
+    expect(exitView(job(), run({ superseded: true, outcome: outcome({ status: 'cancelled', exitCode: null }) }), ROOT).message).toMatch(/newer run/);
+    expect(exitView(job(), run({ outcome: null, phase: 'starting' }), ROOT)).toMatchObject({ state: 'running', message: 'starting…' });
+    expect(exitView(job({ spec: null, error: { message: 'bad', details: [] } }), undefined, ROOT)).toMatchObject({ state: 'broken', message: 'bad' });
+    expect(exitView(job(), undefined, ROOT)).toMatchObject({ state: 'never' });
+  });
+
+  it('explains an absent receipt', () => {
+    expect(receiptAbsence(job(), undefined)).toMatch(/no receipt yet/);
+    expect(receiptAbsence(job({ spec: null }), undefined)).toMatch(/cannot run/);
+    expect(receiptAbsence(job(), run({ outcome: null }))).toMatch(/signed and saved when the run ends/);
+    expect(receiptAbsence(job(), run())).toMatch(/nothing was signed/);
+  });
+});
