@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { sha256 } from '../../src/core/hash.js';
+import { IGNORED_DIRS } from '../../src/engine/index.js';
 import { deriveJobs } from '../../src/tui/folder/derive-jobs.js';
 import { candidateKind, jsonFact, moduleFact, type FileFact } from '../../src/tui/folder/file-facts.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
@@ -14,12 +15,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What the watcher would know about every file under `root`. */
+/** What the watcher would know about every file under `root` (ignored folders skipped, as it does). */
 function facts(root: string): FileFact[] {
   const out: FileFact[] = [];
   for (const name of readdirSync(root)) {
     const path = join(root, name);
-    if (statSync(path).isDirectory()) out.push(...facts(path));
+    if (statSync(path).isDirectory()) {
+      if (!IGNORED_DIRS.has(name)) out.push(...facts(path));
+    }
     else if (candidateKind(path) === 'module') out.push(moduleFact(path, readFileSync(path)));
     else if (candidateKind(path) === 'json') {
       const fact = jsonFact(path);
@@ -45,6 +48,17 @@ describe('deriveJobs', () => {
     expect(hello?.spec?.modulePath).toBe(join(EXAMPLES, 'hello', 'hello.wasm'));
     expect(hello?.moduleHash).toBe(sha256(readFileSync(join(EXAMPLES, 'hello', 'hello.wasm'))));
     expect(list.every((job) => job.error === null && job.warning === null)).toBe(true);
+  });
+
+  it('lists JSON that only looks like a manifest with its error (why .plasm, where receipts live, is never watched)', () => {
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    mkdirSync(join(dir, 'receipts'));
+    writeFileSync(join(dir, 'receipts', '0001.json'), JSON.stringify({ version: '0.2', module_hash: sha256('x'), job: 'hello' }));
+    // A receipt has a version and a module_hash, so by content it passes for a manifest.
+    expect(jobs().map((job) => [job.name, job.spec === null])).toEqual([
+      ['0001.json', true],
+      ['hello', false],
+    ]);
   });
 
   it('lists a module as its own job only when no manifest covers it', () => {
