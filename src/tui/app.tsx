@@ -81,9 +81,9 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     dispatch({ type: 'scroll-to', value: 0 });
   };
   const move = (delta: number): void => {
-    const { visible: now, index: from } = current();
-    const to = moveSelection(now, from, delta);
-    const target = now[to];
+    const { visible: list, index: from } = current();
+    const to = moveSelection(list, from, delta);
+    const target = list[to];
     if (target) dispatch({ type: 'select', id: target.id, index: to });
   };
   const output = outputView(job, latest, folder.root, !snapshot.ready);

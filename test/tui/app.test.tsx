@@ -236,6 +236,27 @@ describe('App', () => {
     expect(engine.runs).toHaveLength(0);
   });
 
+  it('scrolls the output a page and a line at a time, to the top, and back to following the end', async () => {
+    const { engine, waitFor, press, frame } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press(ENTER);
+    const text = Array.from({ length: 60 }, (_, i) => `output line ${String(i + 1).padStart(2, '0')}`).join('\n') + '\n';
+    engine.runs[0]?.emit({ type: 'stdout', chunk: Buffer.from(text) });
+    engine.runs[0]?.finish(text);
+    await waitFor((f) => f.includes('output line 60') && f.includes('✓ 0 · ok'), 'the end of the output');
+    await press('u');
+    const paged = await waitFor((f) => /run #1 · ↑ \d+/.test(f), 'a page up');
+    expect(paged).not.toContain('output line 60');
+    await press('K');
+    const up = Number(/↑ (\d+)/.exec(frame())?.[1]);
+    await press('J', 'J');
+    await waitFor((f) => f.includes(`↑ ${up - 2}`), 'two lines down');
+    await press('g');
+    await waitFor((f) => f.includes('output line 01'), 'the top');
+    await press('G');
+    await waitFor((f) => f.includes('output line 60') && !f.includes('run #1 · ↑'), 'following the end');
+  });
+
   it('shows help from the key table and closes it with Esc', async () => {
     const { waitFor, press } = setup([moduleJob('alpha')]);
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');

@@ -172,6 +172,32 @@ describe('plasm-tui in a terminal', () => {
     expect(tui.raw).not.toContain('pwned');
   });
 
+  it('caps a job that prints megabytes and stays responsive while it streams', async () => {
+    const tui = open(folderWith('spew-stdout.wat', 'hello.wasm'));
+    await tui.waitForText('Jobs (2)');
+    await tui.press(KEYS.down);
+    await tui.waitForText('▶ spew-stdout');
+    await tui.press(KEYS.enter, KEYS.up);
+    // The key right after Enter is handled while 16 MiB pour in.
+    await tui.waitForText('▶ hello', 3000);
+    await tui.press(KEYS.down);
+    const screen = await tui.waitForText('⚠ — · output limit', 15_000);
+    expect(screen).toMatch(/stdout was cut at the output limit \(16\.0 MiB kept\)/);
+    expect(screen).toMatch(/AAAAAAAAAA/);
+    expect(screen).toContain('✓ verified');
+  });
+
+  it('cancels a running job with x', async () => {
+    const tui = open(folderWith('sleep.wat'));
+    await tui.waitForText('▶ sleep');
+    await tui.press(KEYS.enter);
+    await tui.waitForText(/sleep\s+● /);
+    await tui.press('x');
+    const screen = await tui.waitForText('⊘ — · cancelled');
+    expect(screen).toMatch(/sleep\s+⊘ cancelled/);
+    expect(screen).toContain('✓ verified');
+  });
+
   it('quits with q: exit 0, cursor shown, alternate screen left', async () => {
     const tui = open(folderWith('hello.wasm'));
     await tui.waitForText('▶ hello');
