@@ -2,7 +2,7 @@
  * The TUI as a person at a terminal gets it: the real bin in a pseudo-terminal, the screen read
  * back through a headless xterm. Needs dist/ (`npm test` builds first).
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,7 +146,6 @@ describe('plasm-tui in a terminal', () => {
     await tui.press(KEYS.enter);
     await tui.waitForText('cannot run');
     // Subfolders are watched; ignored folders (node_modules, .plasm…) are not.
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'nested'));
     mkdirSync(join(dir, 'node_modules'));
     copyFileSync(join(WAT, 'exit-42.wat'), join(dir, 'node_modules', 'exit-42.wat'));

@@ -29,9 +29,12 @@ describe('UI reducer', () => {
   });
 
   it('keeps stdin per job', () => {
-    let state = uiReducer(initialUiState(), { type: 'stdin', id: 'a', text: 'one' });
-    state = uiReducer(state, { type: 'stdin', id: 'b', text: 'two' });
+    let state = uiReducer(initialUiState(), { type: 'edit-stdin', length: 0 });
+    expect(state).toMatchObject({ mode: 'stdin', cursor: 0 });
+    state = uiReducer(state, { type: 'stdin', id: 'a', text: 'one', cursor: 3 });
+    state = uiReducer(state, { type: 'stdin', id: 'b', text: 'two', cursor: 2 });
     expect(state.stdin).toEqual({ a: 'one', b: 'two' });
+    expect(state.cursor).toBe(2);
   });
 
   it('scrolls within bounds and resets scrolling when another job is selected', () => {

@@ -66,3 +66,12 @@ describe('views', () => {
     expect(receiptAbsence(job(), run())).toMatch(/nothing was signed/);
   });
 });
+
+describe('folderLabel', () => {
+  it('names `.` by the folder itself, and keeps what the user typed otherwise', async () => {
+    const { folderLabel } = await import('../../src/tui/start.js');
+    const { basename } = await import('node:path');
+    expect(folderLabel('.')).toBe(basename(process.cwd()));
+    expect(folderLabel('wasm-examples')).toBe('wasm-examples');
+  });
+});

@@ -51,7 +51,3 @@ export interface RunRecord {
   receipt: ReceiptView | null;
   finishedAt: number | null;
 }
-
-export function isRunning(record: RunRecord | undefined | null): boolean {
-  return record !== undefined && record !== null && record.outcome === null;
-}
