@@ -135,6 +135,16 @@ describe('App', () => {
     expect(done).toContain('start 1.0 · compile 2.0');
   });
 
+  it('takes shortcut keys that arrive in one read one by one ("jj", then "iab")', async () => {
+    const { waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta'), moduleJob('gamma')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('jj');
+    await waitFor((f) => f.includes('▶ gamma'), 'two steps down from one read');
+    await press('iab');
+    const typed = await waitFor((f) => f.includes('› ab'), 'i opened the field and the rest was typed into it');
+    expect(typed).toContain('▶ gamma');
+  });
+
   it('keeps stdin per job: i edits, Enter runs with it, typed letters are not shortcuts, Esc leaves', async () => {
     const { engine, waitFor, press, frame } = setup([moduleJob('alpha'), moduleJob('beta')]);
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');

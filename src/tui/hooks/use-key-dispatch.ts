@@ -19,10 +19,16 @@ export function useKeyDispatch(getMode: () => Mode, handlers: Handlers, onUnboun
   latest.current = { handlers, onUnbound };
   const onInput = useCallback(
     (input: string, key: Key) => {
-      const mode = getMode();
-      const action = actionFor(mode, input, key);
-      if (action) latest.current.handlers[action]?.();
-      else latest.current.onUnbound?.(mode, input, key);
+      // Ink hands over plain characters that arrived in one read as one string ("jj", "iab"):
+      // each is a key press of its own, and may change the mode for the next.
+      const chars = [...input];
+      const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
+      for (const char of plain && chars.length > 1 ? chars : [input]) {
+        const mode = getMode();
+        const action = actionFor(mode, char, key);
+        if (action) latest.current.handlers[action]?.();
+        else latest.current.onUnbound?.(mode, char, key);
+      }
     },
     [getMode],
   );
