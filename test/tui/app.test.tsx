@@ -3,7 +3,6 @@ import { render } from 'ink-testing-library';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { jobFromModule, type RunEvent, type RunOptions, type RunResult } from '../../src/engine/index.js';
 import { App } from '../../src/tui/app.js';
@@ -11,6 +10,7 @@ import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import type { FolderSnapshot } from '../../src/tui/folder/job-folder.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
+import { fakeResult } from '../helpers/fake-result.js';
 
 const ROOT = WAT;
 const key = loadOrCreateNodeKey();
@@ -56,21 +56,7 @@ function fakeEngine() {
       cancelled: false,
       emit: (event) => options.onEvent?.(event),
       finish: (stdout, status = 'ok') =>
-        resolve({
-          job: spec.name,
-          status,
-          exit_code: status === 'ok' ? 0 : null,
-          message: status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`,
-          stdout: Buffer.from(stdout),
-          stderr: Buffer.alloc(0),
-          stdout_truncated: false,
-          stderr_truncated: false,
-          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 },
-          usage: { memory_peak_bytes: null, fuel_consumed: null },
-          module_hash: null,
-          input_hash: sha256(''),
-          receipt: null,
-        }),
+        resolve(fakeResult(spec.name, stdout, status, status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`, 6)),
     };
     runs.push(run);
     return {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { fakeResult } from '../helpers/fake-result.js';
 import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { jobFromModule, type RunEvent, type RunHandle, type RunOptions, type RunResult } from '../../src/engine/index.js';
@@ -29,21 +30,7 @@ function fakeEngine() {
       options,
       cancelled: false,
       finish: (stdout: string, status: RunResult['status'] = 'ok') =>
-        resolve({
-          job: 'fake',
-          status,
-          exit_code: status === 'ok' ? 0 : null,
-          message: status,
-          stdout: Buffer.from(stdout),
-          stderr: Buffer.alloc(0),
-          stdout_truncated: false,
-          stderr_truncated: false,
-          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 7 },
-          usage: { memory_peak_bytes: null, fuel_consumed: null },
-          module_hash: null,
-          input_hash: sha256(''),
-          receipt: null,
-        }),
+        resolve(fakeResult('fake', stdout, status, status, 7)),
     };
     runs.push(run);
     return {
