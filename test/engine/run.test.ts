@@ -37,7 +37,7 @@ describe('engine runs', () => {
     expect(result.status).toBe('cancelled');
     expect(result.message).toMatch(/cancelled/);
     expect(performance.now() - cancelledAt).toBeLessThan(2000);
-    expect(result.receipt?.status).toBe('cancelled');
+    expect(result.receipt).toMatchObject({ version: '0.2', status: 'cancelled' });
   });
 
   it('honours an AbortSignal given by the caller', async () => {

@@ -1,4 +1,4 @@
-import { execa, type Options } from 'execa';
+import { execa, type Options, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -7,12 +7,13 @@ export const EXAMPLES = fileURLToPath(new URL('../../wasm-examples', import.meta
 export const WAT = fileURLToPath(new URL('../fixtures/wat', import.meta.url));
 
 /** Runs the real `bin/plasm-tui.js` and never rejects: tests assert on what a user would see. */
-export function cli(args: string[], options: Options = {}) {
+/** Text output (stdout/stderr are strings) unless a test asks for `encoding: 'buffer'`. */
+export function cli(args: string[], options: Options = {}): ResultPromise<{ reject: false; stripFinalNewline: false }> {
   return execa(process.execPath, [BIN, ...args], {
     reject: false,
     input: '',
     stripFinalNewline: false,
     env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
     ...options,
-  } as Options & { reject: false });
+  } as Options & { reject: false }) as unknown as ResultPromise<{ reject: false; stripFinalNewline: false }>;
 }

@@ -6,7 +6,7 @@ import { ROOT } from '../helpers/cli.js';
 
 describe('README key table', () => {
   it('lists every binding of src/tui/keys.ts, as scripts/keys-table.mjs prints it', async () => {
-    const { keysTable } = (await import('../../scripts/keys-table.mjs')) as { keysTable: (sections: typeof HELP_SECTIONS) => string };
+    const { keysTable } = await import('../../scripts/keys-table.mjs');
     const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
     expect(readme).toContain(keysTable(HELP_SECTIONS));
     for (const binding of KEYS) expect(readme).toContain(`\`${binding.key}\` | ${binding.description} |`);
