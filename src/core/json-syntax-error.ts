@@ -2,6 +2,8 @@
  * The offset of the first character that cannot continue a JSON text (text.length when the text
  * ends too early), or null when the text is valid or too deeply nested to scan. Node 20's V8 names
  * no position for an unexpected token or a premature end, so plasm-tui finds it itself.
+ * (jsonc-parser was tried: it reports where a token starts rather than the character V8 rejects,
+ * and a deeply nested file overflows its stack, so a hostile manifest could crash the caller.)
  */
 export function syntaxErrorOffset(text: string): number | null {
   let i = 0;
