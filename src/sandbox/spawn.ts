@@ -66,9 +66,10 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
     nodeOptions: workerNodeFlags(request),
     ipc: true,
     serialization: 'advanced',
-    // execaNode always builds the worker's PATH, from this env's or else from ours, and throws when
-    // neither exists (plasm-tui started with `env -i`). The guest never sees it: its env is explicit.
-    env: { PATH: process.env.PATH ?? '' },
+    // No environment at all, but for an empty PATH: execaNode builds the worker's PATH from this
+    // env's (or else from ours) and throws when neither has one (plasm-tui under `env -i`). The
+    // worker needs no PATH, and the guest's env is only what the job grants.
+    env: { PATH: '' },
     extendEnv: false,
     stdin: 'pipe',
     stdout: 'pipe',
