@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
-import { jobFromModule, type RunEvent, type RunOptions, type RunResult } from '../../src/engine/index.js';
+import { jobFromModule } from '../../src/engine/index.js';
 import { App } from '../../src/tui/app.js';
 import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import type { FolderSnapshot } from '../../src/tui/folder/job-folder.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
-import { fakeResult } from '../helpers/fake-result.js';
+import { fakeEngine } from '../helpers/fake-engine.js';
 
 const ROOT = WAT;
 const key = loadOrCreateNodeKey();
@@ -33,41 +33,6 @@ class FakeFolder {
 function moduleJob(name: string, hash = `sha256:${name}`): JobEntry {
   const path = join(ROOT, `${name}.wat`);
   return { id: path, name, relPath: `${name}.wat`, kind: 'module', spec: jobFromModule(path, DEFAULT_CONFIG), error: null, warning: null, moduleHash: hash as never, manifestHash: null };
-}
-
-interface FakeRun {
-  name: string;
-  options: RunOptions;
-  cancelled: boolean;
-  emit: (event: RunEvent) => void;
-  finish: (stdout: string, status?: RunResult['status']) => void;
-}
-
-function fakeEngine() {
-  const runs: FakeRun[] = [];
-  const startRun = (spec: { name: string }, options: RunOptions = {}) => {
-    let resolve!: (result: RunResult) => void;
-    const result = new Promise<RunResult>((r) => {
-      resolve = r;
-    });
-    const run: FakeRun = {
-      name: spec.name,
-      options,
-      cancelled: false,
-      emit: (event) => options.onEvent?.(event),
-      finish: (stdout, status = 'ok') =>
-        resolve(fakeResult(spec.name, stdout, status, status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`, 6)),
-    };
-    runs.push(run);
-    return {
-      result,
-      cancel: () => {
-        run.cancelled = true;
-        run.finish('', 'cancelled');
-      },
-    };
-  };
-  return { runs, startRun: startRun as never };
 }
 
 const instances: ReturnType<typeof render>[] = [];

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { fakeResult } from '../helpers/fake-result.js';
+import { fakeEngine } from '../helpers/fake-engine.js';
 import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
-import { jobFromModule, type RunEvent, type RunHandle, type RunOptions, type RunResult } from '../../src/engine/index.js';
+import { jobFromModule, type RunEvent } from '../../src/engine/index.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
 
@@ -17,32 +17,6 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const key = loadOrCreateNodeKey(join(mkdtempSync(join(tmpdir(), 'plasm-tui-key-')), 'node.key'));
-
-/** A stand-in engine: each run waits until the test finishes it. */
-function fakeEngine() {
-  const runs: { options: RunOptions; cancelled: boolean; finish: (stdout: string, status?: RunResult['status']) => void }[] = [];
-  const startRun = (_spec: unknown, options: RunOptions = {}): RunHandle => {
-    let resolve!: (result: RunResult) => void;
-    const result = new Promise<RunResult>((r) => {
-      resolve = r;
-    });
-    const run = {
-      options,
-      cancelled: false,
-      finish: (stdout: string, status: RunResult['status'] = 'ok') =>
-        resolve(fakeResult('fake', stdout, status, status, 7)),
-    };
-    runs.push(run);
-    return {
-      result,
-      cancel: () => {
-        run.cancelled = true;
-        run.finish('', 'cancelled');
-      },
-    };
-  };
-  return { runs, startRun: startRun as never };
-}
 
 const job = (id = '/w/job') => ({ id, spec: {} as never, moduleHash: sha256('m'), manifestHash: null });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
