@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   json: boolean;
   quiet: boolean;
   help: boolean;
+  /** Run with a manifest's requested dirs and env this once, without remembering them. */
+  allowGrants: boolean;
 }
 
 export const RUN_FLAGS = {
@@ -31,6 +33,7 @@ export const RUN_FLAGS = {
   receipt: { type: 'string' },
   'receipt-version': { type: 'string' },
   json: { type: 'boolean' },
+  'allow-grants': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -42,7 +45,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
   const guest = split === -1 ? [] : argv.slice(split + 1);
   const { values, positionals } = parseCommand('run', own, RUN_FLAGS);
   const [target, ...moreArgs] = positionals;
-  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, help: true };
+  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, help: true, allowGrants: false };
   if (!target) throw new PlasmError('usage', 'run needs a module (.wasm, .wat) or a manifest (.json). See `plasm-tui run --help`.');
   if (values.stdin !== undefined && values['stdin-file'] !== undefined) {
     throw new PlasmError('usage', '--stdin and --stdin-file cannot be used together.');
@@ -78,6 +81,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     json: values.json ?? false,
     quiet: values.quiet ?? false,
     help: false,
+    allowGrants: values['allow-grants'] ?? false,
   };
 }
 

@@ -13,6 +13,14 @@ export interface Config {
   cpu_cores: number;
   stack_kb: number;
   receipt_version: '0.1' | '0.2';
+  /** The most a manifest may ask for (flags a user types are consent and are not held to them). */
+  ceilings: Ceilings;
+}
+
+export interface Ceilings {
+  memory_mb: number;
+  timeout_seconds: number;
+  max_output_bytes: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -22,6 +30,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   cpu_cores: 1,
   stack_kb: 984,
   receipt_version: '0.2',
+  ceilings: Object.freeze({ memory_mb: 1024, timeout_seconds: 600, max_output_bytes: 64 * 1024 * 1024 }),
 });
 
 export function configPath(dir = configDir()): string {
@@ -30,9 +39,10 @@ export function configPath(dir = configDir()): string {
 
 /** Loads the user's config (missing file = defaults); an invalid file is an error, not ignored. */
 export function loadConfig(path = configPath()): Config {
-  if (!existsSync(path)) return { ...DEFAULT_CONFIG };
+  if (!existsSync(path)) return { ...DEFAULT_CONFIG, ceilings: { ...DEFAULT_CONFIG.ceilings } };
   const file = readJsonFile(path);
   const errors = schemaErrors('config', file.data, path);
   if (errors.length > 0) throw new PlasmError('invalid', `${path} is not a valid plasm-tui config.`, errors);
-  return { ...DEFAULT_CONFIG, ...(file.data as Partial<Config>) };
+  const data = file.data as Partial<Config>;
+  return { ...DEFAULT_CONFIG, ...data, ceilings: { ...DEFAULT_CONFIG.ceilings, ...data.ceilings } };
 }

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'not_found' // a named file does not exist
   | 'io' // a file could not be read or written
   | 'verify' // a receipt failed verification
+  | 'consent' // a manifest asks for grants the user has not allowed
   | 'internal'; // a bug or an unexpected platform failure
 
 export class PlasmError extends Error {

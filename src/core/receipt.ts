@@ -24,6 +24,8 @@ export interface ReceiptV02 {
   limits: Limits;
   timestamp: string;
   runtime: { name: string; version: string; node: string };
+  /** The containment layers the job ran under, each active or not (see README "Security model"). */
+  containment: { name: string; active: boolean; detail: string }[];
   node_pubkey: string;
   signature: string;
 }

@@ -33,6 +33,8 @@ export const STATUS_EXIT_CODES: Readonly<Record<Exclude<Status, 'ok' | 'exit'>, 
 
 export const USAGE_EXIT_CODE = 2;
 export const VERIFY_FAILED_EXIT_CODE = 1;
+/** A run refused because a manifest asks for grants nobody allowed (sysexits EX_NOPERM). */
+export const CONSENT_EXIT_CODE = 77;
 
 export function exitCodeFor(status: Status, moduleExitCode: number | null): number {
   if (status === 'ok' || status === 'exit') return moduleExitCode ?? 0;

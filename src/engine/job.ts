@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Config } from '../core/config.js';
 import { PlasmError } from '../core/errors.js';
@@ -29,6 +29,11 @@ export interface JobSpec {
   /** Stdin used when the caller gives none (a v0.2 manifest's `stdin`). */
   defaultStdin: string | null;
   limits: Limits;
+  /**
+   * What the manifest itself asks for (its `dirs` and `env`): requests that need the user's
+   * consent before the job runs (see grants.ts). Flags and SDK options are consent already.
+   */
+  requested: { dirs: JobDir[]; env: Record<string, string> } | null;
 }
 
 /** What a caller (CLI flags, TUI, SDK) may set on top of a manifest and the config. */
@@ -71,6 +76,7 @@ export function jobFromModule(modulePath: string, config: Config, overrides: Job
     dirs: overrides.dirs ?? [],
     defaultStdin: null,
     limits: limitsFrom(config, {}, overrides),
+    requested: null,
   };
   return checked(spec);
 }
@@ -91,7 +97,8 @@ export function jobFromManifest(loaded: LoadedManifest, config: Config, override
       env: { ...overrides.env },
       dirs: overrides.dirs ?? [],
       defaultStdin: null,
-      limits: limitsFrom(config, manifest, overrides),
+      limits: limitsFrom(config, withinCeilings(manifest, config, path), overrides),
+      requested: null,
     });
   }
   const manifestDirs: JobDir[] = (manifest.dirs ?? []).map((d) => ({ host: resolve(base, d.host), guest: d.guest, readonly: d.readonly ?? false }));
@@ -105,8 +112,30 @@ export function jobFromManifest(loaded: LoadedManifest, config: Config, override
     env: { ...manifest.env, ...overrides.env },
     dirs: [...manifestDirs, ...(overrides.dirs ?? [])],
     defaultStdin: manifest.stdin ?? null,
-    limits: limitsFrom(config, manifest, overrides),
+    limits: limitsFrom(config, withinCeilings(manifest, config, path), overrides),
+    requested: manifestDirs.length > 0 || Object.keys(manifest.env ?? {}).length > 0 ? { dirs: manifestDirs, env: { ...manifest.env } } : null,
   });
+}
+
+/** A manifest may ask for limits up to the config's ceilings; past one it is refused, not trimmed. */
+function withinCeilings<T extends LimitSource>(manifest: T, config: Config, path: string): T {
+  const asks: [keyof Config['ceilings'], number | undefined, string][] = [
+    ['memory_mb', manifest.memory_mb, 'MiB of memory'],
+    ['timeout_seconds', manifest.timeout_seconds, 's of time'],
+    ['max_output_bytes', manifest.max_output_bytes, 'bytes of output'],
+  ];
+  for (const [key, value, what] of asks) {
+    const ceiling = config.ceilings[key];
+    if (value !== undefined && value > ceiling) {
+      throw new PlasmError('invalid', `${path} asks for ${value} ${what}, over the ceiling of ${ceiling} (ceilings.${key} in plasm-tui's config.json); lower it in the manifest or raise the ceiling.`);
+    }
+  }
+  return manifest;
+}
+
+/** A job's name becomes a folder name for its receipts: it must be a plain name. */
+export function isPlainName(name: string): boolean {
+  return /^[^/\\\0-\x1f\x7f]+$/.test(name) && name !== '.' && name !== '..' && name.length <= 100;
 }
 
 type LimitSource = Partial<Pick<Limits, 'memory_mb' | 'timeout_seconds' | 'max_output_bytes' | 'cpu_cores'>> & { fuel?: number | null };
@@ -127,8 +156,11 @@ function checked(spec: JobSpec): JobSpec {
   if (spec.limits.fuel !== null) {
     throw new PlasmError('usage', `${where}: fuel metering is not available in this version of plasm-tui; drop the fuel limit and rely on the time limit.`);
   }
+  if (!isPlainName(spec.name)) {
+    throw new PlasmError('invalid', `${where}: the job name ${JSON.stringify(spec.name)} is not a plain name (no slashes or control characters, not . or ..).`);
+  }
   const guests = new Set<string>();
-  for (const dir of spec.dirs) {
+  for (const dir of [...spec.dirs]) {
     if (guests.has(dir.guest)) throw new PlasmError('usage', `Guest path "${dir.guest}" is mapped twice.`);
     guests.add(dir.guest);
     let isDir = false;
@@ -138,6 +170,8 @@ function checked(spec: JobSpec): JobSpec {
       throw new PlasmError('not_found', `${where}: the directory ${dir.host} (for ${dir.guest}) does not exist.`);
     }
     if (!isDir) throw new PlasmError('invalid', `${where}: ${dir.host} (for ${dir.guest}) is not a directory.`);
+    // Bound, preopened and shown for consent as the real folder, never through a symlink.
+    dir.host = realpathSync(dir.host);
   }
   for (const key of Object.keys(spec.env)) {
     if (key === '' || key.includes('=') || key.includes('\0')) throw new PlasmError('usage', `Environment variable name "${key}" is not valid.`);

@@ -1,24 +1,20 @@
 /**
- * Running a job: read and check the module, start it in a sandbox, stream its output as
- * events, then sign a receipt of what happened. Module problems end as a classified result,
- * never as a thrown error; only a bug in plasm-tui itself rejects `result`.
+ * Running a job, in three stages with one job each: prepare (bytes, hash pin, header) →
+ * sandbox (a worker process, through a launcher) → attest (the signed receipt). Module problems
+ * end as a classified result, never as a thrown error; only a bug in plasm-tui rejects `result`.
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../core/config.js';
-import { DEFAULT_CONFIG } from '../core/config.js';
-import { describeError, fsError, isPlasmError } from '../core/errors.js';
-import { sha256, type Hash } from '../core/hash.js';
-import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
+import type { Hash } from '../core/hash.js';
+import { sha256 } from '../core/hash.js';
+import type { NodeKey } from '../core/keys.js';
 import { MIB } from '../core/limits.js';
 import type { Receipt } from '../core/receipt.js';
 import type { Status } from '../core/status.js';
-import { inspectWasm } from '../core/wasm-info.js';
-import { runInSandbox, type SandboxTiming } from '../sandbox/spawn.js';
+import type { Layer } from '../sandbox/containment.js';
+import type { Sandbox, SandboxTiming } from '../sandbox/sandbox.js';
+import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
-import { buildReceipt } from './receipt-builder.js';
-import { watToWasm } from './wat.js';
+import { prepare } from './prepare.js';
 
 export type RunPhase = 'reading' | 'starting' | 'compiling' | 'running' | 'done';
 
@@ -40,6 +36,8 @@ export interface RunResult {
   usage: { memory_peak_bytes: number | null; fuel_consumed: number | null };
   module_hash: Hash | null;
   input_hash: Hash;
+  /** The containment layers the job ran under (empty when it was refused before it started). */
+  containment: Layer[];
   receipt: Receipt | null;
 }
 
@@ -48,10 +46,12 @@ export interface RunOptions {
   stdin?: Uint8Array | string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  config?: Config;
-  /** The signing key; defaults to the node key in the user's config dir. */
-  key?: NodeKey;
   receiptVersion?: '0.1' | '0.2';
+  /**
+   * Run even though the manifest's requests (dirs, env) have not been allowed: the caller has
+   * asked the user (or the user said so on the command line). Nothing is remembered.
+   */
+  allowGrants?: boolean;
 }
 
 export interface RunHandle {
@@ -59,29 +59,20 @@ export interface RunHandle {
   cancel(): void;
 }
 
-let defaultKey: NodeKey | undefined;
-
-export function startRun(spec: JobSpec, options: RunOptions = {}): RunHandle {
-  const controller = new AbortController();
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  if (options.signal?.aborted) controller.abort();
-  const result = execute(spec, { ...options, signal: controller.signal });
-  return { result, cancel: () => controller.abort() };
+/** What a run needs from the engine that started it. */
+export interface RunContext {
+  sandbox: Sandbox;
+  key: () => NodeKey;
+  receiptVersion: '0.1' | '0.2';
+  stackKb: number;
 }
 
-/** Runs a job to completion: `startRun(spec, options).result`. */
-export function runJob(spec: JobSpec, options: RunOptions = {}): Promise<RunResult> {
-  return startRun(spec, options).result;
-}
-
-async function execute(spec: JobSpec, options: RunOptions & { signal: AbortSignal }): Promise<RunResult> {
+export function executeRun(context: RunContext, spec: JobSpec, options: RunOptions & { signal: AbortSignal }): Promise<RunResult> {
   const began = performance.now();
-  const config = options.config ?? DEFAULT_CONFIG;
   const emit = options.onEvent ?? (() => {});
   const phase = (name: RunPhase): void => emit({ type: 'phase', phase: name, at_ms: performance.now() - began });
-  const stdinBytes = toBytes(options.stdin ?? spec.defaultStdin ?? '');
-  const argv = [basename(spec.modulePath), ...spec.args];
-  const inputHash = sha256(stdinBytes);
+  const stdin = toBytes(options.stdin ?? spec.defaultStdin ?? '');
+  const inputHash = sha256(stdin);
   const empty = Buffer.alloc(0);
   const blank: RunResult = {
     job: spec.name,
@@ -96,93 +87,83 @@ async function execute(spec: JobSpec, options: RunOptions & { signal: AbortSigna
     usage: { memory_peak_bytes: null, fuel_consumed: null },
     module_hash: null,
     input_hash: inputHash,
+    containment: [],
     receipt: null,
   };
-  const finish = (result: RunResult): RunResult => {
-    phase('done');
-    return result;
-  };
-
-  phase('reading');
-  let fileBytes: Buffer;
-  try {
-    fileBytes = readFileSync(spec.modulePath);
-  } catch (error) {
-    return finish({ ...blank, message: fsError(error, spec.modulePath, 'read').message });
-  }
-  const moduleHash = sha256(fileBytes);
-  if (spec.pinnedHash && spec.pinnedHash !== moduleHash) {
-    const message = `${spec.modulePath} has hash ${moduleHash}, but ${spec.manifestPath ?? 'the job'} pins ${spec.pinnedHash}; refusing to run it.`;
-    return finish({ ...blank, module_hash: moduleHash, message });
-  }
-
-  const sign = (partial: Omit<RunResult, 'receipt' | 'job' | 'input_hash' | 'module_hash'>): RunResult => {
-    const key = options.key ?? (defaultKey ??= loadOrCreateNodeKey());
-    const receipt = buildReceipt(
+  const finish = (result: RunResult, moduleHash: Hash, argv: string[]): RunResult => {
+    const receipt = attest(
       {
         spec,
         moduleHash,
         inputHash,
         argv,
-        status: partial.status,
-        exitCode: partial.exit_code,
-        stdout: partial.stdout,
-        stderr: partial.stderr,
-        wallTimeMs: partial.timing.total_ms,
-        memoryPeakBytes: partial.usage.memory_peak_bytes,
+        status: result.status,
+        exitCode: result.exit_code,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        wallTimeMs: result.timing.total_ms,
+        memoryPeakBytes: result.usage.memory_peak_bytes,
+        containment: result.containment,
       },
-      key,
-      options.receiptVersion ?? config.receipt_version,
+      context.key(),
+      options.receiptVersion ?? context.receiptVersion,
     );
-    return finish({ ...partial, job: spec.name, module_hash: moduleHash, input_hash: inputHash, receipt });
+    phase('done');
+    return { ...result, module_hash: moduleHash, receipt };
   };
-  const refuse = (status: Status, message: string): RunResult =>
-    sign({ ...blank, status, message, timing: { ...blank.timing, total_ms: performance.now() - began } });
 
-  let wasm: Uint8Array = fileBytes;
-  if (extname(spec.modulePath).toLowerCase() === '.wat') {
-    try {
-      wasm = await watToWasm(fileBytes.toString('utf8'), basename(spec.modulePath));
-    } catch (error) {
-      return refuse('invalid', isPlasmError(error) ? error.message : describeError(error));
+  return (async () => {
+    phase('reading');
+    const prepared = await prepare(spec);
+    if (!prepared.ok) {
+      const refused = { ...blank, status: prepared.status, message: prepared.message, timing: { ...blank.timing, total_ms: performance.now() - began } };
+      if (prepared.moduleHash === null) {
+        phase('done');
+        return refused;
+      }
+      return finish(refused, prepared.moduleHash, [spec.modulePath.split('/').pop() ?? '', ...spec.args]);
     }
-  }
-  const header = inspectWasm(wasm);
-  if (header.problem) return refuse('invalid', `${basename(spec.modulePath)}: ${header.problem}.`);
-  const capBytes = spec.limits.memory_mb * MIB;
-  if (header.initialPages !== null && header.initialPages * 65536 > capBytes) {
-    const askedMb = Math.ceil((header.initialPages * 65536) / MIB);
-    return refuse('memory_limit', `The module asks for ${askedMb} MiB of initial memory, over its ${spec.limits.memory_mb} MiB cap; raise the memory limit to run it.`);
-  }
+    const { job } = prepared;
+    phase('starting');
+    const outcome = await context.sandbox.run({
+      module: job.wasm,
+      argv: job.argv,
+      env: spec.env,
+      preopens: spec.dirs,
+      stdin,
+      memoryCapBytes: spec.limits.memory_mb * MIB,
+      timeoutMs: spec.limits.timeout_seconds * 1000,
+      maxOutputBytes: spec.limits.max_output_bytes,
+      stackKb: context.stackKb,
+      signal: options.signal,
+      onStdout: (chunk) => emit({ type: 'stdout', chunk }),
+      onStderr: (chunk) => emit({ type: 'stderr', chunk }),
+      onPhase: (p) => phase(p === 'started' ? 'compiling' : 'running'),
+    });
+    return finish(
+      {
+        ...blank,
+        status: outcome.status,
+        exit_code: outcome.exitCode,
+        message: outcome.message,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+        stdout_truncated: outcome.stdoutTruncated,
+        stderr_truncated: outcome.stderrTruncated,
+        timing: { ...outcome.timing, total_ms: performance.now() - began },
+        usage: { memory_peak_bytes: outcome.memoryPeakBytes, fuel_consumed: null },
+        containment: layersOf(outcome),
+      },
+      job.moduleHash,
+      job.argv,
+    );
+  })();
+}
 
-  phase('starting');
-  const outcome = await runInSandbox({
-    module: wasm,
-    argv,
-    env: spec.env,
-    preopens: spec.dirs,
-    stdin: stdinBytes,
-    memoryCapBytes: capBytes,
-    timeoutMs: spec.limits.timeout_seconds * 1000,
-    maxOutputBytes: spec.limits.max_output_bytes,
-    stackKb: config.stack_kb,
-    signal: options.signal,
-    onStdout: (chunk) => emit({ type: 'stdout', chunk }),
-    onStderr: (chunk) => emit({ type: 'stderr', chunk }),
-    onPhase: (p) => phase(p === 'started' ? 'compiling' : 'running'),
-  });
-  return sign({
-    ...blank,
-    status: outcome.status,
-    exit_code: outcome.exitCode,
-    message: outcome.message,
-    stdout: outcome.stdout,
-    stderr: outcome.stderr,
-    stdout_truncated: outcome.stdoutTruncated,
-    stderr_truncated: outcome.stderrTruncated,
-    timing: { ...outcome.timing, total_ms: performance.now() - began },
-    usage: { memory_peak_bytes: outcome.memoryPeakBytes, fuel_consumed: null },
-  });
+/** The sandbox's layer report (older sandboxes report none). */
+function layersOf(outcome: object): Layer[] {
+  const layers = (outcome as { layers?: unknown }).layers;
+  return Array.isArray(layers) ? (layers as Layer[]) : [];
 }
 
 function toBytes(input: Uint8Array | string): Buffer {

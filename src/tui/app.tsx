@@ -25,7 +25,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWatchReruns } from './hooks/use-watch-reruns.js';
 import { computeLayout, innerHeight, innerWidth } from './layout.js';
 import type { RunStore } from './runs/run-store.js';
-import { sanitizeLabel } from './sanitize.js';
+import { sanitizeLabel } from '../core/sanitize.js';
 import { outputRowCount } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine } from './state/line-edit.js';

@@ -11,6 +11,7 @@ import { loadOrCreateNodeKey } from '../core/keys.js';
 import { App } from './app.js';
 import { JobFolder } from './folder/job-folder.js';
 import { RunStore } from './runs/run-store.js';
+import { createEngine } from '../engine/index.js';
 import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
@@ -22,8 +23,9 @@ export async function startTui(dir: string): Promise<number> {
   // Problems with the config or key are reported by the CLI like any other, before the screen changes.
   const config = loadConfig();
   const key = loadOrCreateNodeKey();
+  const engine = createEngine({ config, key });
   const folder = new JobFolder(dir, config);
-  const store = new RunStore({ root: folder.root, config, key });
+  const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
   const stdout = process.stdout;
 
   stdout.write(ENTER_ALT_SCREEN);

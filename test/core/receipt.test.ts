@@ -15,7 +15,7 @@ import { parseReceipt, signingMessage, signReceipt, verifyReceipt, type Receipt,
 import { schemaErrors } from '../../src/core/schemas.js';
 import { STATUSES } from '../../src/core/status.js';
 import { jobFromManifest, jobFromModule } from '../../src/engine/job.js';
-import { buildReceipt, type ReceiptFacts } from '../../src/engine/receipt-builder.js';
+import { attest as buildReceipt, type ReceiptFacts } from '../../src/engine/attest.js';
 import { saveReceipt, writeReceiptFile } from '../../src/engine/receipt-store.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
@@ -40,6 +40,7 @@ function facts(overrides: Partial<ReceiptFacts> = {}): ReceiptFacts {
     stderr: Buffer.alloc(0),
     wallTimeMs: 4.1234,
     memoryPeakBytes: 1_114_112,
+    containment: [{ name: 'os_sandbox', active: true, detail: 'bwrap 0.8.0' }],
     ...overrides,
   };
 }

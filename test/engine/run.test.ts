@@ -5,17 +5,19 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { verifyReceipt } from '../../src/core/receipt.js';
-import { jobFromModule, startRun, type RunEvent } from '../../src/engine/index.js';
+import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 const key = loadOrCreateNodeKey();
+const engine = createEngine({ config: DEFAULT_CONFIG, key });
+const startRun = engine.start;
 const job = (path: string, limits: Partial<typeof DEFAULT_CONFIG> = {}) => jobFromModule(path, { ...DEFAULT_CONFIG, ...limits });
 
 describe('engine runs', () => {
   it('streams stdout as the job writes it, with phases in order', async () => {
     const events: (RunEvent & { at: number })[] = [];
     const started = performance.now();
-    const run = startRun(job(join(WAT, 'ticks.wat')), { key, onEvent: (event) => events.push({ ...event, at: performance.now() - started }) });
+    const run = startRun(job(join(WAT, 'ticks.wat')), { onEvent: (event) => events.push({ ...event, at: performance.now() - started }) });
     const result = await run.result;
     const finished = performance.now() - started;
     expect(result.status).toBe('ok');
@@ -29,7 +31,7 @@ describe('engine runs', () => {
   });
 
   it('cancels a running job promptly', async () => {
-    const run = startRun(job(join(WAT, 'loop.wat')), { key });
+    const run = startRun(job(join(WAT, 'loop.wat')), {});
     await new Promise((resolve) => setTimeout(resolve, 300));
     const cancelledAt = performance.now();
     run.cancel();
@@ -42,13 +44,13 @@ describe('engine runs', () => {
 
   it('honours an AbortSignal given by the caller', async () => {
     const controller = new AbortController();
-    const run = startRun(job(join(WAT, 'sleep.wat')), { key, signal: controller.signal });
+    const run = startRun(job(join(WAT, 'sleep.wat')), { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     expect((await run.result).status).toBe('cancelled');
   });
 
   it('signs a receipt that verifies against the node key and binds input and output', async () => {
-    const result = await startRun(job(join(EXAMPLES, 'hello', 'hello.wasm')), { key, stdin: 'abc' }).result;
+    const result = await startRun(job(join(EXAMPLES, 'hello', 'hello.wasm')), { stdin: 'abc' }).result;
     expect(result.stdout.toString()).toBe('cba');
     const report = verifyReceipt(result.receipt!, {
       pubkey: key.publicKeyHex,
@@ -63,7 +65,6 @@ describe('engine runs', () => {
     const before = process.memoryUsage().arrayBuffers;
     let streamed = 0;
     const result = await startRun(job(join(WAT, 'spew-stdout.wat'), { max_output_bytes: cap, timeout_seconds: 20 }), {
-      key,
       onEvent: (event) => {
         if (event.type === 'stdout') streamed += event.chunk.length;
       },

@@ -1,5 +1,5 @@
 import { sha256 } from '../../src/core/hash.js';
-import type { RunEvent, RunHandle, RunOptions, RunResult } from '../../src/engine/index.js';
+import type { Engine, RunEvent, RunHandle, RunOptions, RunResult } from '../../src/engine/index.js';
 
 export interface FakeRun {
   name: string;
@@ -14,7 +14,7 @@ export interface FakeRun {
 /** A stand-in engine for tests of the TUI: each run waits until the test finishes it. */
 export function fakeEngine() {
   const runs: FakeRun[] = [];
-  const startRun = (spec: { name?: string }, options: RunOptions = {}): RunHandle => {
+  const start = (spec: { name?: string }, options: RunOptions = {}): RunHandle => {
     let resolve!: (result: RunResult) => void;
     const result = new Promise<RunResult>((r) => {
       resolve = r;
@@ -39,6 +39,7 @@ export function fakeEngine() {
           usage: { memory_peak_bytes: null, fuel_consumed: null },
           module_hash: null,
           input_hash: sha256(''),
+          containment: [],
           receipt: null,
         }),
     };
@@ -51,5 +52,5 @@ export function fakeEngine() {
       },
     };
   };
-  return { runs, startRun: startRun as never };
+  return { runs, start: start as never as Engine['start'] };
 }

@@ -44,7 +44,7 @@ function setup(jobs: JobEntry[]) {
   const folder = new FakeFolder();
   folder.set(jobs);
   const engine = fakeEngine();
-  const store = new RunStore({ root: ROOT, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+  const store = new RunStore({ root: ROOT, engine, publicKeyHex: key.publicKeyHex });
   const instance = render(<App folder={folder} store={store} dirLabel="fixtures" />);
   instances.push(instance);
   const frame = () => (instance.lastFrame() ?? '').replace(/\x1b\[[0-9;]*m/g, '');

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { fakeEngine } from '../helpers/fake-engine.js';
 import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
-import { jobFromModule, type RunEvent } from '../../src/engine/index.js';
+import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
 
@@ -24,7 +24,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('RunStore', () => {
   it('streams output into the running record and records the outcome', async () => {
     const engine = fakeEngine();
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const store = new RunStore({ root: dir, engine, publicKeyHex: key.publicKeyHex });
     let notified = 0;
     store.subscribe(() => notified++);
     const record = store.start(job(), 'input');
@@ -46,7 +46,7 @@ describe('RunStore', () => {
 
   it('numbers runs per job and tells whether the output changed since the last finished run', async () => {
     const engine = fakeEngine();
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const store = new RunStore({ root: dir, engine, publicKeyHex: key.publicKeyHex });
     const outputs = ['a', 'a', 'b'];
     const records = [];
     for (const [i, output] of outputs.entries()) {
@@ -61,7 +61,7 @@ describe('RunStore', () => {
 
   it('cancels the run in flight when the job is started again, and marks it superseded', async () => {
     const engine = fakeEngine();
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const store = new RunStore({ root: dir, engine, publicKeyHex: key.publicKeyHex });
     const first = store.start(job(), '');
     const second = store.start(job(), '');
     await settle();
@@ -78,7 +78,7 @@ describe('RunStore', () => {
 
   it('cancels on request and on close, and starts nothing once closed', async () => {
     const engine = fakeEngine();
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: engine.startRun });
+    const store = new RunStore({ root: dir, engine, publicKeyHex: key.publicKeyHex });
     expect(store.cancel('/w/job')).toBe(false);
     store.start(job('/w/a'), '');
     store.start(job('/w/b'), '');
@@ -93,9 +93,8 @@ describe('RunStore', () => {
   it('shows an engine failure as an error outcome instead of throwing', async () => {
     const store = new RunStore({
       root: dir,
-      config: DEFAULT_CONFIG,
-      key,
-      startRun: (() => ({ result: Promise.reject(new Error('boom')), cancel: () => {} })) as never,
+      engine: { start: () => ({ result: Promise.reject(new Error('boom')), cancel: () => {} }) },
+      publicKeyHex: key.publicKeyHex,
     });
     const record = store.start(job(), '');
     await settle();
@@ -106,7 +105,7 @@ describe('RunStore', () => {
 
   it('with the real engine: saves each receipt under .plasm/receipts and verifies it against the node key', async () => {
     copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key });
+    const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex });
     const spec = jobFromModule(join(dir, 'echo.wat'), DEFAULT_CONFIG);
     const record = store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, 'ping');
     await store.whenIdle();
@@ -121,9 +120,8 @@ describe('RunStore', () => {
   it('does not call a receipt verified when another key signed it', async () => {
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
     const other = loadOrCreateNodeKey(join(mkdtempSync(join(tmpdir(), 'plasm-tui-key-')), 'node.key'));
-    const { startRun } = await import('../../src/engine/index.js');
     // The engine signs with `other`; the store checks against its own key.
-    const store = new RunStore({ root: dir, config: DEFAULT_CONFIG, key, startRun: ((spec, options) => startRun(spec, { ...options, key: other })) as typeof startRun });
+    const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key: other }), publicKeyHex: key.publicKeyHex });
     const spec = jobFromModule(join(dir, 'hello.wat'), DEFAULT_CONFIG);
     const record = store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, '');
     await store.whenIdle();

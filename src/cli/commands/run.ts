@@ -3,7 +3,10 @@ import { loadConfig } from '../../core/config.js';
 import { isPlasmError, PlasmError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import { exitCodeFor, USAGE_EXIT_CODE } from '../../core/status.js';
-import { resolveJob, startRun, writeReceiptFile, type RunResult } from '../../engine/index.js';
+import { summarizeGrants } from '../../engine/index.js';
+import { loadOrCreateNodeKey } from '../../core/keys.js';
+import { createEngine, writeReceiptFile, type RunResult } from '../../engine/index.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { RUN_HELP } from '../help.js';
 import { flushStdout, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
@@ -25,8 +28,15 @@ export async function runCommand(argv: string[]): Promise<number> {
   let spec;
   let stdin: Buffer | undefined;
   try {
-    const config = loadConfig();
-    spec = resolveJob(options.target, config, options.overrides);
+    const engine = createEngine({ config: loadConfig(), key: () => loadOrCreateNodeKey() });
+    spec = engine.resolve(options.target, options.overrides);
+    const pending = options.allowGrants ? null : engine.pendingGrants(spec);
+    if (pending) {
+      const manifest = options.target;
+      return reportError(
+        new PlasmError('consent', `${manifest} asks for ${summarizeGrants(pending)}; allow it with \`plasm-tui allow ${manifest}\` (or run once with --allow-grants).`),
+      );
+    }
     if (options.receiptPath && existsSync(options.receiptPath)) {
       return reportError(new PlasmError('io', `${options.receiptPath} already exists; plasm-tui never overwrites a receipt.`));
     }
@@ -37,9 +47,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       // An empty pipe (e.g. </dev/null in CI) leaves a manifest's default stdin in place.
       if (piped && (piped.length > 0 || spec.defaultStdin === null)) stdin = piped;
     }
-    const run = startRun(spec, {
-      config,
+    const run = engine.start(spec, {
       stdin,
+      allowGrants: options.allowGrants,
       receiptVersion: options.receiptVersion,
       onEvent: options.json
         ? undefined
@@ -75,7 +85,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     await flushStdout();
     return exitCodeFor(result.status, result.exit_code);
   } catch (error) {
-    if (isPlasmError(error) && error.kind === 'usage') return reportError(error);
+    if (isPlasmError(error) && (error.kind === 'usage' || error.kind === 'consent')) return reportError(error);
     // A job that cannot even be set up (missing or broken manifest, bad dir) is an invalid run.
     if (options.json && isPlasmError(error)) {
       printJson({ status: 'invalid', exit_code: null, message: error.message, details: error.details, input_hash: stdin ? sha256(stdin) : null });
@@ -92,5 +102,7 @@ function printSummary(result: RunResult, receiptPath: string | null): void {
   const head = result.status === 'ok' || result.status === 'exit' ? `exit ${String(result.exit_code)}` : result.status;
   const detail = result.status === 'ok' ? '' : ` · ${result.message}`;
   const saved = receiptPath ? ` · receipt ${receiptPath}` : '';
-  process.stderr.write(`plasm-tui: ${result.job} · ${head} · ${ms} ms${detail}${saved}\n`);
+  // The job's name, the message (which may quote import names) and paths come from files an
+  // attacker may have written: no escape sequence of theirs reaches the terminal.
+  process.stderr.write(`${sanitizeLabel(`plasm-tui: ${result.job} · ${head} · ${ms} ms${detail}${saved}`)}\n`);
 }

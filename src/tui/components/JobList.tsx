@@ -4,7 +4,7 @@ import { stateTone } from '../format.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import { windowStart } from '../state/selection.js';
-import { sanitizeLabel } from '../sanitize.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { fit } from '../text-width.js';
 import { Panel } from './Panel.js';
 

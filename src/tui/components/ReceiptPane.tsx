@@ -3,7 +3,7 @@ import { shortHash } from '../../core/hash.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { ReceiptView } from '../runs/run-record.js';
-import { sanitizeLabel } from '../sanitize.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { clipRows, packParts, wrapWords } from '../text-width.js';
 import { Panel } from './Panel.js';
 

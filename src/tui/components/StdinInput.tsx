@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerWidth, type Size } from '../layout.js';
-import { sanitizeLabel } from '../sanitize.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { Panel } from './Panel.js';
 
 export interface StdinInputProps extends Size {

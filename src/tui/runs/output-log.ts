@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { sanitizeLine } from '../sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 
 export type Stream = 'stdout' | 'stderr';
 

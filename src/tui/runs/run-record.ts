@@ -1,6 +1,7 @@
 import type { Hash } from '../../core/hash.js';
 import type { Status } from '../../core/status.js';
 import type { RunPhase } from '../../engine/index.js';
+import type { Layer } from '../../engine/index.js';
 import type { OutputLog } from './output-log.js';
 
 /** What the receipt pane shows about one run's signed receipt. */
@@ -28,6 +29,8 @@ export interface RunOutcome {
   stderrTruncated: boolean;
   /** Hash of stdout and stderr together, to tell whether a rerun changed the output. */
   outputHash: Hash;
+  /** The containment layers the run was held by. */
+  containment: Layer[];
 }
 
 /** One run of one job, from start to receipt. Mutated by the run store only. */

@@ -4,22 +4,21 @@
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
 import { relative } from 'node:path';
-import type { Config } from '../../core/config.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
-import type { NodeKey } from '../../core/keys.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
-import { saveReceipt, startRun, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { saveReceipt, type Engine, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
   /** The watched folder: receipts go to `<root>/.plasm/receipts/<job>/`. */
   root: string;
-  config: Config;
-  key: NodeKey;
-  /** Seams for tests; default to the engine's. */
-  startRun?: typeof startRun;
+  /** What runs the jobs (tests give a stand-in). */
+  engine: Pick<Engine, 'start'>;
+  /** This machine's public key: receipts are verified against it before they show as verified. */
+  publicKeyHex: string;
+  /** A seam for tests; defaults to the engine's. */
   saveReceipt?: typeof saveReceipt;
   /** Runs remembered per job (for the sparkline and the `≠` comparison). */
   historySize?: number;
@@ -70,7 +69,7 @@ export class RunStore {
   }
 
   /** Starts a run, first cancelling the job's run in flight, if any. */
-  start(job: RunnableJob, stdin: string, why: RunRecord['why'] = 'user'): RunRecord | null {
+  start(job: RunnableJob, stdin: string, why: RunRecord['why'] = 'user', allowGrants = false): RunRecord | null {
     if (this.closing) return null;
     const previous = this.latest(job.id);
     if (previous && previous.outcome === null) {
@@ -98,11 +97,10 @@ export class RunStore {
     this.remember(record);
     this.lastJobId = job.id;
 
-    const start = this.options.startRun ?? startRun;
-    const handle = start(job.spec, {
+    const handle = this.options.engine.start(job.spec, {
       stdin,
-      config: this.options.config,
-      key: this.options.key,
+      // The app asked the user (the grants dialog) before it started this run.
+      allowGrants,
       onEvent: (event) => {
         if (event.type === 'phase') record.phase = event.phase;
         else record.output.append(event.type, event.chunk);
@@ -177,6 +175,7 @@ export class RunStore {
       stdoutTruncated: result.stdout_truncated,
       stderrTruncated: result.stderr_truncated,
       outputHash,
+      containment: result.containment,
     };
     record.phase = 'done';
     record.finishedAt = Date.now();
@@ -198,6 +197,7 @@ export class RunStore {
       stdoutTruncated: false,
       stderrTruncated: false,
       outputHash: sha256(''),
+      containment: [],
     };
     record.phase = 'done';
     record.finishedAt = Date.now();
@@ -227,7 +227,7 @@ export class RunStore {
     let problem = '';
     try {
       const bindings = receipt.version === '0.2' ? { stdin: Buffer.from(record.stdin, 'utf8'), stdout: result.stdout, stderr: result.stderr } : undefined;
-      const report = verifyReceipt(receipt, { pubkey: this.options.key.publicKeyHex, bindings });
+      const report = verifyReceipt(receipt, { pubkey: this.options.publicKeyHex, bindings });
       verified = report.ok;
       problem = report.checks.filter((check) => !check.ok).map((check) => check.detail).join('; ');
     } catch (error) {

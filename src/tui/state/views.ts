@@ -9,7 +9,7 @@ import type { JobEntry } from '../folder/job-entry.js';
 import { STATE_GLYPHS, changeMark, formatBytes, formatMs, stateWord, type JobState, type Tone } from '../format.js';
 import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';
-import { sanitizeLabel, sanitizeText } from '../sanitize.js';
+import { sanitizeLabel, sanitizeText } from '../../core/sanitize.js';
 import { textWidth } from '../text-width.js';
 
 /** Paths under the watched folder read better relative to it: `hello.wasm`, not `/home/…/hello.wasm`. */

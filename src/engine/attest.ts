@@ -2,6 +2,7 @@ import { sha256, type Hash } from '../core/hash.js';
 import type { NodeKey } from '../core/keys.js';
 import { signReceipt, type Receipt, type ReceiptV01, type ReceiptV02 } from '../core/receipt.js';
 import { exitCodeFor, type Status } from '../core/status.js';
+import type { Layer } from '../sandbox/containment.js';
 import type { JobSpec } from './job.js';
 import { RUNTIME } from './runtime.js';
 
@@ -16,9 +17,11 @@ export interface ReceiptFacts {
   stderr: Uint8Array;
   wallTimeMs: number;
   memoryPeakBytes: number | null;
+  containment: Layer[];
 }
 
-export function buildReceipt(facts: ReceiptFacts, key: NodeKey, version: '0.1' | '0.2'): Receipt {
+/** The attest stage: a signed receipt of what ran, on what input, with what result. */
+export function attest(facts: ReceiptFacts, key: NodeKey, version: '0.1' | '0.2'): Receipt {
   const timestamp = new Date().toISOString();
   if (version === '0.1') {
     return signReceipt<ReceiptV01>(
@@ -51,6 +54,7 @@ export function buildReceipt(facts: ReceiptFacts, key: NodeKey, version: '0.1' |
       limits: facts.spec.limits,
       timestamp,
       runtime: RUNTIME,
+      containment: facts.containment.map(({ name, active, detail }) => ({ name, active, detail })),
     },
     key,
   );

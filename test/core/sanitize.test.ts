@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeLabel, sanitizeLine, sanitizeText } from '../../src/tui/sanitize.js';
+import { sanitizeLabel, sanitizeLine, sanitizeText } from '../../src/core/sanitize.js';
 
 describe('sanitizeLine: module output made safe for the terminal', () => {
   it('leaves ordinary text alone, including non-ASCII', () => {

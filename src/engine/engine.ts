@@ -1,0 +1,71 @@
+/**
+ * The engine, built once from its inputs: the config, the signing key, the sandbox that runs
+ * prepared jobs and the store of allowed grants. The CLI, the TUI and the SDK each build one and
+ * hold no engine logic of their own; nothing here falls back to module-level defaults.
+ */
+import type { Config } from '../core/config.js';
+import { PlasmError } from '../core/errors.js';
+import { GrantStore } from '../core/grant-store.js';
+import type { NodeKey } from '../core/keys.js';
+import { processSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { grantRequest, summarizeGrants, type GrantRequest } from './grants.js';
+import { resolveJob, type JobOverrides, type JobSpec } from './job.js';
+import { executeRun, type RunHandle, type RunOptions, type RunResult } from './run.js';
+
+export interface EngineInputs {
+  config: Config;
+  /** The signing key, or how to load it (called once, when the first receipt is signed). */
+  key: NodeKey | (() => NodeKey);
+  /** How prepared jobs run; a fresh worker process per job unless given. */
+  sandbox?: Sandbox;
+  /** Where allowed grants are remembered; the user's config dir unless given. */
+  grants?: GrantStore;
+}
+
+export interface Engine {
+  readonly config: Config;
+  /** A module file or a manifest, with the caller's overrides (which are consent already). */
+  resolve(target: string, overrides?: JobOverrides): JobSpec;
+  /** The manifest's requests that the user has not allowed yet, or null when there are none. */
+  pendingGrants(spec: JobSpec): GrantRequest | null;
+  /** Remembers the user's consent to exactly this request. */
+  allow(request: GrantRequest): void;
+  /** Starts a run; refuses (throws a `consent` PlasmError) a job whose requests nobody allowed. */
+  start(spec: JobSpec, options?: RunOptions): RunHandle;
+  run(spec: JobSpec, options?: RunOptions): Promise<RunResult>;
+}
+
+export function createEngine(inputs: EngineInputs): Engine {
+  const { config } = inputs;
+  const sandbox = inputs.sandbox ?? processSandbox;
+  const grants = inputs.grants ?? new GrantStore();
+  let key: NodeKey | undefined = typeof inputs.key === 'function' ? undefined : inputs.key;
+  const loadKey = (): NodeKey => (key ??= (inputs.key as () => NodeKey)());
+  const context = { sandbox, key: loadKey, receiptVersion: config.receipt_version, stackKb: config.stack_kb };
+
+  const pendingGrants = (spec: JobSpec): GrantRequest | null => {
+    const request = grantRequest(spec);
+    return request && !grants.isAllowed(request.hash) ? request : null;
+  };
+
+  const start = (spec: JobSpec, options: RunOptions = {}): RunHandle => {
+    const pending = options.allowGrants ? null : pendingGrants(spec);
+    if (pending) {
+      throw new PlasmError('consent', `${pending.manifestPath} asks for ${summarizeGrants(pending)}, which has not been allowed; nothing was run.`);
+    }
+    const controller = new AbortController();
+    options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    if (options.signal?.aborted) controller.abort();
+    const result = executeRun(context, spec, { ...options, signal: controller.signal });
+    return { result, cancel: () => controller.abort() };
+  };
+
+  return {
+    config,
+    resolve: (target, overrides) => resolveJob(target, config, overrides),
+    pendingGrants,
+    allow: (request) => grants.allow(request.hash, { manifest: request.manifestPath, dirs: request.dirs, env: Object.keys(request.env) }),
+    start,
+    run: (spec, options) => start(spec, options).result,
+  };
+}
