@@ -6,13 +6,14 @@ Usage:
                                           run one job; its stdout is yours, a summary goes to stderr
   plasm-tui verify <receipt.json> --pubkey HEX [--module F] [--stdin F] [--stdout F]
                                           check a receipt's signature and what it binds
+  plasm-tui allow [--revoke] <manifest>…  allow the dirs and env a manifest asks for (remembered)
   plasm-tui validate <file.json>…         check manifests, receipts or a config against the schemas
   plasm-tui key                           print this machine's public key (64 hex characters)
   plasm-tui version                       print the version
 
 Each command takes --help. Exit codes: the module's own for a run that exits; 124 timeout,
-125 a resource limit, 134 trap, 65 invalid module or manifest, 2 usage, 1 verification failed,
-130 cancelled, 137 killed, 70 internal error.
+125 a resource limit, 134 trap, 65 invalid module or manifest, 77 grants not allowed, 2 usage,
+1 verification failed, 130 cancelled, 137 killed, 70 internal error.
 `;
 
 export const RUN_HELP = `Usage: plasm-tui run [options] <module.wasm|module.wat|manifest.json> [-- args…]
@@ -28,6 +29,8 @@ Input:
   --dir HOST[::GUEST]     preopen a host directory, read-write (repeatable)
   --ro-dir HOST[::GUEST]  preopen a host directory, read-only (repeatable)
   --module PATH           the module for a v0.1 manifest (else found by its hash beside the manifest)
+  --allow-grants          run with the dirs and env the manifest asks for, this once; otherwise a
+                          manifest's grants must be allowed first with \`plasm-tui allow\` (exit 77)
 
 Limits (defaults from the config: 128 MiB, 30 s, 16 MiB per stream):
   --memory MB             memory cap; memory.grow past it fails
@@ -77,4 +80,14 @@ export const KEY_HELP = `Usage: plasm-tui key [--path]
 
 Prints this machine's Ed25519 public key as 64 hex characters (creating the key on first use,
 mode 0600, in $XDG_CONFIG_HOME/plasm-tui/node.key). --path prints where the key file is.
+`;
+
+export const ALLOW_HELP = `Usage: plasm-tui allow [--revoke] <manifest.json>…
+
+A manifest's "dirs" and "env" are requests: a job runs with them only once you have allowed them.
+This prints what each manifest asks for (every host folder resolved, read-only or read-write,
+and the environment variable names) and remembers your consent to exactly that, by its hash, in
+$XDG_CONFIG_HOME/plasm-tui/allowed/. A manifest that later asks for anything else is refused
+until it is allowed again. --revoke forgets the consent. Flags typed on the command line
+(--dir, --ro-dir, --env) need no allowing.
 `;

@@ -1,14 +1,16 @@
 import { describeError, isPlasmError } from '../core/errors.js';
+import { sanitizeLabel } from '../core/sanitize.js';
 import { ERROR_EXIT_CODES } from './exit-codes.js';
 
 /** One line, or a line and its details, on stderr; never a stack trace. Returns the exit code. */
 export function reportError(error: unknown): number {
   if (isPlasmError(error)) {
-    process.stderr.write(`plasm-tui: ${error.message}\n`);
-    for (const detail of error.details) process.stderr.write(`  ${detail}\n`);
+    // Messages quote file names and contents an attacker may have chosen: no escapes reach the terminal.
+    process.stderr.write(`plasm-tui: ${sanitizeLabel(error.message)}\n`);
+    for (const detail of error.details) process.stderr.write(`  ${sanitizeLabel(detail)}\n`);
     return ERROR_EXIT_CODES[error.kind];
   }
-  process.stderr.write(`plasm-tui: internal error: ${describeError(error)}\n`);
+  process.stderr.write(`plasm-tui: internal error: ${sanitizeLabel(describeError(error))}\n`);
   return ERROR_EXIT_CODES.internal;
 }
 

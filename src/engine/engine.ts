@@ -30,6 +30,8 @@ export interface Engine {
   pendingGrants(spec: JobSpec): GrantRequest | null;
   /** Remembers the user's consent to exactly this request. */
   allow(request: GrantRequest): void;
+  /** Forgets it; false if it was not allowed. */
+  revoke(request: GrantRequest): boolean;
   /** Starts a run; refuses (throws a `consent` PlasmError) a job whose requests nobody allowed. */
   start(spec: JobSpec, options?: RunOptions): RunHandle;
   run(spec: JobSpec, options?: RunOptions): Promise<RunResult>;
@@ -65,6 +67,7 @@ export function createEngine(inputs: EngineInputs): Engine {
     resolve: (target, overrides) => resolveJob(target, config, overrides),
     pendingGrants,
     allow: (request) => grants.allow(request.hash, { manifest: request.manifestPath, dirs: request.dirs, env: Object.keys(request.env) }),
+    revoke: (request) => grants.revoke(request.hash),
     start,
     run: (spec, options) => start(spec, options).result,
   };

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { writeNewFile } from '../core/atomic-file.js';
 import { PlasmError, fsError } from '../core/errors.js';
 import { receiptsDir } from '../core/paths.js';
@@ -16,13 +16,18 @@ export function writeReceiptFile(path: string, receipt: Receipt): void {
   }
 }
 
-/** Keeps a receipt as `<root>/.plasm/receipts/<job>/<NNNN>.json`, numbered in run order. */
+/**
+ * Keeps a receipt as `<root>/.plasm/receipts/<job>/<NNNN>.json`, numbered in run order. The
+ * watched folder may be hostile: no part below `root` is followed if it is a symlink (`.plasm ->
+ * /elsewhere` is refused, not written through), and the job's folder is always a plain name.
+ */
 export function saveReceipt(root: string, job: string, receipt: Receipt): string {
-  const dir = join(receiptsDir(root), job.replace(/[^\w.-]+/g, '_'));
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw fsError(error, dir, 'create');
+  const folder = job.replace(/[^\w.-]+/g, '_').replace(/^\.+$/, '_');
+  const dir = join(receiptsDir(root), folder);
+  let at = root;
+  for (const part of relative(root, dir).split(sep)) {
+    at = join(at, part);
+    realDirectory(at);
   }
   let next = lastNumber(dir) + 1;
   for (;;) {
@@ -30,6 +35,18 @@ export function saveReceipt(root: string, job: string, receipt: Receipt): string
     if (writeNewFile(path, receiptText(receipt))) return path;
     next++; // another process took that number first
   }
+}
+
+/** Makes `path` a directory if it is missing; refuses a symlink or anything else in its place. */
+function realDirectory(path: string): void {
+  try {
+    mkdirSync(path, { mode: 0o755 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, path, 'create');
+  }
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
+  if (!stat.isDirectory()) throw new PlasmError('io', `${path} is not a directory; plasm-tui cannot keep receipts there.`);
 }
 
 function lastNumber(dir: string): number {

@@ -41,13 +41,13 @@ describe('plasm-tui run', () => {
   });
 
   it('passes args and granted env from a v0.2 manifest; argv[0] is the module name', async () => {
-    const r = await cli(['run', '-q', join(EXAMPLES, 'args-env', 'args-env.manifest.json')]);
+    const r = await cli(['run', '-q', '--allow-grants', join(EXAMPLES, 'args-env', 'args-env.manifest.json')]);
     expect(r.stdout).toBe('argv[0]=args-env.wasm\nargv[1]=--greeting\nargv[2]=hello world\nGREETING=hi\nLANG=C.UTF-8\n');
     expect(r.exitCode).toBe(0);
   });
 
   it('lets flags override a manifest: args after --, extra env, and the exit code passes through', async () => {
-    const r = await cli(['run', '-q', '--env', 'EXIT_CODE=3', join(EXAMPLES, 'args-env', 'args-env.manifest.json'), '--', 'one', '--two']);
+    const r = await cli(['run', '-q', '--allow-grants', '--env', 'EXIT_CODE=3', join(EXAMPLES, 'args-env', 'args-env.manifest.json'), '--', 'one', '--two']);
     expect(r.stdout).toContain('argv[1]=one\nargv[2]=--two\n');
     expect(r.stdout).toContain('EXIT_CODE=3');
     expect(r.exitCode).toBe(3);
@@ -67,7 +67,7 @@ describe('plasm-tui run', () => {
   });
 
   it('reads a preopened dir, and refuses writes to a read-only one', async () => {
-    const read = await cli(['run', '-q', join(EXAMPLES, 'cat-file', 'cat-file.manifest.json')]);
+    const read = await cli(['run', '-q', '--allow-grants', join(EXAMPLES, 'cat-file', 'cat-file.manifest.json')]);
     expect(read.stdout).toBe('Hello from a preopened dir\n');
     const data = mkdtempSync(join(tmpdir(), 'plasm-ro-'));
     writeFileSync(join(data, 'keep.txt'), 'original');

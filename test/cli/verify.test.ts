@@ -183,7 +183,7 @@ describe('a v0.2 receipt (the default)', () => {
 
   test('a changed value in ANY field fails, with the pinned key and with the embedded one', { timeout: 120_000 }, async () => {
     expect(Object.keys(hello.data).sort()).toEqual(
-      ['args', 'exit_code', 'fuel_consumed', 'input_hash', 'job', 'limits', 'manifest_hash', 'memory_peak_bytes', 'module_hash', 'node_pubkey',
+      ['args', 'containment', 'exit_code', 'fuel_consumed', 'input_hash', 'job', 'limits', 'manifest_hash', 'memory_peak_bytes', 'module_hash', 'node_pubkey',
         'runtime', 'signature', 'status', 'stderr_hash', 'stdout_hash', 'timestamp', 'version', 'wall_time_ms'].sort(),
     );
     const caughtBySchema = await expectEveryFieldTamperFails(hello.data, 'receipt-v0.2');

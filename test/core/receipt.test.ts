@@ -1,8 +1,8 @@
 // Receipts in process: the canonical encoding, what exactly is signed, the receipts the engine
 // builds, and how they are stored.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../src/core/canonical.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
@@ -187,6 +187,27 @@ describe('the receipt store', () => {
     expect(JSON.parse(readFileSync(join(receipts, '0001.json'), 'utf8'))).toEqual(first);
     expect(readFileSync(join(receipts, '0001.json'), 'utf8').endsWith('}\n')).toBe(true);
     expect(readdirSync(receipts).sort()).toEqual(['0001.json', '0002.json', '0003.json', '0004.json']); // no temp files left
+  });
+
+  test('saveReceipt never writes through a symlink: .plasm, receipts or the job folder linked elsewhere', () => {
+    for (const linked of [['.plasm'], ['.plasm', 'receipts'], ['.plasm', 'receipts', 'hello']]) {
+      const root = mkdtempSync(join(dir, 'links-'));
+      const elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
+      mkdirSync(join(root, ...linked.slice(0, -1)), { recursive: true });
+      symlinkSync(elsewhere, join(root, ...linked));
+      expect(() => saveReceipt(root, 'hello', buildReceipt(facts(), key, '0.2'))).toThrow(/is a symlink; plasm-tui does not write receipts through symlinks/);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    }
+  });
+
+  test('saveReceipt keeps jobs named . or .. inside the receipts folder', () => {
+    const root = mkdtempSync(join(dir, 'dots-'));
+    for (const name of ['..', '.']) {
+      const path = saveReceipt(root, name, buildReceipt(facts(), key, '0.2'));
+      expect(path.startsWith(join(root, '.plasm', 'receipts') + '/')).toBe(true);
+      expect(dirname(path)).not.toBe(join(root, '.plasm', 'receipts'));
+    }
+    expect(readdirSync(root)).toEqual(['.plasm']);
   });
 
   test('saveReceipt keeps a job name with slashes inside its folder', () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,26 @@ async function until<T>(check: () => T | undefined | false, what: string, timeou
 const names = () => folder?.snapshot().jobs.map((job) => job.name) ?? [];
 
 describe('JobFolder', () => {
+  it('does not follow symlinks: a link to / is not walked, linked modules and manifests are not jobs', async () => {
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    symlinkSync('/', join(dir, 'r'));
+    // A folder outside the watched one, holding a module: reachable only through the link.
+    const outside = mkdtempSync(join(tmpdir(), 'plasm-tui-outside-'));
+    copyFileSync(join(WAT, 'echo.wat'), join(outside, 'echo.wat'));
+    symlinkSync(outside, join(dir, 'linked-dir'));
+    symlinkSync(join(outside, 'echo.wat'), join(dir, 'linked.wat'));
+    writeFileSync(join(outside, 'secret.json'), JSON.stringify({ version: '0.2', module: 'echo.wat', env: { TOKEN: 'x' } }));
+    symlinkSync(join(outside, 'secret.json'), join(dir, 'plasm.json'));
+    folder = new JobFolder(dir, DEFAULT_CONFIG);
+    folder.start();
+    const started = Date.now();
+    await until(() => folder?.snapshot().ready, 'the first scan');
+    // Walking / would take minutes and find thousands of files; the scan sees only the folder.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(names()).toEqual(['hello']);
+    rmSync(outside, { recursive: true, force: true });
+  });
+
   it('lists jobs live as files are added, changed and removed, skipping ignored folders', async () => {
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
     mkdirSync(join(dir, 'node_modules'));

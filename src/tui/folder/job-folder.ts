@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'chokidar';
 import { relative, resolve, sep } from 'node:path';
-import type { Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import type { Config } from '../../core/config.js';
 import { describeError } from '../../core/errors.js';
 import { IGNORED_DIRS } from '../../engine/index.js';
@@ -58,6 +58,9 @@ export class JobFolder {
       // bytes are validated afterwards anyway (settle-module.ts).
       awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: pollMs },
       ignorePermissionErrors: true,
+      // The folder may be hostile: a link `r -> /` must not make us walk (and watch) the disk,
+      // and a linked "module" or "manifest" may be any file of the user's.
+      followSymlinks: false,
     });
     this.watcher
       .on('add', (path) => this.update(path))
@@ -100,6 +103,7 @@ export class JobFolder {
   }
 
   private update(path: string): void {
+    if (isSymlink(path)) return this.set(path, null);
     const kind = candidateKind(path);
     if (kind === 'json') {
       this.set(path, jsonFact(path));
@@ -156,5 +160,13 @@ export class JobFolder {
 
   private notify(): void {
     for (const listener of this.listeners) listener();
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
