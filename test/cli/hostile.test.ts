@@ -227,3 +227,15 @@ describe('broken manifests', () => {
     expect(exitCode).toBe(65);
   });
 });
+
+describe('escape sequences from a module never reach the terminal through plasm-tui\'s own lines', () => {
+  it('an import name carrying OSC and CSI sequences is neutralised in the summary line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-escape-'));
+    const path = join(dir, 'evil.wat');
+    writeFileSync(path, '(module (import "env" "\\1b]0;pwned\\07\\1b[2Jx" (func)) (memory (export "memory") 1) (func (export "_start")))');
+    const r = await cli(['run', path]);
+    expect(r.exitCode).toBe(65);
+    expect(r.stderr).toMatch(/^plasm-tui: evil · invalid · .*The module imports env\..*x \(a function\)/);
+    expect(r.stderr).not.toMatch(/[\x1b\x07\x9b\x9d]/);
+  });
+});
