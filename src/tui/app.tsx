@@ -8,6 +8,7 @@ import { useCallback, useEffect } from 'react';
 import { ExitPane } from './components/ExitPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
+import { GrantsDialog } from './components/GrantsDialog.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { JobList } from './components/JobList.js';
 import { OutputPane } from './components/OutputPane.js';
@@ -30,6 +31,7 @@ import { outputRowCount } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
+import { describeGrants } from '../engine/index.js';
 import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
 
 export interface AppProps {
@@ -64,7 +66,9 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
   const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });
 
-  useWatchReruns(jobs, store, ui.watch, (rerun) => notice(`${sanitizeLabel(rerun.name)} changed on disk: rerunning`));
+  useWatchReruns(jobs, store, ui.watch, (rerun, asks) =>
+    notice(asks ? `${sanitizeLabel(rerun.name)} asks for other grants now: not rerun (⏎ reviews them)` : `${sanitizeLabel(rerun.name)} changed on disk: rerunning`),
+  );
   useEffect(() => {
     if (ui.notice === null) return;
     const timer = setTimeout(() => dispatch({ type: 'notice', text: null }), NOTICE_MS);
@@ -77,7 +81,18 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
       notice(`${sanitizeLabel(entry.name)} cannot run: ${sanitizeLabel(relativize(entry.error?.message ?? 'it is not a valid job', folder.root))}`);
       return;
     }
-    store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin ?? stdinOf(entry));
+    const input = stdin ?? stdinOf(entry);
+    const pending = store.pendingGrants(entry.spec);
+    if (pending) {
+      const manifest = sanitizeLabel(relativize(pending.manifestPath, folder.root));
+      dispatch({ type: 'ask-grants', prompt: { jobId: entry.id, stdin: input, manifest, lines: describeGrants(pending).map(sanitizeLabel) } });
+      return;
+    }
+    launch(entry, input, false);
+  };
+  const launch = (entry: JobEntry, stdin: string, allowGrants: boolean): void => {
+    if (!entry.spec) return;
+    store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin, 'user', allowGrants);
     dispatch({ type: 'scroll-to', value: 0 });
   };
   const move = (delta: number): void => {
@@ -126,6 +141,22 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
     help: () => dispatch({ type: 'mode', mode: 'help' }),
     'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),
+    'allow-grants': () => {
+      const prompt = uiRef.current.grants;
+      dispatch({ type: 'ask-grants', prompt: null });
+      const entry = prompt ? current().jobs.find((candidate) => candidate.id === prompt.jobId) : undefined;
+      if (!prompt || !entry?.spec) return notice('not run: the job is gone from the folder');
+      const pending = store.pendingGrants(entry.spec);
+      // Allow only what was on screen: if the manifest changed while the dialog was open, ask again.
+      const shown = pending ? describeGrants(pending).map(sanitizeLabel) : [];
+      if (pending && shown.join('\n') !== prompt.lines.join('\n')) return start(entry, prompt.stdin);
+      if (pending) store.allow(pending);
+      launch(entry, prompt.stdin, false);
+    },
+    'deny-grants': () => {
+      dispatch({ type: 'ask-grants', prompt: null });
+      notice('not run: nothing was allowed');
+    },
     quit: () => exit(),
   };
   useKeyDispatch(
@@ -148,6 +179,15 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
   );
   const footer = <Footer mode={ui.mode} width={layout.width} />;
+  if (ui.mode === 'grants' && ui.grants) {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <GrantsDialog prompt={ui.grants} width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
   if (ui.mode === 'help') {
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>

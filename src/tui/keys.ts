@@ -6,7 +6,7 @@
  */
 import type { Key } from 'ink';
 
-export type Mode = 'normal' | 'stdin' | 'filter' | 'help';
+export type Mode = 'normal' | 'stdin' | 'filter' | 'help' | 'grants';
 
 /** Everything a key can do; each has at least one binding and one handler in the app. */
 export const ACTIONS = [
@@ -29,6 +29,8 @@ export const ACTIONS = [
   'leave-field',
   'help',
   'close-help',
+  'allow-grants',
+  'deny-grants',
   'quit',
 ] as const;
 
@@ -54,7 +56,7 @@ export interface KeyBinding {
   chords: readonly Chord[];
 }
 
-const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help'];
+const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help', 'grants'];
 
 export const KEYS: readonly KeyBinding[] = [
   // In the job list: single letters are free to be shortcuts.
@@ -83,6 +85,8 @@ export const KEYS: readonly KeyBinding[] = [
   { key: '⏎', label: 'keep', description: 'keep the filter', action: 'accept-filter', modes: ['filter'], chords: [{ special: 'return' }] },
   { key: 'esc', label: 'clear', description: 'clear the filter', action: 'clear-filter', modes: ['filter'], chords: [{ special: 'escape' }] },
   { key: 'esc ? q', label: 'close', description: 'close the help', action: 'close-help', modes: ['help'], chords: [{ special: 'escape' }, { input: '?' }, { input: 'q' }] },
+  { key: 'a', label: 'allow', description: 'allow the grants (remembered), run', action: 'allow-grants', modes: ['grants'], chords: [{ input: 'a' }] },
+  { key: 'esc n', label: 'deny', description: 'do not run; nothing is allowed', action: 'deny-grants', modes: ['grants'], chords: [{ special: 'escape' }, { input: 'n' }] },
   { key: 'ctrl-c', label: 'quit', description: 'quit (cancels running jobs)', action: 'quit', modes: ALL, chords: [{ input: 'c', ctrl: true }] },
 ];
 
@@ -126,6 +130,7 @@ export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBind
   { title: 'stdin field', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'stdin') },
   { title: 'filter field', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'filter') },
   { title: 'help', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'help') },
+  { title: 'grants dialog', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'grants') },
   { title: 'anywhere', bindings: KEYS.filter((b) => b.modes.length > 1) },
 ];
 

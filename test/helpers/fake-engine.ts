@@ -52,5 +52,5 @@ export function fakeEngine() {
       },
     };
   };
-  return { runs, start: start as never as Engine['start'] };
+  return { runs, start: start as never as Engine['start'], pendingGrants: (): null => null, allow: (): void => {} };
 }

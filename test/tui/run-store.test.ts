@@ -93,7 +93,7 @@ describe('RunStore', () => {
   it('shows an engine failure as an error outcome instead of throwing', async () => {
     const store = new RunStore({
       root: dir,
-      engine: { start: () => ({ result: Promise.reject(new Error('boom')), cancel: () => {} }) },
+      engine: { ...fakeEngine(), start: () => ({ result: Promise.reject(new Error('boom')), cancel: () => {} }) },
       publicKeyHex: key.publicKeyHex,
     });
     const record = store.start(job(), '');

@@ -39,7 +39,8 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
   if (receipt.version === '0.1') parts.push('v0.1: binds no input or output');
   const headline = wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
   const detail = packParts(parts, inner);
-  const headRows = clipRows(headline, Math.max(1, rows - detail.length), inner);
+  // Where the receipt went matters more than its hashes when it could not be saved.
+  const headRows = clipRows(headline, Math.max(1, rows - (receipt.savedTo === null ? 1 : detail.length)), inner);
   return (
     <Panel title="Receipt" width={width} height={height}>
       {headRows.map((row, i) => (

@@ -7,15 +7,15 @@ import { relative } from 'node:path';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
-import { saveReceipt, type Engine, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
   /** The watched folder: receipts go to `<root>/.plasm/receipts/<job>/`. */
   root: string;
-  /** What runs the jobs (tests give a stand-in). */
-  engine: Pick<Engine, 'start'>;
+  /** What runs the jobs and keeps the user's consent to grants (tests give a stand-in). */
+  engine: Pick<Engine, 'start' | 'pendingGrants' | 'allow'>;
   /** This machine's public key: receipts are verified against it before they show as verified. */
   publicKeyHex: string;
   /** A seam for tests; defaults to the engine's. */
@@ -66,6 +66,16 @@ export class RunStore {
 
   runningCount(): number {
     return this.handles.size;
+  }
+
+  /** What `spec`'s manifest asks for that the user has not allowed (null: nothing to ask). */
+  pendingGrants(spec: JobSpec): GrantRequest | null {
+    return this.options.engine.pendingGrants(spec);
+  }
+
+  /** Remembers the user's consent to exactly `request`. */
+  allow(request: GrantRequest): void {
+    this.options.engine.allow(request);
   }
 
   /** Starts a run, first cancelling the job's run in flight, if any. */
@@ -221,7 +231,7 @@ export class RunStore {
     try {
       savedTo = relative(this.options.root, save(this.options.root, result.job, receipt));
     } catch (error) {
-      saveError = describeError(error);
+      saveError = describeError(error).replaceAll(`${this.options.root}/`, '');
     }
     let verified = false;
     let problem = '';

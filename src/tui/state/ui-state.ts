@@ -19,6 +19,17 @@ export interface UiState {
   cursor: number;
   /** One line of feedback in the header ("watch off", "hello: module changed, rerunning"). */
   notice: string | null;
+  /** A run waiting for the user to allow what its manifest asks for (the grants dialog). */
+  grants: GrantPrompt | null;
+}
+
+export interface GrantPrompt {
+  jobId: string;
+  stdin: string;
+  /** The manifest, as shown. */
+  manifest: string;
+  /** One line per grant: "read-write /home/me/data  (as /data)". */
+  lines: readonly string[];
 }
 
 export type UiAction =
@@ -30,10 +41,11 @@ export type UiAction =
   | { type: 'scroll-to'; value: number }
   | { type: 'edit-stdin'; length: number }
   | { type: 'stdin'; id: string; text: string; cursor: number }
-  | { type: 'notice'; text: string | null };
+  | { type: 'notice'; text: string | null }
+  | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, cursor: 0, notice: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -58,6 +70,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, stdin: { ...state.stdin, [action.id]: action.text }, cursor: action.cursor };
     case 'notice':
       return { ...state, notice: action.text };
+    case 'ask-grants':
+      return { ...state, grants: action.prompt, mode: action.prompt ? 'grants' : 'normal' };
   }
 }
 
