@@ -18,6 +18,7 @@ export function runReport(result: RunResult, receiptPath: string | null): Record
     usage: result.usage,
     module_hash: result.module_hash,
     input_hash: result.input_hash,
+    containment: result.containment,
     receipt: result.receipt,
     receipt_path: receiptPath,
   };

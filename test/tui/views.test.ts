@@ -3,7 +3,7 @@ import { sha256 } from '../../src/core/hash.js';
 import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
-import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
+import { containmentLine, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
 
 const ROOT = '/work/jobs';
 const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
@@ -73,5 +73,14 @@ describe('folderLabel', () => {
     const { basename } = await import('node:path');
     expect(folderLabel('.')).toBe(basename(process.cwd()));
     expect(folderLabel('wasm-examples')).toBe('wasm-examples');
+  });
+
+  it('says which containment layers held a run, and warns by name about one that was off', () => {
+    const on = (name: 'os_sandbox' | 'kernel_limits' | 'die_with_parent' | 'node_permissions' | 'wasi_paths', active = true) => ({ name, active, detail: '' });
+    expect(containmentLine([])).toBeNull();
+    expect(containmentLine([on('os_sandbox'), on('kernel_limits'), on('die_with_parent'), on('wasi_paths')])).toEqual({ text: 'held: bwrap rlimits paths', warn: false });
+    expect(containmentLine([on('os_sandbox', false), on('kernel_limits'), on('wasi_paths')])).toEqual({ text: '⚠ no bwrap · held: rlimits paths', warn: true });
+    const view = exitView(job(), run({ outcome: outcome({ containment: [on('os_sandbox', false), on('wasi_paths')] }) }), ROOT);
+    expect(view.containment).toEqual({ text: '⚠ no bwrap · held: paths', warn: true });
   });
 });

@@ -11,16 +11,18 @@ export interface ExitPaneProps extends Size {
   exitCode: number | null;
   /** Sanitised one-sentence explanation. */
   message: string;
+  /** Which containment layers held the run ("held: bwrap rlimits paths"), warn when one was off. */
+  containment?: { text: string; warn: boolean } | null;
 }
 
-export function ExitPane({ state, exitCode, message, width, height }: ExitPaneProps) {
+export function ExitPane({ state, exitCode, message, containment = null, width, height }: ExitPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rows = innerHeight({ width, height });
   const tone: Tone = stateTone(state);
   const headline = state === 'never' ? 'not run yet' : state === 'running' ? '● running' : `${STATE_GLYPHS[state]} ${exitCode ?? '—'} · ${stateWord(state)}`;
   const messageRows = message === '' ? [] : wrapWords(message, inner);
-  const shown = clipRows(messageRows, Math.max(0, rows - 1), inner);
+  const shown = clipRows(messageRows, Math.max(0, rows - 1 - (containment ? 1 : 0)), inner);
   return (
     <Panel title="Exit" width={width} height={height}>
       <Text bold color={theme.tone(tone)} dimColor={tone === 'muted'} wrap="truncate-end">
@@ -31,6 +33,11 @@ export function ExitPane({ state, exitCode, message, width, height }: ExitPanePr
           {row}
         </Text>
       ))}
+      {containment && rows >= 2 ? (
+        <Text color={containment.warn ? theme.tone('warn') : theme.tone('muted')} wrap="truncate-end">
+          {containment.text}
+        </Text>
+      ) : null}
     </Panel>
   );
 }

@@ -10,6 +10,7 @@ import { STATE_GLYPHS, changeMark, formatBytes, formatMs, stateWord, type JobSta
 import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';
 import { sanitizeLabel, sanitizeText } from '../../core/sanitize.js';
+import type { Layer, LayerName } from '../../engine/index.js';
 import { textWidth } from '../text-width.js';
 
 /** Paths under the watched folder read better relative to it: `hello.wasm`, not `/home/…/hello.wasm`. */
@@ -88,7 +89,7 @@ export function timingView(latest: RunRecord | undefined, runs: readonly RunReco
 export function exitView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string): Omit<ExitPaneProps, 'width' | 'height'> {
   if (latest?.outcome) {
     const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : latest.outcome.message;
-    return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)) };
+    return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)), containment: containmentLine(latest.outcome.containment) };
   }
   if (latest) return { state: 'running', exitCode: null, message: `${latest.phase}…` };
   if (job?.error) return { state: 'broken', exitCode: null, message: sanitizeLabel(relativize(job.error.message, root)) };
@@ -101,4 +102,24 @@ export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | un
   if (!latest) return job.spec ? 'no receipt yet: each run is signed and saved in .plasm/receipts' : 'this job cannot run, so nothing is signed';
   if (latest.outcome === null) return '● signed and saved when the run ends';
   return 'no receipt: the module could not be read, so nothing was signed';
+}
+
+const LAYER_WORDS: Readonly<Record<LayerName, string>> = {
+  os_sandbox: 'bwrap',
+  kernel_limits: 'rlimits',
+  die_with_parent: 'pdeath',
+  node_permissions: 'perms',
+  wasi_paths: 'paths',
+};
+
+/**
+ * The containment layers that held a run, in one short line: "held: bwrap rlimits paths", or a
+ * warning naming what was off ("⚠ no bwrap · held: rlimits paths") — never silently missing.
+ */
+export function containmentLine(layers: readonly Layer[]): { text: string; warn: boolean } | null {
+  if (layers.length === 0) return null;
+  const held = layers.filter((layer) => layer.active && layer.name !== 'die_with_parent').map((layer) => LAYER_WORDS[layer.name]);
+  const off = layers.filter((layer) => !layer.active).map((layer) => LAYER_WORDS[layer.name]);
+  const heldText = `held: ${held.join(' ')}`;
+  return off.length > 0 ? { text: `⚠ no ${off.join(' ')} · ${heldText}`, warn: true } : { text: heldText, warn: false };
 }
