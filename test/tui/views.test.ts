@@ -52,7 +52,7 @@ describe('views', () => {
   });
 
   it('says how a run ended, or why the job cannot run', () => {
-    expect(exitView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 3, message: `${ROOT}/x failed` }) }), ROOT)).toEqual({ state: 'exit', exitCode: 3, message: 'x failed' });
+    expect(exitView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 3, message: `${ROOT}/x failed` }) }), ROOT)).toEqual({ state: 'exit', exitCode: 3, message: 'x failed', containment: null });
     expect(exitView(job(), run({ superseded: true, outcome: outcome({ status: 'cancelled', exitCode: null }) }), ROOT).message).toMatch(/newer run/);
     expect(exitView(job(), run({ outcome: null, phase: 'starting' }), ROOT)).toMatchObject({ state: 'running', message: 'starting…' });
     expect(exitView(job({ spec: null, error: { message: 'bad', details: [] } }), undefined, ROOT)).toMatchObject({ state: 'broken', message: 'bad' });
