@@ -1,12 +1,19 @@
 /**
- * `import … from 'plasm-tui'`: the engine the CLI and TUI share, for programs. A fluent client
- * will sit on top of these; they are stable building blocks already.
+ * `import { Client } from 'plasm-tui'`: run WebAssembly (WASI) jobs from programs — sandboxed,
+ * limited, with signed receipts. The fluent client sits on the same engine as the CLI and the TUI,
+ * whose building blocks are exported too.
  */
-export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, RUNTIME } from '../engine/index.js';
-export type { Engine, EngineInputs, GrantRequest, JobSpec, JobDir, JobOverrides, Layer, RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from '../engine/index.js';
+export { Client, type ClientOptions, type BatchItem, type SubmitAllOptions } from './client.js';
+export { Job, type DirOptions, type RunningJob, type SubmitOptions } from './job.js';
+export { Result, type Timing } from './result.js';
+export { Receipt } from './receipt.js';
+export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun } from './transport.js';
+
+export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, RUNTIME } from '../engine/index.js';
+export type { Engine, EngineInputs, GrantRequest, JobSpec, JobDir, JobOverrides, Layer, LayerName, RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from '../engine/index.js';
 export { loadConfig, DEFAULT_CONFIG, type Config } from '../core/config.js';
 export { loadOrCreateNodeKey, publicKeyFromHex, type NodeKey } from '../core/keys.js';
-export { verifyReceipt, parseReceipt, type Receipt, type ReceiptV01, type ReceiptV02, type VerifyReport } from '../core/receipt.js';
+export { verifyReceipt, parseReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptV01, type ReceiptV02, type VerifyReport } from '../core/receipt.js';
 export { loadManifest, type Manifest } from '../core/manifest.js';
 export { PlasmError, type ErrorKind } from '../core/errors.js';
 export { STATUSES, exitCodeFor, type Status } from '../core/status.js';

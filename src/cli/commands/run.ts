@@ -11,7 +11,7 @@ import { RUN_HELP } from '../help.js';
 import { flushStdout, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
-import { runReport } from '../run-report.js';
+import { runReport } from '../../engine/index.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let options: RunCommandOptions;

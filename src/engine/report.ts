@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { RunResult } from '../engine/index.js';
+import type { RunResult } from './run.js';
 
 /** The `run --json` object (README "run --json"). Binary-unsafe output also comes as base64. */
 export function runReport(result: RunResult, receiptPath: string | null): Record<string, unknown> {

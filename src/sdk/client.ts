@@ -1,0 +1,70 @@
+import { availableParallelism } from 'node:os';
+import { PlasmError } from '../core/errors.js';
+import { Job, type SubmitOptions } from './job.js';
+import type { Result } from './result.js';
+import { LocalTransport, type LocalTransportOptions, type Transport } from './transport.js';
+
+export interface ClientOptions extends LocalTransportOptions {
+  /** Where jobs run; a `LocalTransport` (this machine) unless given. */
+  transport?: Transport;
+}
+
+/** One job of a batch, with its own stdin. */
+export interface BatchItem {
+  job: Job;
+  stdin?: string | Uint8Array;
+}
+
+export interface SubmitAllOptions {
+  /** How many jobs run at once; defaults to the machine's cores. */
+  concurrency?: number;
+  /** Aborting it cancels the jobs running and skips the rest (they end "cancelled"). */
+  signal?: AbortSignal;
+}
+
+/**
+ * plasm-tui for programs: `new Client().createJob('hello.wasm').withMemory(64).submit('hi')`.
+ * Methods and options are camelCase; the JSON formats (run report, events, receipts, manifests)
+ * stay snake_case, and `Result.toJSON()` is exactly the `plasm-tui run --json` report.
+ */
+export class Client {
+  readonly transport: Transport;
+
+  constructor(options: ClientOptions = {}) {
+    this.transport = options.transport ?? new LocalTransport(options);
+  }
+
+  /** A job for a module (.wasm, .wat) or a manifest (.json); nothing runs until `submit`. */
+  createJob(target: string): Job {
+    return new Job(this.transport, target);
+  }
+
+  /** The key this client's receipts are signed with: pin it when verifying them. */
+  publicKey(): string {
+    return this.transport.publicKey();
+  }
+
+  /** Runs many jobs, at most `concurrency` at once; results come back in the order given. */
+  async submitAll(items: readonly (Job | BatchItem)[], options: SubmitAllOptions = {}): Promise<Result[]> {
+    const concurrency = options.concurrency ?? availableParallelism();
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new PlasmError('usage', `concurrency must be a whole number of at least 1, not ${concurrency}.`);
+    const results: Result[] = new Array(items.length);
+    let next = 0;
+    const submit: SubmitOptions = { signal: options.signal };
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        const index = next++;
+        const item = items[index] as Job | BatchItem;
+        const { job, stdin } = item instanceof Job ? { job: item, stdin: undefined } : item;
+        results[index] = await job.submit(stdin, submit);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    return results;
+  }
+
+  /** Stops what the transport keeps running (e.g. warm sandboxes). */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

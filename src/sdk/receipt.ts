@@ -1,0 +1,54 @@
+import { readJsonFile } from '../core/json-file.js';
+import { parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
+import { PlasmError } from '../core/errors.js';
+import { writeReceiptFile } from '../engine/index.js';
+
+/** A signed receipt: what ran, on what input, with what result. */
+export class Receipt {
+  private constructor(readonly data: ReceiptData) {}
+
+  /** Reads and checks a receipt file against its schema (throws a PlasmError if it is not one). */
+  static load(path: string): Receipt {
+    return new Receipt(parseReceipt(readJsonFile(path).data, path));
+  }
+
+  /** A receipt already parsed from JSON (checked against its schema). */
+  static from(data: unknown, name = 'receipt'): Receipt {
+    return new Receipt(parseReceipt(data, name));
+  }
+
+  get version(): '0.1' | '0.2' {
+    return this.data.version;
+  }
+
+  /** v0.2 binds the input (stdin) and the captured stdout and stderr; v0.1 binds neither. */
+  get bindsInputAndOutput(): boolean {
+    return this.data.version === '0.2';
+  }
+
+  /** The key that signed it (64 hex). Verify against a key you pinned, not this one. */
+  get signer(): string {
+    return this.data.node_pubkey;
+  }
+
+  /**
+   * Checks the signature against `publicKey` — a key you trust, e.g. `client.publicKey()` — and,
+   * when given, that the module, manifest, stdin, stdout and stderr bytes are the ones it binds.
+   * A v0.1 receipt fails any input or output binding, since it records none.
+   */
+  verify(publicKey: string, bindings: Bindings = {}): VerifyReport {
+    if (!/^[0-9a-fA-F]{64}$/.test(publicKey.trim())) {
+      throw new PlasmError('usage', 'verify needs the signer\'s public key pinned as 64 hex characters (what `plasm-tui key` prints).');
+    }
+    return verifyReceipt(this.data, { pubkey: publicKey, bindings });
+  }
+
+  /** Writes it to `path` atomically; an existing file is never overwritten. */
+  save(path: string): void {
+    writeReceiptFile(path, this.data);
+  }
+
+  toJSON(): ReceiptData {
+    return this.data;
+  }
+}

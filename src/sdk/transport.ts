@@ -1,0 +1,72 @@
+/**
+ * How the SDK gets a job run. `LocalTransport` runs it on this machine through the engine (a
+ * sandboxed worker process per job). A remote transport — one that hands jobs to workers on
+ * other machines through an existing queue or messaging system — implements the same interface:
+ * it reads the module (and manifest) named by `target`, sends them with the rest of the job,
+ * streams the worker's events back through `onEvent`, and resolves with the worker's result,
+ * whose receipt the worker signed with its own key. `Client` and `Job` do not change.
+ */
+import type { Config } from '../core/config.js';
+import { loadConfig } from '../core/config.js';
+import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
+import { createEngine, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
+
+/** One job as the SDK hands it to a transport: plain data, so it can cross a wire. */
+export interface TransportJob {
+  /** A module (.wasm, .wat) or manifest (.json) path. */
+  target: string;
+  /** What the job builder set: args, env, dirs and limits (snake_case like manifests). */
+  overrides: JobOverrides;
+  /** The job's stdin; null keeps a manifest's default stdin. */
+  stdin: Uint8Array | null;
+  /** Run with the dirs and env the manifest asks for even though nobody allowed them. */
+  allowGrants: boolean;
+}
+
+export interface TransportRun {
+  readonly result: Promise<RunResult>;
+  cancel(): void;
+}
+
+export interface Transport {
+  /** The key that signs this transport's receipts (64 hex characters), to pin when verifying. */
+  publicKey(): string;
+  /**
+   * Starts a job. Throws a PlasmError for a job that cannot start (a missing module, a broken
+   * manifest, grants nobody allowed: kind "consent"); everything that happens once it runs ends
+   * in the result's status instead.
+   */
+  start(job: TransportJob, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): TransportRun;
+  /** Stops what the transport keeps running (warm sandboxes, connections). */
+  close(): Promise<void>;
+}
+
+export interface LocalTransportOptions {
+  /** Defaults to the user's config file (or the built-in defaults). */
+  config?: Config;
+  /** Defaults to this machine's node key in the user's config dir. */
+  key?: NodeKey;
+}
+
+/** Runs jobs on this machine, each in its own sandboxed worker process. */
+export class LocalTransport implements Transport {
+  readonly engine: Engine;
+  private readonly key: () => NodeKey;
+
+  constructor(options: LocalTransportOptions = {}) {
+    let key = options.key;
+    this.key = () => (key ??= loadOrCreateNodeKey());
+    this.engine = createEngine({ config: options.config ?? loadConfig(), key: this.key });
+  }
+
+  publicKey(): string {
+    return this.key().publicKeyHex;
+  }
+
+  start(job: TransportJob, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): TransportRun {
+    const spec = this.engine.resolve(job.target, job.overrides);
+    return this.engine.start(spec, { stdin: job.stdin ?? undefined, signal: options.signal, onEvent: options.onEvent, allowGrants: job.allowGrants });
+  }
+
+  async close(): Promise<void> {}
+}
