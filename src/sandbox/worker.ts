@@ -19,8 +19,11 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
+/** Set once the job's WASI imports go through the path layer; reported with the result. */
+let wasiPaths = false;
+
 function finish(result: Omit<Result, 'type'>): void {
-  process.send?.({ type: 'result', ...result } satisfies Result, () => process.disconnect());
+  process.send?.({ type: 'result', ...result, wasi_paths: wasiPaths } satisfies Result, () => process.disconnect());
 }
 
 async function run(job: JobMessage): Promise<void> {
@@ -56,9 +59,11 @@ async function run(job: JobMessage): Promise<void> {
     stderr: 2,
   });
   const fds = preopenFds(preopens, job.preopens);
-  // The path layer wraps uvwasi's own functions; `instance` is set before the guest's first call.
+  // The path layer wraps uvwasi's own functions. It reads guest memory from `instance`, which a
+  // start section's WASI calls come before: those fail, as node:wasi's own do before start().
   const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, () => instance?.exports.memory);
   const wasiImports = withSockCalls(confined);
+  wasiPaths = true;
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {
     return finish({
