@@ -2,7 +2,7 @@
 // binary against a host tree with a secret outside the grant. Every one of them worked before
 // plasm-tui had its own WASI path layer; each test says what the guest saw and what it did not get.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { cli } from '../helpers/cli.js';
 import { ERRNO, FS_OPS, fsOps, hostTree } from '../helpers/fs-ops.js';
 
@@ -78,9 +78,17 @@ describe('a symlink already in a granted dir that points out of it', () => {
 
   it('can itself be removed, renamed and read as a link, as wasmtime allows', async () => {
     const t = tree();
-    const lines = await fsOps(['--dir', `${t.at('box')}::/`], ['readlink', '3', 'relative', 'rename', '3', 'latest', '3', 'old', 'unlink', '3', 'old'], t.secret);
-    expect(lines).toEqual(['readlink=0:../outside/secret.txt', 'rename=0', 'unlink=0']);
+    const before = statSync(t.at('outside/secret.txt')).mtimeMs;
+    const lines = await fsOps(
+      ['--dir', `${t.at('box')}::/`],
+      ['readlink', '3', 'relative', 'touch', '3', '0', 'relative', 'rename', '3', 'latest', '3', 'old', 'unlink', '3', 'old'],
+      t.secret,
+    );
+    expect(lines).toEqual(['readlink=0:../outside/secret.txt', 'touch=0', 'rename=0', 'unlink=0']);
     expect(existsSync(t.at('outside/secret.txt'))).toBe(true);
+    // Setting times without LOOKUPFLAGS_SYMLINK_FOLLOW set the link's own, not its target's.
+    expect(statSync(t.at('outside/secret.txt')).mtimeMs).toBe(before);
+    expect(lstatSync(t.at('box/relative')).mtimeMs).toBe(1000);
   });
 });
 
