@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASM_PAGE } from '../core/limits.js';
@@ -13,6 +14,8 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') 
 export interface WorkerLimits {
   memoryCapBytes: number;
   stackKb: number;
+  /** The worker's WASI path layer reads the granted dirs (lstat/readlink) to resolve paths. */
+  preopens?: { host: string }[];
 }
 
 /**
@@ -24,10 +27,24 @@ export function workerNodeFlags(limits: WorkerLimits): string[] {
   return [
     PERMISSION_FLAG,
     `--allow-fs-read=${dirname(WORKER_PATH)}`,
+    ...preopenReads(limits.preopens ?? []),
     '--allow-wasi',
     '--no-warnings',
     '--disallow-code-generation-from-strings',
     `--wasm-max-mem-pages=${Math.max(1, Math.floor(limits.memoryCapBytes / WASM_PAGE))}`,
     `--stack-size=${limits.stackKb}`,
   ];
+}
+
+/** Both the path as given and its real path: uvwasi (and so the path layer) works on the latter. */
+function preopenReads(preopens: { host: string }[]): string[] {
+  return [...new Set(preopens.flatMap((p) => [p.host, realOrSame(p.host)]))].map((dir) => `--allow-fs-read=${dir}`);
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }

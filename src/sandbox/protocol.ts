@@ -32,6 +32,8 @@ export type WorkerMessage =
       message: string;
       run_ms: number;
       memory_bytes: number | null;
+      /** Whether the WASI path layer (sandbox/wasi/confine-paths.ts) wrapped this job's calls. */
+      wasi_paths?: boolean;
     };
 
 const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'error'];
@@ -50,7 +52,8 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
         typeof m.outcome === 'string' && OUTCOMES.includes(m.outcome) &&
         (m.exit_code === null || Number.isSafeInteger(m.exit_code)) &&
         typeof m.message === 'string' && m.message.length <= 2000 &&
-        typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes)
+        typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes) &&
+        (m.wasi_paths === undefined || typeof m.wasi_paths === 'boolean')
       );
     default:
       return false;

@@ -9,7 +9,9 @@ import { performance } from 'node:perf_hooks';
 import type { JobMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
-import { withSockShutdown } from './sock-shutdown.js';
+import { withSockCalls } from './wasi/sock-calls.js';
+import { preopenFds } from './wasi/preopen-fds.js';
+import { confinePaths } from './wasi/confine-paths.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -17,8 +19,11 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
+/** Set once the job's WASI imports go through the path layer; reported with the result. */
+let wasiPaths = false;
+
 function finish(result: Omit<Result, 'type'>): void {
-  process.send?.({ type: 'result', ...result } satisfies Result, () => process.disconnect());
+  process.send?.({ type: 'result', ...result, wasi_paths: wasiPaths } satisfies Result, () => process.disconnect());
 }
 
 async function run(job: JobMessage): Promise<void> {
@@ -42,17 +47,23 @@ async function run(job: JobMessage): Promise<void> {
   const problem = checkShape(module);
   if (problem) return finish({ outcome: 'invalid', exit_code: null, message: problem, run_ms: 0, memory_bytes: null });
 
+  const preopens = Object.fromEntries(job.preopens.map((p) => [p.guest, p.host]));
   const wasi = new WASI({
     version: 'preview1',
     args: job.argv,
     env: job.env,
-    preopens: Object.fromEntries(job.preopens.map((p) => [p.guest, p.host])),
+    preopens,
     returnOnExit: true,
     stdin: 0,
     stdout: 1,
     stderr: 2,
   });
-  const wasiImports = withSockShutdown(wasi.getImportObject() as Record<string, Record<string, unknown>>);
+  const fds = preopenFds(preopens, job.preopens);
+  // The path layer wraps uvwasi's own functions. It reads guest memory from `instance`, which a
+  // start section's WASI calls come before: those fail, as node:wasi's own do before start().
+  const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, () => instance?.exports.memory);
+  const wasiImports = withSockCalls(confined);
+  wasiPaths = true;
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {
     return finish({
@@ -63,7 +74,7 @@ async function run(job: JobMessage): Promise<void> {
       memory_bytes: null,
     });
   }
-  const readonlyFds = job.preopens.flatMap((p, index) => (p.readonly ? [3 + index] : []));
+  const readonlyFds = fds.flatMap((p) => (p.readonly ? [p.fd] : []));
   const imports = readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports;
 
   const runStart = performance.now();

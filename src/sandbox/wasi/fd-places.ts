@@ -1,0 +1,69 @@
+/**
+ * Where each guest descriptor is on the host: its preopen's real path and the components
+ * below it. uvwasi itself works on host path strings (a descriptor opened beneath a preopen
+ * keeps the path it was opened by), so tracking the same strings here keeps the two in step
+ * through path_open, fd_renumber and fd_close.
+ */
+import { lstatSync, realpathSync } from 'node:fs';
+import { ERRNO, errnoOf } from './errno.js';
+import type { PreopenFd } from './preopen-fds.js';
+
+export interface Place {
+  /** The preopen's host directory as uvwasi holds it: with symlinks resolved (uvwasi calls realpath). */
+  root: string;
+  /** Components below `root`, each seen to be a real directory (or, last, the opened file). */
+  below: string[];
+}
+
+export type HostDir = { ok: true; place: Place; dir: string } | { ok: false; errno: number };
+
+export class FdPlaces {
+  private readonly places = new Map<number, Place>();
+
+  constructor(preopens: PreopenFd[]) {
+    for (const p of preopens) {
+      let root = p.host;
+      try {
+        root = realpathSync.native(p.host);
+      } catch {
+        // Left as given: uvwasi failed the same way and has no such preopen to reach.
+      }
+      this.places.set(p.fd, { root, below: [] });
+    }
+  }
+
+  opened(fd: number, place: Place): void {
+    this.places.set(fd, place);
+  }
+
+  renumbered(from: number, to: number): void {
+    const place = this.places.get(from);
+    this.places.delete(from);
+    if (place) this.places.set(to, place);
+    else this.places.delete(to);
+  }
+
+  closed(fd: number): void {
+    this.places.delete(fd);
+  }
+
+  /**
+   * The descriptor's host directory, checked again now: the guest may have renamed a directory
+   * it holds open and put a symlink in its place, and uvwasi would follow the old path string
+   * through it. Null place means the descriptor is not one the path layer knows.
+   */
+  hostDir(fd: number): HostDir | null {
+    const place = this.places.get(fd);
+    if (!place) return null;
+    let dir = place.root;
+    for (const name of place.below) {
+      dir = `${dir}/${name}`;
+      try {
+        if (lstatSync(dir).isSymbolicLink()) return { ok: false, errno: ERRNO.PERM };
+      } catch (error) {
+        return { ok: false, errno: errnoOf(error) };
+      }
+    }
+    return { ok: true, place, dir };
+  }
+}
