@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMAS_DIR } from './paths.js';
 
 /** The schemas in `schemas/`, the single source of truth for every file format. */
-export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'config';
+export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'config' | 'run-report' | 'event';
 
 // ajv costs ~50 ms to load: it is required on first use, so running a bare module never pays it.
 const require = createRequire(import.meta.url);
@@ -22,8 +22,14 @@ function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
     ajv ??= loadAjv();
-    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as object;
-    validate = ajv.compile(schema);
+    // Schemas refer to each other by $id (a run report holds a receipt): all are known to ajv.
+    for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json'))) {
+      const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, file), 'utf8')) as { $id: string };
+      if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+    }
+    const id = `https://plasm-tui.dev/schemas/${name}.schema.json`;
+    validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`schema ${name} is missing from ${SCHEMAS_DIR}`);
     compiled.set(name, validate);
   }
   return validate;

@@ -7,4 +7,4 @@ export { saveReceipt, writeReceiptFile } from './receipt-store.js';
 export { IGNORED_DIRS } from './find-module.js';
 export { RUNTIME } from './runtime.js';
 export type { Layer, LayerName } from '../sandbox/containment.js';
-export { runReport } from './report.js';
+export { runReport, REPORT_VERSION } from './report.js';

@@ -1,9 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import type { RunResult } from './run.js';
 
+/** Bumped when a field of the report changes meaning or goes away (schemas/run-report.schema.json). */
+export const REPORT_VERSION = 1;
+
 /** The `run --json` object (README "run --json"). Binary-unsafe output also comes as base64. */
 export function runReport(result: RunResult, receiptPath: string | null): Record<string, unknown> {
   return {
+    report_version: REPORT_VERSION,
     job: result.job,
     status: result.status,
     exit_code: result.exit_code,

@@ -11,7 +11,7 @@ import { RUN_HELP } from '../help.js';
 import { flushStdout, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
-import { runReport } from '../../engine/index.js';
+import { REPORT_VERSION, runReport } from '../../engine/index.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let options: RunCommandOptions;
@@ -88,7 +88,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (isPlasmError(error) && (error.kind === 'usage' || error.kind === 'consent')) return reportError(error);
     // A job that cannot even be set up (missing or broken manifest, bad dir) is an invalid run.
     if (options.json && isPlasmError(error)) {
-      printJson({ status: 'invalid', exit_code: null, message: error.message, details: error.details, input_hash: stdin ? sha256(stdin) : null });
+      printJson({ report_version: REPORT_VERSION, status: 'invalid', exit_code: null, message: error.message, details: error.details, input_hash: stdin ? sha256(stdin) : null });
       await flushStdout();
       return exitCodeFor('invalid', null);
     }
