@@ -4,7 +4,7 @@ import { PlasmError } from '../core/errors.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util.parseArgs with strict checking, its errors turned into one-line usage errors. */
-export function parseCommand<T extends Options>(command: string, args: string[], options: T) {
+export function parseCommand<T extends Options>(command: string, args: string[], options: T): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

@@ -140,3 +140,13 @@ describe('Client and Job', () => {
     void most;
   });
 });
+
+describe('examples/local-test.mjs', () => {
+  it('runs with one command and checks its receipt', async () => {
+    const { execa } = await import('execa');
+    const r = await execa(process.execPath, [join(EXAMPLES, '..', 'examples', 'local-test.mjs')], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('stdout:    dlroW ,olleH');
+    expect(r.stdout).toContain('receipt:   ✓ signature: Ed25519 signature is valid');
+  });
+});
