@@ -8,7 +8,7 @@ APT_LINE='apt-get install -y rustc libstd-rust-dev-wasm32 clang lld wasi-libc li
 # Debian's rustc ships the wasm32-wasi std; a rustup rustc earlier on PATH usually does not.
 RUSTC=/usr/bin/rustc
 CLANG=${CLANG:-clang}
-MODULES=(hello/hello.wasm args-env/args-env.wasm sieve/sieve.wasm cat-file/cat-file.wasm)
+MODULES=(hello/hello.wasm args-env/args-env.wasm sieve/sieve.wasm cat-file/cat-file.wasm sha256/sha256.wasm)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -34,7 +34,7 @@ echo 'int main(void) { return 0; }' > "$probe/p.c"
 out=.
 if [ "$check" = 1 ]; then
   out=$probe/out
-  mkdir -p "$out"/{hello,args-env,sieve,cat-file}
+  mkdir -p "$out"/{hello,args-env,sieve,cat-file,sha256}
 fi
 abs_out=$(cd "$out" && pwd)
 
@@ -53,6 +53,7 @@ build_rust hello hello
 build_c args-env args-env
 build_c sieve sieve
 build_c cat-file cat-file
+build_c sha256 sha256
 
 if [ "$check" = 1 ]; then
   status=0

@@ -137,3 +137,26 @@ describe('plasm-tui run', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('the sha256 example', () => {
+  it('hashes stdin like sha256sum and its own xorshift64 stream like node:crypto', async () => {
+    const { createHash } = await import('node:crypto');
+    const module = join(EXAMPLES, 'sha256', 'sha256.wasm');
+    const abc = await cli(['run', '-q', '--stdin', 'abc', module, '--', '-']);
+    expect(abc.stdout).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  -\n');
+    // The same stream in JavaScript: 1 MiB of xorshift64 words, little-endian.
+    const data = Buffer.alloc(1 << 20);
+    let x = 0x9e3779b97f4a7c15n;
+    const mask = (1n << 64n) - 1n;
+    for (let i = 0; i < data.length; i += 8) {
+      x ^= (x << 13n) & mask;
+      x ^= x >> 7n;
+      x ^= (x << 17n) & mask;
+      data.writeBigUInt64LE(x, i);
+    }
+    const one = await cli(['run', '-q', module, '--', '1']);
+    expect(one.stdout).toBe(`${createHash('sha256').update(data).digest('hex')}  1 MiB of xorshift64\n`);
+    const bad = await cli(['run', '-q', module, '--', 'lots']);
+    expect(bad.exitCode).toBe(2);
+  });
+});
