@@ -124,6 +124,23 @@ describe('the metered module', () => {
   });
 });
 
+describe('custom sections', () => {
+  test('keeps the name section byte for byte (no function index moved) and drops stale DWARF', () => {
+    const named = wabt.parseWat('named.wat', '(module (func $helper (param $x i32) (local $y i64)) (func $main (call $helper (i32.const 1))))');
+    named.resolveNames();
+    const wasm = new Uint8Array(named.toBinary({ write_debug_names: true }).buffer);
+    named.destroy();
+    // Append a DWARF-style custom section: id 0, size, name ".debug_info", payload.
+    const name = new TextEncoder().encode('.debug_info');
+    const withDwarf = Uint8Array.from([...wasm, 0, 1 + name.length + 3, name.length, ...name, 1, 2, 3]);
+    const before = new WebAssembly.Module(withDwarf);
+    const after = new WebAssembly.Module(instrumentFuel(withDwarf, 10).bytes as Uint8Array<ArrayBuffer>);
+    expect(WebAssembly.Module.customSections(after, 'name')).toEqual(WebAssembly.Module.customSections(before, 'name'));
+    expect(WebAssembly.Module.customSections(before, '.debug_info')).toHaveLength(1);
+    expect(WebAssembly.Module.customSections(after, '.debug_info')).toHaveLength(0);
+  });
+});
+
 describe('the cost model', () => {
   // Each original instruction counts 1; a block is charged when it is entered.
   function meteredExports(text: string) {

@@ -13,10 +13,17 @@
  *   function is metered too) and exported as `__plasm_fuel`. It is appended after every
  *   defined global, so no existing global index moves; no function, import or type is added,
  *   so no function index moves either, and the name section stays right.
- * - in every function body, before each basic block (see ./blocks.ts):
- *     global.get $fuel; i64.const COST; i64.sub; global.set $fuel
- *   and, at function entries and loop headers, a check after it:
- *     global.get $fuel; i64.const 0; i64.lt_s; if; unreachable; end
+ * - in every function, one more i64 local (appended after its locals, so no index moves) that
+ *   holds the fuel while the function runs: charging a block is then register arithmetic,
+ *   not a load and a store. The local is loaded from
+ *   the global at entry and after each call, and written back before each call, `return`,
+ *   branch out of the function, final `end` and `unreachable` (see ./blocks.ts). Code inserted:
+ *     entry:        global.get $fuel; i64.const COST; i64.sub; local.tee $f; CHECK
+ *     loop header:  local.get $f;     i64.const COST; i64.sub; local.tee $f; CHECK
+ *     other blocks: local.get $f;     i64.const COST; i64.sub; local.set $f
+ *     after a call: global.get $fuel; i64.const COST; i64.sub; local.set $f
+ *     write-back:   local.get $f; global.set $fuel
+ *     CHECK = i64.const 0; i64.lt_s; if; local.get $f; global.set $fuel; unreachable; end
  * Every other section is copied byte for byte, except DWARF (`.debug_*`) custom sections,
  * which are dropped because their code offsets would no longer be true.
  *
@@ -30,7 +37,10 @@
  * loop or a recursion cannot outrun the budget. A run whose last blocks overdraw the fuel after
  * its last check may still finish; the rule for the host is the global alone: remaining < 0
  * means fuel_exhausted, whatever the exit or trap. That makes the threshold exact: a run that
- * needs N passes with a budget of N and is exhausted with N − 1.
+ * needs N passes with a budget of N and is exhausted with N − 1. A run that ends by returning,
+ * by proc_exit (a call) or by a fuel check has its global exact; one that ends in another trap
+ * (out of bounds, divide by zero, stack overflow) leaves the global as of the function's last
+ * write-back — still the same on every run, as long as the trap itself is.
  *
  * Refused with a PlasmError('invalid') and a one-sentence message: bytes that are not a wasm
  * module, truncated or malformed sections and bodies, an existing `__plasm_fuel` export, and
@@ -38,8 +48,8 @@
  * The output is not otherwise validated: compile it, and the engine reports what is wrong.
  */
 import { Reader, Writer, encodeS64, encodeU32, unmeterable } from './leb128.js';
-import { chargesOf } from './blocks.js';
-import { SECTION, countImportedGlobals, customName, exportNames, rank, readSections, vectorCount, type Section } from './sections.js';
+import { Insert, insertionsOf } from './blocks.js';
+import { SECTION, countImportedGlobals, customName, exportNames, functionTypes, rank, readSections, typeParamCounts, vectorCount, type Section } from './sections.js';
 
 export const FUEL_EXPORT = '__plasm_fuel';
 
@@ -79,6 +89,8 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
   let globalDone = false;
   let exportDone = false;
   const stats: Stats = { functions: 0, blocks: 0, checks: 0, sites: [] };
+  let typeParams: number[] = [];
+  let paramCounts: number[] = []; // of each defined function, in code section order
 
   const emitGlobal = (section?: Section): void => {
     const content = new Writer();
@@ -127,6 +139,18 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
       if (!exportDone && here > rank(SECTION.export)) emitExport();
     }
     switch (section.id) {
+      case SECTION.type:
+        typeParams = typeParamCounts(wasm, section);
+        out.bytes(wasm, section.start, section.end);
+        break;
+      case SECTION.function:
+        paramCounts = functionTypes(wasm, section).map((type) => {
+          const params = typeParams[type];
+          if (params === undefined) throw unmeterable(`a function has type ${type}, which does not exist`);
+          return params;
+        });
+        out.bytes(wasm, section.start, section.end);
+        break;
       case SECTION.import:
         globalIndex = countImportedGlobals(wasm, section);
         out.bytes(wasm, section.start, section.end);
@@ -138,7 +162,7 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
         emitExport(section);
         break;
       case SECTION.code: {
-        const content = meterCode(wasm, section, globalIndex, stats);
+        const content = meterCode(wasm, section, paramCounts, globalIndex, stats);
         out.byte(SECTION.code);
         out.u32(content.length);
         for (let i = 0; i < stats.sites.length; i++) stats.sites[i]! += out.length;
@@ -166,13 +190,26 @@ interface Stats {
   sites: number[];
 }
 
-function meterCode(wasm: Uint8Array, section: Section, globalIndex: number, stats: Stats): Writer {
-  const fuel = encodeU32(globalIndex);
-  const check = Uint8Array.from([0x23, ...fuel, 0x42, 0x00, 0x53, 0x04, 0x40, 0x00, 0x0b]);
+const I64 = 0x7e;
+const GLOBAL_GET = 0x23;
+const GLOBAL_SET = 0x24;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I64_CONST = 0x42;
+const I64_SUB = 0x7d;
+const I64_LT_S = 0x53;
+const IF_EMPTY = [0x04, 0x40];
+const UNREACHABLE = 0x00;
+const END = 0x0b;
+
+function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], globalIndex: number, stats: Stats): Writer {
+  const fuel = [...encodeU32(globalIndex)];
   const r = new Reader(wasm, section.contentStart, section.end);
   const content = new Writer(section.end - section.contentStart + ((section.end - section.contentStart) >> 1));
   const body = new Writer(4096);
   const count = r.u32();
+  if (count !== paramCounts.length) throw unmeterable('the code section and the function section disagree on the number of functions');
   content.u32(count);
   for (let i = 0; i < count; i++) {
     const size = r.u32();
@@ -180,27 +217,50 @@ function meterCode(wasm: Uint8Array, section: Section, globalIndex: number, stat
     if (size > r.end - bodyStart) throw unmeterable(`function body ${i} runs past the end of the code section`);
     const bodyEnd = bodyStart + size;
     const fn = new Reader(wasm, bodyStart, bodyEnd);
-    for (let groups = fn.u32(); groups > 0; groups--) {
-      fn.u32();
+    const groups = fn.u32();
+    const groupsStart = fn.pos;
+    let localIndex = paramCounts[i]!;
+    for (let g = 0; g < groups; g++) {
+      localIndex += fn.u32();
       fn.valType();
     }
-    const charges = chargesOf(fn);
+    const groupsEnd = fn.pos;
+    const insertions = insertionsOf(fn);
+
+    // The fuel lives in one more i64 local while the function runs: registers, not memory.
     body.length = 0;
+    body.u32(groups + 1);
+    body.bytes(wasm, groupsStart, groupsEnd);
+    body.byte(0x01);
+    body.byte(I64);
+    const local = [...encodeU32(localIndex)];
     const firstSite = stats.sites.length;
-    let copied = bodyStart;
-    for (const charge of charges) {
-      body.bytes(wasm, copied, charge.at);
-      copied = charge.at;
-      body.byte(0x23);
-      body.bytes(fuel);
-      body.byte(0x42);
-      body.bytes(encodeS64(BigInt(charge.cost)));
-      body.byte(0x7d); // i64.sub
-      body.byte(0x24);
-      body.bytes(fuel);
-      if (charge.check) {
-        stats.sites.push(body.length + check.length - 2); // within the body, for now
-        body.bytes(check);
+    let copied = groupsEnd;
+    for (const insertion of insertions) {
+      body.bytes(wasm, copied, insertion.at);
+      copied = insertion.at;
+      const cost = [...encodeS64(BigInt(insertion.cost))];
+      switch (insertion.kind) {
+        case Insert.Entry:
+        case Insert.Loop: {
+          const load = insertion.kind === Insert.Entry ? [GLOBAL_GET, ...fuel] : [LOCAL_GET, ...local];
+          const code = [...load, I64_CONST, ...cost, I64_SUB, LOCAL_TEE, ...local, I64_CONST, 0, I64_LT_S, ...IF_EMPTY, LOCAL_GET, ...local, GLOBAL_SET, ...fuel, UNREACHABLE, END];
+          stats.sites.push(body.length + code.length - 2); // within the body, for now
+          body.bytes(Uint8Array.from(code));
+          stats.checks++;
+          stats.blocks++;
+          break;
+        }
+        case Insert.Block:
+        case Insert.Resume: {
+          const load = insertion.kind === Insert.Resume ? [GLOBAL_GET, ...fuel] : [LOCAL_GET, ...local];
+          body.bytes(Uint8Array.from([...load, I64_CONST, ...cost, I64_SUB, LOCAL_SET, ...local]));
+          stats.blocks++;
+          break;
+        }
+        case Insert.Sync:
+          body.bytes(Uint8Array.from([LOCAL_GET, ...local, GLOBAL_SET, ...fuel]));
+          break;
       }
     }
     body.bytes(wasm, copied, bodyEnd);
@@ -209,8 +269,6 @@ function meterCode(wasm: Uint8Array, section: Section, globalIndex: number, stat
     content.sized(body);
     r.pos = bodyEnd;
     stats.functions++;
-    stats.blocks += charges.length;
-    stats.checks += charges.filter((c) => c.check).length;
   }
   if (r.pos !== r.end) throw unmeterable('the code section holds more bytes than its function bodies');
   return content;

@@ -4,7 +4,7 @@
  */
 import { Reader, unmeterable } from './leb128.js';
 
-export const SECTION = { custom: 0, import: 2, global: 6, export: 7, code: 10 } as const;
+export const SECTION = { custom: 0, type: 1, import: 2, function: 3, global: 6, export: 7, code: 10 } as const;
 
 export interface Section {
   id: number;
@@ -117,4 +117,27 @@ export function customName(wasm: Uint8Array, section: Section): string {
   } catch {
     return ''; // a custom section without a readable name is kept as it is
   }
+}
+
+/** The parameter count of every function type, by type index. */
+export function typeParamCounts(wasm: Uint8Array, section: Section): number[] {
+  const r = new Reader(wasm, section.contentStart, section.end);
+  const counts: number[] = [];
+  for (let n = r.u32(); n > 0; n--) {
+    const form = r.byte();
+    if (form !== 0x60) throw unmeterable(`type ${counts.length} is not a function type (GC types are not supported)`);
+    const params = r.u32();
+    for (let i = 0; i < params; i++) r.valType();
+    for (let results = r.u32(); results > 0; results--) r.valType();
+    counts.push(params);
+  }
+  return counts;
+}
+
+/** The type index of every function the module defines, in code section order. */
+export function functionTypes(wasm: Uint8Array, section: Section): number[] {
+  const r = new Reader(wasm, section.contentStart, section.end);
+  const types: number[] = [];
+  for (let n = r.u32(); n > 0; n--) types.push(r.u32());
+  return types;
 }
