@@ -233,35 +233,49 @@ function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], gl
     body.bytes(wasm, groupsStart, groupsEnd);
     body.byte(0x01);
     body.byte(I64);
-    const local = [...encodeU32(localIndex)];
+    // The fuel global and the new local by index, as the LEB bytes the inserted code uses.
+    const fuelGet = Uint8Array.from([GLOBAL_GET, ...fuel]);
+    const fuelSet = Uint8Array.from([GLOBAL_SET, ...fuel]);
+    const local = encodeU32(localIndex);
+    const localOp = (op: number): void => {
+      body.byte(op);
+      body.bytes(local);
+    };
     const firstSite = stats.sites.length;
     let copied = groupsEnd;
     for (const insertion of insertions) {
       body.bytes(wasm, copied, insertion.at);
       copied = insertion.at;
-      const cost = [...encodeS64(BigInt(insertion.cost))];
-      switch (insertion.kind) {
-        case Insert.Entry:
-        case Insert.Loop: {
-          const load = insertion.kind === Insert.Entry ? [GLOBAL_GET, ...fuel] : [LOCAL_GET, ...local];
-          const code = [...load, I64_CONST, ...cost, I64_SUB, LOCAL_TEE, ...local, I64_CONST, 0, I64_LT_S, ...IF_EMPTY, LOCAL_GET, ...local, GLOBAL_SET, ...fuel, UNREACHABLE, END];
-          stats.sites.push(body.length + code.length - 2); // within the body, for now
-          body.bytes(Uint8Array.from(code));
-          stats.checks++;
-          stats.blocks++;
-          break;
-        }
-        case Insert.Block:
-        case Insert.Resume: {
-          const load = insertion.kind === Insert.Resume ? [GLOBAL_GET, ...fuel] : [LOCAL_GET, ...local];
-          body.bytes(Uint8Array.from([...load, I64_CONST, ...cost, I64_SUB, LOCAL_SET, ...local]));
-          stats.blocks++;
-          break;
-        }
-        case Insert.Sync:
-          body.bytes(Uint8Array.from([LOCAL_GET, ...local, GLOBAL_SET, ...fuel]));
-          break;
+      const kind = insertion.kind;
+      if (kind === Insert.Sync) {
+        localOp(LOCAL_GET);
+        body.bytes(fuelSet);
+        continue;
       }
+      // Charge: fuel − COST into the local.
+      if (kind === Insert.Entry || kind === Insert.Resume) body.bytes(fuelGet);
+      else localOp(LOCAL_GET);
+      body.byte(I64_CONST);
+      body.s32(insertion.cost);
+      body.byte(I64_SUB);
+      stats.blocks++;
+      if (kind === Insert.Block || kind === Insert.Resume) {
+        localOp(LOCAL_SET);
+        continue;
+      }
+      // Check: below zero, write the overdraft back (the host reads it) and trap.
+      localOp(LOCAL_TEE);
+      body.byte(I64_CONST);
+      body.byte(0);
+      body.byte(I64_LT_S);
+      body.byte(IF_EMPTY[0]!);
+      body.byte(IF_EMPTY[1]!);
+      localOp(LOCAL_GET);
+      body.bytes(fuelSet);
+      stats.sites.push(body.length); // within the body, for now
+      body.byte(UNREACHABLE);
+      body.byte(END);
+      stats.checks++;
     }
     body.bytes(wasm, copied, bodyEnd);
     const bodyBase = content.length + encodeU32(body.length).length; // after the body's size prefix

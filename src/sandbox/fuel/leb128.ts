@@ -96,12 +96,31 @@ export class Writer {
 
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     this.ensure(end - start);
+    if (end - start < 64) {
+      // Most copies are a few bytes between two insertions: a subarray costs more than the loop.
+      for (let i = start; i < end; i++) this.buffer[this.length++] = source[i]!;
+      return;
+    }
     this.buffer.set(source.subarray(start, end), this.length);
     this.length += end - start;
   }
 
   u32(value: number): void {
-    this.bytes(encodeU32(value));
+    do {
+      const byte = value % 128;
+      value = Math.floor(value / 128);
+      this.byte(value > 0 ? byte | 0x80 : byte);
+    } while (value > 0);
+  }
+
+  /** A signed LEB128 of a non-negative 32-bit number (block costs), without a BigInt. */
+  s32(value: number): void {
+    for (;;) {
+      const byte = value & 0x7f;
+      value >>>= 7;
+      if (value === 0 && (byte & 0x40) === 0) return this.byte(byte);
+      this.byte(byte | 0x80);
+    }
   }
 
   append(content: Writer): void {
