@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../core/config.js';
 import { DEFAULT_CONFIG } from '../core/config.js';
-import { describeError, fsError, isPlasmError } from '../core/errors.js';
+import { fsError } from '../core/errors.js';
 import { sha256, type Hash } from '../core/hash.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
 import { MIB } from '../core/limits.js';
@@ -18,7 +18,6 @@ import { inspectWasm } from '../core/wasm-info.js';
 import { runInSandbox, type SandboxTiming } from '../sandbox/spawn.js';
 import type { JobSpec } from './job.js';
 import { buildReceipt } from './receipt-builder.js';
-import { watToWasm } from './wat.js';
 
 export type RunPhase = 'reading' | 'starting' | 'compiling' | 'running' | 'done';
 
@@ -139,15 +138,10 @@ async function execute(spec: JobSpec, options: RunOptions & { signal: AbortSigna
   const refuse = (status: Status, message: string): RunResult =>
     sign({ ...blank, status, message, timing: { ...blank.timing, total_ms: performance.now() - began } });
 
-  let wasm: Uint8Array = fileBytes;
-  if (extname(spec.modulePath).toLowerCase() === '.wat') {
-    try {
-      wasm = await watToWasm(fileBytes.toString('utf8'), basename(spec.modulePath));
-    } catch (error) {
-      return refuse('invalid', isPlasmError(error) ? error.message : describeError(error));
-    }
-  }
-  const header = inspectWasm(wasm);
+  const wasm: Uint8Array = fileBytes;
+  // WebAssembly text is compiled in the sandbox, under the job's time and memory limits.
+  const wat = extname(spec.modulePath).toLowerCase() === '.wat' ? { fileName: basename(spec.modulePath) } : undefined;
+  const header = wat ? { problem: null, initialPages: null } : inspectWasm(wasm);
   if (header.problem) return refuse('invalid', `${basename(spec.modulePath)}: ${header.problem}.`);
   const capBytes = spec.limits.memory_mb * MIB;
   if (header.initialPages !== null && header.initialPages * 65536 > capBytes) {
@@ -158,6 +152,7 @@ async function execute(spec: JobSpec, options: RunOptions & { signal: AbortSigna
   phase('starting');
   const outcome = await runInSandbox({
     module: wasm,
+    wat,
     argv,
     env: spec.env,
     preopens: spec.dirs,
