@@ -38,6 +38,10 @@ export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessag
     setFlagsFromString(`--wasm-max-mem-pages=${capPages(job.memoryCapBytes)}`);
   }
   if (!capHolds(job.memoryCapBytes)) return refuse('error', 'The sandbox could not restore the memory cap after compiling the text; the job was not run.');
+  // wabt aborts (an Emscripten abort, no message) when its heap cannot grow under RLIMIT_DATA.
+  if (typeof compiled === 'string' && /^Aborted\(\)/.test(compiled)) {
+    return refuse('memory_limit', `Compiling ${fileName} needed more memory than the job's ${job.memoryCapBytes / MIB} MiB cap and the runtime's allowance.`);
+  }
   if (typeof compiled === 'string') return refuse('invalid', `${fileName} is not valid WebAssembly text: ${compiled}`);
 
   const pages = inspectWasm(compiled).initialPages;
