@@ -43,8 +43,14 @@ export function bwrapArgs(mounts: BwrapMounts): string[] {
   return args;
 }
 
+/** Bound at its own path, and at its real path when that differs (a symlinked node_modules). */
 function roBind(path: string): string[] {
-  const real = realpathSync(path);
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    // missing: bwrap will say so when it starts
+  }
   return real === path ? ['--ro-bind', path, path] : ['--ro-bind', real, real, '--ro-bind', real, path];
 }
 
