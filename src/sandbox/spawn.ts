@@ -11,6 +11,7 @@ import type { Layer } from './containment.js';
 import { hostTools, osSandboxMode } from './launch/detect.js';
 import { planLaunch } from './launch/launcher.js';
 import { kernelLimits } from './launch/rlimits.js';
+import { stopLaunch } from './launch/stop.js';
 import { isWorkerMessage, type JobMessage, type Preopen, type WorkerMessage } from './protocol.js';
 import { deathSignal, limitDeath } from './crash.js';
 import { OutputCapture } from './output-capture.js';
@@ -79,7 +80,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
   if (typeof mode !== 'string') return refused(mode.problem, [], performance.now() - began);
   const launch = planLaunch(
     { nodeFlags: workerNodeFlags(request, readDirs), workerPath: WORKER_PATH, readDirs, dirs: request.preopens, limits },
-    await hostTools(),
+    hostTools(),
     mode,
   );
   if ('problem' in launch) return refused(launch.problem, launch.layers, performance.now() - began);
@@ -102,7 +103,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
   const end = (why: Ending): void => {
     if (ending || result) return;
     ending = why;
-    subprocess.kill('SIGKILL');
+    stopLaunch(subprocess.pid, launch.nested, () => subprocess.kill('SIGKILL'));
   };
 
   const stdout = new OutputCapture(request.maxOutputBytes, request.onStdout, () => end('output_limit'));

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Layer } from '../../src/sandbox/containment.js';
 import { bwrapArgs } from '../../src/sandbox/launch/bwrap.js';
 import type { HostTools } from '../../src/sandbox/launch/detect.js';
 import { osSandboxMode } from '../../src/sandbox/launch/detect.js';
@@ -24,7 +25,7 @@ const request: LaunchRequest = {
   dirs: [],
   limits: kernelLimits({ memoryCapBytes: 64 * MIB, timeoutMs: 30_000 }),
 };
-const byName = (layers: { name: string }[]) => Object.fromEntries(layers.map((l) => [l.name, l]));
+const byName = (layers: Layer[]): Record<string, Layer> => Object.fromEntries(layers.map((l) => [l.name, l]));
 
 describe('the exec chain', () => {
   it('with every tool: prlimit, then bwrap (which dies with its parent), then node', () => {
@@ -36,9 +37,9 @@ describe('the exec chain', () => {
     expect(command.slice(-3)).toEqual([process.execPath, '--flag', '/pkg/dist/sandbox/worker.js']);
     expect(command).not.toContain('/usr/bin/setpriv');
     const layers = byName(plan.layers);
-    expect(Object.values(layers).every((l) => (l as { active: boolean }).active)).toBe(true);
-    expect(layers.os_sandbox.detail).toMatch(/^bubblewrap 0\.8\.0: user, mount, network, PID/);
-    expect(layers.die_with_parent.detail).toBe('bwrap --die-with-parent');
+    expect(Object.values(layers).every((l) => l.active)).toBe(true);
+    expect(layers.os_sandbox?.detail).toMatch(/^bubblewrap 0\.8\.0: user, mount, network, PID/);
+    expect(layers.die_with_parent?.detail).toBe('bwrap --die-with-parent');
   });
 
   it('without bwrap, or with it turned off: setpriv --pdeathsig KILL, then prlimit, then node — and says so', () => {
@@ -48,7 +49,7 @@ describe('the exec chain', () => {
       expect([plan.file, ...plan.args].slice(0, 5)).toEqual(['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', '/usr/bin/prlimit']);
       expect(plan.args).not.toContain('/usr/bin/bwrap');
       expect(byName(plan.layers).os_sandbox).toEqual({ name: 'os_sandbox', active: false, detail: why });
-      expect(byName(plan.layers).die_with_parent.detail).toBe('PR_SET_PDEATHSIG SIGKILL, set by setpriv');
+      expect(byName(plan.layers).die_with_parent?.detail).toBe('PR_SET_PDEATHSIG SIGKILL, set by setpriv');
     }
   });
 

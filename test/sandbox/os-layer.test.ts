@@ -49,7 +49,7 @@ describe('bwrap, from inside the worker process', () => {
       }));`);
     const plan = planLaunch(
       { nodeFlags: [], workerPath: probe, readDirs: [code], dirs: [{ host: ro, guest: '/ro', readonly: true }, { host: rw, guest: '/rw', readonly: false }], limits: kernelLimits({ memoryCapBytes: 64 << 20, timeoutMs: 10_000 }) },
-      await hostTools(),
+      hostTools(),
       'bwrap',
     );
     if ('problem' in plan) throw new Error(plan.problem);

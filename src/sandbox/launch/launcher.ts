@@ -27,6 +27,8 @@ export interface LaunchRequest {
 export interface Launch {
   file: string;
   args: string[];
+  /** The worker is not the process started (bwrap is): see stop.ts. */
+  nested: boolean;
   layers: Layer[];
 }
 
@@ -59,7 +61,7 @@ export function planLaunch(request: LaunchRequest, tools: HostTools, mode: OsSan
   if (tools.prlimit) command = [tools.prlimit, ...prlimitArgs(request.limits), '--', ...command];
   if (!bwrap && tools.setpriv) command = [tools.setpriv, '--pdeathsig', 'KILL', '--', ...command];
   const [file, ...args] = command as [string, ...string[]];
-  return { file, args, layers };
+  return { file, args, nested: bwrap !== null, layers };
 }
 
 function osSandboxLayer(tools: HostTools, mode: OsSandboxMode): Layer {
