@@ -5,7 +5,7 @@
 // The suite is read from ../shared/wasi-testsuite (or $WASI_TESTSUITE); cases that write into
 // their root get a fresh copy of it each.
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,16 @@ const cases = caseDirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWit
 
 const config = mkdtempSync(join(tmpdir(), 'plasm-conformance-config-'));
 let passed = 0;
+/**
+ * The shared suite is a read-only copy, and cpSync keeps its modes: give the owner write access
+ * back, as in the upstream repository. Root's DAC override hid this until the OS sandbox
+ * (bwrap --cap-drop ALL) made the kernel check the bits for the guest too.
+ */
+function ownerWritable(path) {
+  chmodSync(path, statSync(path).mode | 0o200);
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) ownerWritable(join(path, entry));
+}
+
 const failures = [];
 for (const wasm of cases) {
   const name = `${basename(join(wasm, '..', '..', '..'))}/${basename(wasm, '.wasm')}`;
@@ -37,6 +47,7 @@ for (const wasm of cases) {
   if (spec.root) {
     scratch = mkdtempSync(join(tmpdir(), 'plasm-conformance-root-'));
     cpSync(join(wasm, '..', spec.root), scratch, { recursive: true });
+    ownerWritable(scratch);
     args.push('--dir', `${scratch}::/`);
   }
   for (const [key, value] of Object.entries(spec.env ?? {})) args.push('--env', `${key}=${value}`);

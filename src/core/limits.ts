@@ -9,3 +9,8 @@ export interface Limits {
 
 export const MIB = 1024 * 1024;
 export const WASM_PAGE = 64 * 1024;
+
+/** A memory cap in whole wasm pages, as V8's `--wasm-max-mem-pages` takes it (at least one). */
+export function capPages(memoryCapBytes: number): number {
+  return Math.max(1, Math.floor(memoryCapBytes / WASM_PAGE));
+}

@@ -1,23 +1,24 @@
 /**
  * The prepare stage: everything about a job that can be checked before a sandbox starts — read
- * the module, check a pinned hash, turn WebAssembly text into a module, inspect the header
- * (initial memory against the cap). What fails here is refused with a classified status.
+ * the module, check a pinned hash, inspect a binary's header (initial memory against the cap).
+ * WebAssembly text is not parsed here: the worker compiles it, under the job's time and memory
+ * limits. What fails here is refused with a classified status.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { describeError, fsError, isPlasmError } from '../core/errors.js';
+import { fsError } from '../core/errors.js';
 import { sha256, type Hash } from '../core/hash.js';
 import { MIB } from '../core/limits.js';
 import type { Status } from '../core/status.js';
 import { inspectWasm } from '../core/wasm-info.js';
 import type { JobSpec } from './job.js';
-import { watToWasm } from './wat.js';
 
 export interface PreparedJob {
   spec: JobSpec;
   moduleHash: Hash;
-  /** The module as the sandbox receives it. */
+  /** The module as the sandbox receives it: a wasm binary, or WebAssembly text when `wat` is set. */
   wasm: Uint8Array;
+  wat?: { fileName: string };
   /** Guest argv; argv[0] is the module's file name (wasi-libc programs need one). */
   argv: string[];
 }
@@ -27,7 +28,7 @@ export type Prepared =
   /** Refused before a sandbox started; `moduleHash` is null when the module could not be read. */
   | { ok: false; status: Status; message: string; moduleHash: Hash | null };
 
-export async function prepare(spec: JobSpec): Promise<Prepared> {
+export function prepare(spec: JobSpec): Prepared {
   let fileBytes: Buffer;
   try {
     fileBytes = readFileSync(spec.modulePath);
@@ -40,14 +41,10 @@ export async function prepare(spec: JobSpec): Promise<Prepared> {
     return refuse('invalid', `${spec.modulePath} has hash ${moduleHash}, but ${spec.manifestPath ?? 'the job'} pins ${spec.pinnedHash}; refusing to run it.`);
   }
   const name = basename(spec.modulePath);
-  let wasm: Uint8Array = fileBytes;
   if (extname(spec.modulePath).toLowerCase() === '.wat') {
-    try {
-      wasm = await watToWasm(fileBytes.toString('utf8'), name);
-    } catch (error) {
-      return refuse('invalid', isPlasmError(error) ? error.message : describeError(error));
-    }
+    return { ok: true, job: { spec, moduleHash, wasm: fileBytes, wat: { fileName: name }, argv: [name, ...spec.args] } };
   }
+  const wasm: Uint8Array = fileBytes;
   const header = inspectWasm(wasm);
   if (header.problem) return refuse('invalid', `${name}: ${header.problem}.`);
   const capBytes = spec.limits.memory_mb * MIB;

@@ -114,7 +114,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
 
   return (async () => {
     phase('reading');
-    const prepared = await prepare(spec);
+    const prepared = prepare(spec);
     if (!prepared.ok) {
       const refused = { ...blank, status: prepared.status, message: prepared.message, timing: { ...blank.timing, total_ms: performance.now() - began } };
       if (prepared.moduleHash === null) {
@@ -127,6 +127,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     phase('starting');
     const outcome = await context.sandbox.run({
       module: job.wasm,
+      wat: job.wat,
       argv: job.argv,
       env: spec.env,
       preopens: spec.dirs,
@@ -152,18 +153,12 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
         stderr_truncated: outcome.stderrTruncated,
         timing: { ...outcome.timing, total_ms: performance.now() - began },
         usage: { memory_peak_bytes: outcome.memoryPeakBytes, fuel_consumed: null },
-        containment: layersOf(outcome),
+        containment: outcome.layers,
       },
       job.moduleHash,
       job.argv,
     );
   })();
-}
-
-/** The sandbox's layer report (older sandboxes report none). */
-function layersOf(outcome: object): Layer[] {
-  const layers = (outcome as { layers?: unknown }).layers;
-  return Array.isArray(layers) ? (layers as Layer[]) : [];
 }
 
 function toBytes(input: Uint8Array | string): Buffer {

@@ -1,15 +1,21 @@
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WASM_PAGE } from '../core/limits.js';
+import { capPages } from '../core/limits.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 
 const here = fileURLToPath(import.meta.url);
 /** The compiled worker; when this file runs from source (tests), the built one in dist/. */
 export const WORKER_PATH = here.endsWith('.ts') ? join(PACKAGE_ROOT, 'dist', 'sandbox', 'worker.js') : join(dirname(here), 'worker.js');
 
+/** The worker's code: its own folder and the core modules it imports (dist/core/wasm-info.js). */
+export const WORKER_CODE_DIRS = [dirname(WORKER_PATH), join(dirname(WORKER_PATH), '..', 'core')];
+
 /** Node ≥ 22.13 calls it --permission; older releases only know --experimental-permission. */
 const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
+/** V8's own default; real modules use tables of a few thousand entries. */
+const V8_MAX_TABLE_ENTRIES = 10_000_000;
 
 export interface WorkerLimits {
   memoryCapBytes: number;
@@ -19,19 +25,20 @@ export interface WorkerLimits {
 }
 
 /**
- * The flags a sandbox worker starts with. File reads are limited to the worker's own folder
- * (the module's bytes arrive over IPC), no child processes or worker threads, and V8 caps every
- * wasm memory at the job's limit so `memory.grow` fails (returns -1) instead of passing it.
+ * The flags a sandbox worker starts with. File reads are limited to `readDirs` (the module's
+ * bytes arrive over IPC), no child processes or worker threads, and V8 caps every wasm memory
+ * at the job's limit so `memory.grow` fails (returns -1) instead of passing it.
  */
-export function workerNodeFlags(limits: WorkerLimits): string[] {
+export function workerNodeFlags(limits: WorkerLimits, readDirs: string[] = WORKER_CODE_DIRS): string[] {
   return [
     PERMISSION_FLAG,
-    `--allow-fs-read=${dirname(WORKER_PATH)}`,
+    ...readDirs.map((dir) => `--allow-fs-read=${dir}`),
     ...preopenReads(limits.preopens ?? []),
     '--allow-wasi',
     '--no-warnings',
     '--disallow-code-generation-from-strings',
-    `--wasm-max-mem-pages=${Math.max(1, Math.floor(limits.memoryCapBytes / WASM_PAGE))}`,
+    `--wasm-max-mem-pages=${capPages(limits.memoryCapBytes)}`,
+    `--wasm-max-table-size=${maxTableEntries(limits.memoryCapBytes)}`,
     `--stack-size=${limits.stackKb}`,
   ];
 }
@@ -47,4 +54,13 @@ function realOrSame(path: string): string {
   } catch {
     return path;
   }
+}
+
+/**
+ * Tables live outside linear memory, so the memory cap does not see them: a funcref entry costs
+ * V8 about 40–50 bytes. One table may hold as many entries as the cap has 8-byte words (64 MiB:
+ * 8 Mi entries), within V8's default; RLIMIT_DATA bounds what several tables add up to.
+ */
+export function maxTableEntries(memoryCapBytes: number): number {
+  return Math.min(V8_MAX_TABLE_ENTRIES, Math.max(65_536, Math.floor(memoryCapBytes / 8)));
 }

@@ -11,7 +11,10 @@ export interface Preopen {
 
 export interface JobMessage {
   type: 'job';
+  /** The module's bytes: a wasm binary, or WebAssembly text in UTF-8 when `wat` is set. */
   module: Uint8Array;
+  /** Text to compile in the worker, under the job's limits, with the wabt package at this URL. */
+  wat?: { fileName: string; wabtUrl: string };
   /** Guest argv; argv[0] is the module's file name. */
   argv: string[];
   env: Record<string, string>;

@@ -4,15 +4,24 @@
  * wall-clock limit with SIGKILL. Whatever the worker does or says, this returns a classified
  * result and never throws for the module's sake.
  */
-import { execaNode } from 'execa';
+import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Status } from '../core/status.js';
+import type { Layer } from './containment.js';
+import { hostTools, osSandboxMode } from './launch/detect.js';
+import { planLaunch } from './launch/launcher.js';
+import { kernelLimits } from './launch/rlimits.js';
+import { stopLaunch } from './launch/stop.js';
 import { isWorkerMessage, type JobMessage, type Preopen, type WorkerMessage } from './protocol.js';
+import { deathSignal, limitDeath } from './crash.js';
 import { OutputCapture } from './output-capture.js';
-import { WORKER_PATH, workerNodeFlags } from './node-flags.js';
+import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
+import { wabtLocation } from './wabt-path.js';
 
 export interface SandboxRequest {
+  /** A wasm binary, or WebAssembly text (UTF-8) when `wat` is set: the worker compiles it. */
   module: Uint8Array;
+  wat?: { fileName: string };
   argv: string[];
   env: Record<string, string>;
   preopens: Preopen[];
@@ -45,6 +54,8 @@ export interface SandboxResult {
   stderrTruncated: boolean;
   timing: SandboxTiming;
   memoryPeakBytes: number | null;
+  /** The containment layers this job ran under, active or not and why. */
+  layers: Layer[];
 }
 
 /** setTimeout fires at once past 2^31-1 ms; longer limits (over 24 days) are held to that. */
@@ -62,13 +73,24 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
   let result: Extract<WorkerMessage, { type: 'result' }> | undefined;
   let runStarted = 0;
 
-  const subprocess = execaNode(WORKER_PATH, [], {
-    nodeOptions: workerNodeFlags(request),
+  const wabt = request.wat ? wabtLocation() : undefined;
+  const readDirs = wabt ? [...WORKER_CODE_DIRS, wabt.dir] : WORKER_CODE_DIRS;
+  const mode = osSandboxMode();
+  const limits = kernelLimits(request);
+  if (typeof mode !== 'string') return refused(mode.problem, [], performance.now() - began);
+  const launch = planLaunch(
+    { nodeFlags: workerNodeFlags(request, readDirs), workerPath: WORKER_PATH, readDirs, dirs: request.preopens, limits },
+    hostTools(),
+    mode,
+  );
+  if ('problem' in launch) return refused(launch.problem, launch.layers, performance.now() - began);
+
+  const subprocess = execa(launch.file, launch.args, {
+    // stdin, stdout, stderr, then the IPC channel as fd 3 (bwrap.ts passes NODE_CHANNEL_FD=3 on).
     ipc: true,
     serialization: 'advanced',
-    // No environment at all, but for an empty PATH: execaNode builds the worker's PATH from this
-    // env's (or else from ours) and throws when neither has one (plasm-tui under `env -i`). The
-    // worker needs no PATH, and the guest's env is only what the job grants.
+    // No environment at all, but for an empty PATH: every program in the chain is given by its
+    // absolute path, and the guest's env is only what the job grants.
     env: { PATH: '' },
     extendEnv: false,
     stdin: 'pipe',
@@ -81,7 +103,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
   const end = (why: Ending): void => {
     if (ending || result) return;
     ending = why;
-    subprocess.kill('SIGKILL');
+    stopLaunch(subprocess.pid, launch.nested, () => subprocess.kill('SIGKILL'));
   };
 
   const stdout = new OutputCapture(request.maxOutputBytes, request.onStdout, () => end('output_limit'));
@@ -109,6 +131,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
       const job: JobMessage = {
         type: 'job',
         module: request.module,
+        ...(request.wat && wabt ? { wat: { fileName: request.wat.fileName, wabtUrl: wabt.url } } : {}),
         argv: request.argv,
         env: request.env,
         preopens: request.preopens,
@@ -139,6 +162,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
     stderrTruncated: stderr.truncated,
     timing,
     memoryPeakBytes: result?.memory_bytes ?? null,
+    layers: [...launch.layers, wasiPathsLayer(result)],
   };
   const seconds = (request.timeoutMs / 1000).toString();
   switch (ending) {
@@ -164,8 +188,11 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
     }
     return { ...base, status: result.outcome, exitCode: null, message: result.message };
   }
-  if (exit.signal) {
-    return { ...base, status: 'killed', exitCode: null, message: `The sandbox process was killed by ${exit.signal} before it reported a result.` };
+  const limited = limitDeath({ signal: exit.signal, exitCode: exit.exitCode }, base.stderr, { memoryCapBytes: request.memoryCapBytes, cpuSeconds: limits.cpuSeconds });
+  if (limited) return { ...base, ...limited, exitCode: null };
+  const signal = deathSignal({ signal: exit.signal, exitCode: exit.exitCode });
+  if (signal) {
+    return { ...base, status: 'killed', exitCode: null, message: `The sandbox process was killed by ${signal} before it reported a result.` };
   }
   const why = stderrHint(base.stderr);
   return { ...base, status: 'error', exitCode: null, message: `The sandbox process exited with code ${String(exit.exitCode)} without reporting a result${why}.` };
@@ -175,4 +202,31 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
 function stderrHint(stderr: Buffer): string {
   const line = stderr.toString('utf8').split('\n').find((l) => /Error|FATAL|error:/.test(l));
   return line ? `: ${line.trim().slice(0, 200)}` : '';
+}
+
+/** A job refused before any process starts (the OS sandbox was required and is missing). */
+function refused(message: string, layers: Layer[], elapsedMs: number): SandboxResult {
+  const empty = Buffer.alloc(0);
+  return {
+    status: 'error',
+    exitCode: null,
+    message,
+    stdout: empty,
+    stderr: empty,
+    stdoutTruncated: false,
+    stderrTruncated: false,
+    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: elapsedMs },
+    memoryPeakBytes: null,
+    layers,
+  };
+}
+
+/**
+ * The worker puts every job's WASI calls through the path layer before the module can run; its
+ * result says so (a module refused before it ran never reached it). A worker stopped before it
+ * reported (timeout, cancel) had it in place: it is installed before instantiation.
+ */
+function wasiPathsLayer(result: Extract<WorkerMessage, { type: 'result' }> | undefined): Layer {
+  if (result && result.wasi_paths !== true) return { name: 'wasi_paths', active: false, detail: 'the module did not get to run' };
+  return { name: 'wasi_paths', active: true, detail: 'paths resolved component by component inside each preopen; no escaping symlink or ..' };
 }

@@ -12,6 +12,7 @@ import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
+import { watJobBytes } from './wat-job.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -28,9 +29,11 @@ function finish(result: Omit<Result, 'type'>): void {
 
 async function run(job: JobMessage): Promise<void> {
   const compileStart = performance.now();
+  const bytes = job.wat ? await watJobBytes({ ...job, wat: job.wat }) : job.module;
+  if (!(bytes instanceof Uint8Array)) return finish(bytes);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(job.module as Uint8Array<ArrayBuffer>);
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const overCap = /larger than implementation limit|maximum memory size|initial memory size/.test(text);

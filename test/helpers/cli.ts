@@ -13,7 +13,8 @@ export function cli(args: string[], options: Options = {}): ResultPromise<{ reje
     reject: false,
     input: '',
     stripFinalNewline: false,
-    env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
+    // PLASM_OS_SANDBOX passes through, so the suite can run with the OS sandbox required or off.
+    env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, PLASM_OS_SANDBOX: process.env.PLASM_OS_SANDBOX },
     ...options,
   } as Options & { reject: false }) as unknown as ResultPromise<{ reject: false; stripFinalNewline: false }>;
 }

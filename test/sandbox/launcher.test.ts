@@ -1,0 +1,142 @@
+// The launcher's exec chain and layer report for each combination of host tools, the bwrap
+// command line it builds, and the kernel limits it sets; then the layers a real job reports.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Layer } from '../../src/sandbox/containment.js';
+import { bwrapArgs } from '../../src/sandbox/launch/bwrap.js';
+import type { HostTools } from '../../src/sandbox/launch/detect.js';
+import { osSandboxMode } from '../../src/sandbox/launch/detect.js';
+import { planLaunch, type LaunchRequest } from '../../src/sandbox/launch/launcher.js';
+import { kernelLimits, prlimitArgs } from '../../src/sandbox/launch/rlimits.js';
+import { maxTableEntries } from '../../src/sandbox/node-flags.js';
+import { runInSandbox } from '../../src/sandbox/spawn.js';
+import { MODES } from '../helpers/modes.js';
+
+const MIB = 1024 * 1024;
+const all: HostTools = { bwrap: { ok: true, path: '/usr/bin/bwrap', version: 'bubblewrap 0.8.0' }, prlimit: '/usr/bin/prlimit', setpriv: '/usr/bin/setpriv' };
+const noBwrap: HostTools = { ...all, bwrap: { ok: false, problem: 'bwrap is not installed' } };
+const nothing: HostTools = { bwrap: { ok: false, problem: 'bwrap is not installed' }, prlimit: null, setpriv: null };
+const request: LaunchRequest = {
+  nodeFlags: ['--flag'],
+  workerPath: '/pkg/dist/sandbox/worker.js',
+  readDirs: ['/tmp'],
+  dirs: [],
+  limits: kernelLimits({ memoryCapBytes: 64 * MIB, timeoutMs: 30_000 }),
+};
+const byName = (layers: Layer[]): Record<string, Layer> => Object.fromEntries(layers.map((l) => [l.name, l]));
+
+describe('the exec chain', () => {
+  it('with every tool: prlimit, then bwrap (which dies with its parent), then node', () => {
+    const plan = planLaunch(request, all, 'auto');
+    if ('problem' in plan) throw new Error(plan.problem);
+    const command = [plan.file, ...plan.args];
+    expect(plan.file).toBe('/usr/bin/prlimit');
+    expect(command.indexOf('/usr/bin/bwrap')).toBeGreaterThan(command.indexOf('--'));
+    expect(command.slice(-3)).toEqual([process.execPath, '--flag', '/pkg/dist/sandbox/worker.js']);
+    expect(command).not.toContain('/usr/bin/setpriv');
+    const layers = byName(plan.layers);
+    expect(Object.values(layers).every((l) => l.active)).toBe(true);
+    expect(layers.os_sandbox?.detail).toMatch(/^bubblewrap 0\.8\.0: user, mount, network, PID/);
+    expect(layers.die_with_parent?.detail).toBe('bwrap --die-with-parent');
+  });
+
+  it('without bwrap, or with it turned off: setpriv --pdeathsig KILL, then prlimit, then node — and says so', () => {
+    for (const [tools, mode, why] of [[noBwrap, 'auto', 'bwrap is not installed'], [all, 'off', 'turned off (PLASM_OS_SANDBOX=off)']] as const) {
+      const plan = planLaunch(request, tools, mode);
+      if ('problem' in plan) throw new Error(plan.problem);
+      expect([plan.file, ...plan.args].slice(0, 5)).toEqual(['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', '/usr/bin/prlimit']);
+      expect(plan.args).not.toContain('/usr/bin/bwrap');
+      expect(byName(plan.layers).os_sandbox).toEqual({ name: 'os_sandbox', active: false, detail: why });
+      expect(byName(plan.layers).die_with_parent?.detail).toBe('PR_SET_PDEATHSIG SIGKILL, set by setpriv');
+    }
+  });
+
+  it('with no tools at all: plain node, every missing layer named with its reason', () => {
+    const plan = planLaunch(request, nothing, 'auto');
+    if ('problem' in plan) throw new Error(plan.problem);
+    expect([plan.file, ...plan.args]).toEqual([process.execPath, '--flag', '/pkg/dist/sandbox/worker.js']);
+    expect(byName(plan.layers)).toMatchObject({
+      os_sandbox: { active: false, detail: 'bwrap is not installed' },
+      kernel_limits: { active: false, detail: 'prlimit is not installed' },
+      die_with_parent: { active: false, detail: 'neither bwrap nor setpriv is installed' },
+      node_permissions: { active: true },
+    });
+  });
+
+  it('refuses to run when bwrap is required and missing, in one sentence', () => {
+    const plan = planLaunch(request, { ...all, bwrap: { ok: false, problem: 'user namespaces are disabled' } }, 'bwrap');
+    expect(plan).toMatchObject({ problem: 'PLASM_OS_SANDBOX=bwrap asks for the bubblewrap sandbox, but user namespaces are disabled; refusing to run without it.' });
+  });
+
+  it('reads the mode from PLASM_OS_SANDBOX, auto by default, and names a bad value', () => {
+    expect(osSandboxMode({})).toBe('auto');
+    expect(osSandboxMode({ PLASM_OS_SANDBOX: 'OFF' })).toBe('off');
+    expect(osSandboxMode({ PLASM_OS_SANDBOX: 'yes' })).toEqual({ problem: 'PLASM_OS_SANDBOX must be auto, bwrap or off, not "yes".' });
+  });
+});
+
+describe('the bwrap command line', () => {
+  const args = bwrapArgs({ readDirs: ['/pkg/dist/sandbox'], dirs: [{ host: '/tmp/in', guest: '/in', readonly: true }, { host: '/tmp/out', guest: '/out', readonly: false }] });
+  const joined = args.join(' ');
+
+  it('unshares every namespace, drops capabilities and the environment, dies with its parent', () => {
+    for (const flag of ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv']) expect(args).toContain(flag);
+    expect(joined).toContain('--cap-drop ALL');
+  });
+
+  it('binds granted dirs at their host paths, read-only ones with --ro-bind, after the /tmp tmpfs', () => {
+    expect(joined).toContain('--ro-bind /tmp/in /tmp/in');
+    expect(joined).toContain('--bind /tmp/out /tmp/out');
+    expect(args.indexOf('--tmpfs')).toBeLessThan(args.indexOf('/tmp/in'));
+  });
+
+  it('binds nothing else of the host: no /etc, /home, /root, /usr/bin or /', () => {
+    const sources = args.flatMap((arg, i) => (['--bind', '--ro-bind'].includes(args[i - 1] ?? '') ? [arg] : []));
+    expect(sources.sort()).toEqual(['/pkg/dist/sandbox', process.execPath, '/tmp/in', '/tmp/out', ...sources.filter((s) => /^\/(usr\/)?lib/.test(s))].sort());
+  });
+});
+
+describe('kernel limits', () => {
+  it('sets RLIMIT_DATA to the cap plus 256 MiB, and the rest in plain numbers prlimit reads right', () => {
+    expect(prlimitArgs(request.limits)).toEqual([`--data=${320 * MIB}`, `--fsize=${1024 * MIB}`, '--nofile=512', '--cpu=40:45']);
+  });
+
+  it('lets one wasm table hold as many entries as the cap has 8-byte words, within V8\'s 10 million', () => {
+    expect(maxTableEntries(64 * MIB)).toBe(8 * MIB);
+    expect(maxTableEntries(1024 * MIB)).toBe(10_000_000);
+  });
+});
+
+describe.each(MODES)('layers of a real job (PLASM_OS_SANDBOX=%s)', (mode) => {
+  const saved = process.env.PLASM_OS_SANDBOX;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PLASM_OS_SANDBOX;
+    else process.env.PLASM_OS_SANDBOX = saved;
+  });
+
+  it('reports each layer the launcher provides, active or not and why', async () => {
+    process.env.PLASM_OS_SANDBOX = mode;
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-layers-'));
+    const hello = new Uint8Array(Buffer.from('(module (memory (export "memory") 1) (func (export "_start")))'));
+    const result = await runInSandbox({
+      module: hello,
+      wat: { fileName: 'empty.wat' },
+      argv: ['empty.wat'],
+      env: {},
+      preopens: [{ host: dir, guest: '/out', readonly: false }],
+      stdin: new Uint8Array(),
+      memoryCapBytes: 64 * MIB,
+      timeoutMs: 10_000,
+      maxOutputBytes: 1024,
+      stackKb: 984,
+    });
+    expect(result.status).toBe('ok');
+    const layers = byName(result.layers);
+    expect(Object.keys(layers)).toEqual(['os_sandbox', 'kernel_limits', 'die_with_parent', 'node_permissions']);
+    expect(layers.os_sandbox).toMatchObject(mode === 'off' ? { active: false, detail: 'turned off (PLASM_OS_SANDBOX=off)' } : { active: true });
+    expect(layers.kernel_limits).toMatchObject({ active: true, detail: expect.stringMatching(/^RLIMIT_DATA 320 MiB, FSIZE 1024 MiB, NOFILE 512, CPU 20 s; no RLIMIT_NPROC/) });
+    expect(layers.die_with_parent).toMatchObject({ active: true, detail: mode === 'off' ? 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent' });
+  });
+});
