@@ -187,9 +187,9 @@ describe('a v0.2 receipt (the default)', () => {
         'runtime', 'signature', 'status', 'stderr_hash', 'stdout_hash', 'timestamp', 'version', 'wall_time_ms'].sort(),
     );
     const caughtBySchema = await expectEveryFieldTamperFails(hello.data, 'receipt-v0.2');
-    // One character cannot turn "0.2" or "ok" into another valid value; everything else stays a
-    // well-formed receipt that only the signature catches.
-    expect(caughtBySchema.sort()).toEqual(['status', 'version']);
+    // One character cannot turn "0.2", "ok" or a layer name ("os_sandbox") into another valid
+    // value; everything else stays a well-formed receipt that only the signature catches.
+    expect(caughtBySchema.sort()).toEqual(['containment', 'status', 'version']);
   });
 
   test('a flipped byte anywhere in the file fails', { timeout: 60_000 }, async () => {

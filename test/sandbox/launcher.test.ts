@@ -134,7 +134,8 @@ describe.each(MODES)('layers of a real job (PLASM_OS_SANDBOX=%s)', (mode) => {
     });
     expect(result.status).toBe('ok');
     const layers = byName(result.layers);
-    expect(Object.keys(layers)).toEqual(['os_sandbox', 'kernel_limits', 'die_with_parent', 'node_permissions']);
+    expect(Object.keys(layers)).toEqual(['os_sandbox', 'kernel_limits', 'die_with_parent', 'node_permissions', 'wasi_paths']);
+    expect(layers.wasi_paths).toMatchObject({ active: true });
     expect(layers.os_sandbox).toMatchObject(mode === 'off' ? { active: false, detail: 'turned off (PLASM_OS_SANDBOX=off)' } : { active: true });
     expect(layers.kernel_limits).toMatchObject({ active: true, detail: expect.stringMatching(/^RLIMIT_DATA 320 MiB, FSIZE 1024 MiB, NOFILE 512, CPU 20 s; no RLIMIT_NPROC/) });
     expect(layers.die_with_parent).toMatchObject({ active: true, detail: mode === 'off' ? 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent' });

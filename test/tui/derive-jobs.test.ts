@@ -41,6 +41,7 @@ describe('deriveJobs', () => {
       ['args-env', 'manifest'],
       ['cat-file', 'manifest'],
       ['hello', 'manifest'],
+      ['sha256', 'module'],
       ['sieve', 'manifest'],
     ]);
     const hello = list.find((job) => job.name === 'hello');
