@@ -37,7 +37,8 @@ Limits (defaults from the config: 128 MiB, 30 s, 16 MiB per stream):
   --timeout SECONDS       wall-clock limit; the job is killed when it passes
   --max-output BYTES      cap on captured stdout and on stderr, each
   --cpu N                 recorded in the receipt (WASI preview 1 guests use one core)
-  --fuel N                not available yet: refused with a message
+  --fuel N                meter the guest's executed wasm instructions; past N the job ends
+                          fuel_exhausted (125); fuel_consumed is the same on every run
 
 Output:
   --json                  print one JSON report on stdout instead (status, exit_code, message,

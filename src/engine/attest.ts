@@ -17,6 +17,8 @@ export interface ReceiptFacts {
   stderr: Uint8Array;
   wallTimeMs: number;
   memoryPeakBytes: number | null;
+  /** Instructions charged when the job was metered (--fuel), else null. */
+  fuelConsumed?: number | null;
   containment: Layer[];
 }
 
@@ -49,7 +51,7 @@ export function attest(facts: ReceiptFacts, key: NodeKey, version: '0.1' | '0.2'
       exit_code: facts.exitCode,
       status: facts.status,
       wall_time_ms: Math.round(facts.wallTimeMs * 1000) / 1000,
-      fuel_consumed: null,
+      fuel_consumed: facts.fuelConsumed ?? null,
       memory_peak_bytes: facts.memoryPeakBytes,
       limits: facts.spec.limits,
       timestamp,

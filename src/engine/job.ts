@@ -145,7 +145,7 @@ function limitsFrom(config: Config, manifest: LimitSource, overrides: JobOverrid
     memory_mb: overrides.memory_mb ?? manifest.memory_mb ?? config.memory_mb,
     timeout_seconds: overrides.timeout_seconds ?? manifest.timeout_seconds ?? config.timeout_seconds,
     max_output_bytes: overrides.max_output_bytes ?? manifest.max_output_bytes ?? config.max_output_bytes,
-    fuel: overrides.fuel ?? manifest.fuel ?? null,
+    fuel: overrides.fuel ?? manifest.fuel ?? config.fuel,
     cpu_cores: overrides.cpu_cores ?? manifest.cpu_cores ?? config.cpu_cores,
   };
 }
@@ -153,8 +153,9 @@ function limitsFrom(config: Config, manifest: LimitSource, overrides: JobOverrid
 /** Validated once here, trusted inside the engine. */
 function checked(spec: JobSpec): JobSpec {
   const where = spec.manifestPath ?? spec.modulePath;
-  if (spec.limits.fuel !== null) {
-    throw new PlasmError('usage', `${where}: fuel metering is not available in this version of plasm-tui; drop the fuel limit and rely on the time limit.`);
+  const fuel = spec.limits.fuel;
+  if (fuel !== null && (!Number.isSafeInteger(fuel) || fuel < 1)) {
+    throw new PlasmError('usage', `${where}: a fuel budget is a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not ${fuel}.`);
   }
   if (!isPlainName(spec.name)) {
     throw new PlasmError('invalid', `${where}: the job name ${JSON.stringify(spec.name)} is not a plain name (no slashes or control characters, not . or ..).`);

@@ -21,9 +21,11 @@ export interface JobMessage {
   preopens: Preopen[];
   memoryCapBytes: number;
   stackKb: number;
+  /** A fuel budget: the worker meters the module's instructions (sandbox/fuel/); null = off. */
+  fuel: number | null;
 }
 
-export type Outcome = 'exit' | 'trap' | 'invalid' | 'memory_limit' | 'error';
+export type Outcome = 'exit' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'error';
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -37,9 +39,11 @@ export type WorkerMessage =
       memory_bytes: number | null;
       /** Whether the WASI path layer (sandbox/wasi/confine-paths.ts) wrapped this job's calls. */
       wasi_paths?: boolean;
+      /** Instructions charged when the job was metered; null when it was not (or never ran). */
+      fuel_consumed?: number | null;
     };
 
-const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'error'];
+const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'fuel_exhausted', 'error'];
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false;
@@ -56,7 +60,8 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
         (m.exit_code === null || Number.isSafeInteger(m.exit_code)) &&
         typeof m.message === 'string' && m.message.length <= 2000 &&
         typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes) &&
-        (m.wasi_paths === undefined || typeof m.wasi_paths === 'boolean')
+        (m.wasi_paths === undefined || typeof m.wasi_paths === 'boolean') &&
+        (m.fuel_consumed === undefined || m.fuel_consumed === null || (Number.isSafeInteger(m.fuel_consumed) && (m.fuel_consumed as number) >= 0))
       );
     default:
       return false;

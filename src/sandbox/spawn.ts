@@ -30,6 +30,8 @@ export interface SandboxRequest {
   timeoutMs: number;
   maxOutputBytes: number;
   stackKb: number;
+  /** Meter the module's instructions with this budget (sandbox/fuel/); absent or null: off. */
+  fuel?: number | null;
   signal?: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
@@ -54,6 +56,8 @@ export interface SandboxResult {
   stderrTruncated: boolean;
   timing: SandboxTiming;
   memoryPeakBytes: number | null;
+  /** Instructions charged when the job was metered, else null. */
+  fuelConsumed: number | null;
   /** The containment layers this job ran under, active or not and why. */
   layers: Layer[];
 }
@@ -137,6 +141,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
         preopens: request.preopens,
         memoryCapBytes: request.memoryCapBytes,
         stackKb: request.stackKb,
+        fuel: request.fuel ?? null,
       };
       subprocess.send(job);
       request.onPhase?.('started');
@@ -162,6 +167,7 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
     stderrTruncated: stderr.truncated,
     timing,
     memoryPeakBytes: result?.memory_bytes ?? null,
+    fuelConsumed: result?.fuel_consumed ?? null,
     layers: [...launch.layers, wasiPathsLayer(result)],
   };
   const seconds = (request.timeoutMs / 1000).toString();
@@ -217,6 +223,7 @@ function refused(message: string, layers: Layer[], elapsedMs: number): SandboxRe
     stderrTruncated: false,
     timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: elapsedMs },
     memoryPeakBytes: null,
+    fuelConsumed: null,
     layers,
   };
 }

@@ -13,6 +13,7 @@ import { withSockCalls } from './wasi/sock-calls.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
+import { meterFuel, type FuelMeter } from './fuel/meter.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -22,15 +23,29 @@ function send(message: WorkerMessage): void {
 
 /** Set once the job's WASI imports go through the path layer; reported with the result. */
 let wasiPaths = false;
+/** Set when the job is metered: every ending reads its fuel back, and exhaustion wins. */
+let meter: FuelMeter | null = null;
 
-function finish(result: Omit<Result, 'type'>): void {
-  process.send?.({ type: 'result', ...result, wasi_paths: wasiPaths } satisfies Result, () => process.disconnect());
+function finish(result: Omit<Result, 'type'>, error?: unknown): void {
+  const fuel = meter?.usage(instance, error) ?? null;
+  const ended = fuel?.exhausted ? { outcome: 'fuel_exhausted' as const, exit_code: null, message: `The job ran out of fuel: it used its whole budget of ${fuel.consumed} instructions.` } : {};
+  process.send?.({ type: 'result', ...result, ...ended, wasi_paths: wasiPaths, fuel_consumed: fuel?.consumed ?? null } satisfies Result, () => process.disconnect());
 }
+
+/** The job's instance, once instantiated (module scope: `finish` reads its fuel and memory). */
+let instance: WebAssembly.Instance | undefined;
 
 async function run(job: JobMessage): Promise<void> {
   const compileStart = performance.now();
-  const bytes = job.wat ? await watJobBytes({ ...job, wat: job.wat }) : job.module;
-  if (!(bytes instanceof Uint8Array)) return finish(bytes);
+  const source = job.wat ? await watJobBytes({ ...job, wat: job.wat }) : job.module;
+  if (!(source instanceof Uint8Array)) return finish(source);
+  let bytes = source;
+  if (job.fuel !== null) {
+    const metered = meterFuel(source, job.fuel);
+    if ('problem' in metered) return finish({ outcome: 'invalid', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
+    meter = metered;
+    bytes = metered.bytes;
+  }
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
@@ -81,7 +96,6 @@ async function run(job: JobMessage): Promise<void> {
   const imports = readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports;
 
   const runStart = performance.now();
-  let instance: WebAssembly.Instance | undefined;
   const memoryBytes = (): number | null => {
     const memory = instance?.exports.memory;
     return memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : null;
@@ -91,7 +105,7 @@ async function run(job: JobMessage): Promise<void> {
     const code = wasi.start(instance);
     finish({ outcome: 'exit', exit_code: code, message: '', run_ms: performance.now() - runStart, memory_bytes: memoryBytes() });
   } catch (error) {
-    finish({ ...classify(error, job, memoryBytes()), run_ms: performance.now() - runStart, memory_bytes: memoryBytes() });
+    finish({ ...classify(error, job, memoryBytes()), run_ms: performance.now() - runStart, memory_bytes: memoryBytes() }, error);
   }
 }
 

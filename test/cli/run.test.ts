@@ -104,7 +104,7 @@ describe('plasm-tui run', () => {
     [['run', '--env', 'NOEQUALS', hello], /--env takes KEY=VALUE/],
     [['run', '--stdin', 'a', '--stdin-file', 'b', hello], /cannot be used together/],
     [['run', 'README.md'], /neither a module/],
-    [['run', '--fuel', '1000', hello], /fuel metering is not available/],
+    [['run', '--fuel', '1.5', hello], /--fuel takes a whole number of at least 1/],
   ])('refuses bad usage %j with exit 2 and one clear line', async (args, message) => {
     const r = await cli(args);
     expect(r.exitCode).toBe(2);

@@ -1,0 +1,32 @@
+/**
+ * Fuel in the worker: meter a module before it is compiled, then read back what a run used,
+ * however it ended (returned, exited, trapped, or trapped while instantiating).
+ */
+import { isPlasmError } from '../../core/errors.js';
+import { instrumentFuel, type FuelInstrumented } from './instrument.js';
+import { fuelUsage, isFuelTrap, type FuelUsage } from './usage.js';
+
+export interface FuelMeter {
+  bytes: Uint8Array;
+  /** The fuel a run used; `error` is what the run threw, if anything. Null if it never started. */
+  usage(instance: WebAssembly.Instance | undefined, error?: unknown): FuelUsage | null;
+}
+
+export function meterFuel(wasm: Uint8Array, budget: number): FuelMeter | { problem: string } {
+  let metered: FuelInstrumented;
+  try {
+    metered = instrumentFuel(wasm, budget);
+  } catch (error) {
+    return { problem: isPlasmError(error) ? error.message : `The module cannot be metered for fuel: ${String(error).split('\n')[0]}.` };
+  }
+  return {
+    bytes: metered.bytes,
+    usage: (instance, error) => {
+      if (instance) return fuelUsage(instance, metered);
+      // Instantiation threw: a start function that ran out of fuel used it all; after any other
+      // failure there is no instance to read, so the fuel used is not known (null, not a guess).
+      if (error !== undefined && isFuelTrap(error, metered)) return { consumed: metered.budget, exhausted: true };
+      return null;
+    },
+  };
+}

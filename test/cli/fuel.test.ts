@@ -1,0 +1,86 @@
+// Fuel through the real binary and the SDK: a budget meters the guest's executed instructions,
+// the count is the same on every run of the same module and input, and running out ends the job
+// with fuel_exhausted (exit 125) wherever it happens — a loop, a start function, mid-output.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Client } from '../../src/sdk/index.js';
+import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
+
+const SIEVE = join(EXAMPLES, 'sieve', 'sieve.wasm');
+
+async function json(args: string[]) {
+  const r = await cli(['run', '--json', ...args]);
+  return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as { status: string; message: string; stdout: string; usage: { fuel_consumed: number | null }; receipt: { fuel_consumed: number | null; limits: { fuel: number | null } } } };
+}
+
+describe('fuel', () => {
+  it('counts the same instructions on every run of the same module and input, into the report and the receipt', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => json(['--fuel', '1000000000', '--stdin', '100000', SIEVE])));
+    const counts = runs.map((r) => r.report.usage.fuel_consumed);
+    expect(runs.every((r) => r.report.status === 'ok' && r.report.stdout === '9592 primes <= 100000, largest 99991\n')).toBe(true);
+    expect(counts[0]).toBeGreaterThan(1000);
+    expect(new Set(counts).size).toBe(1);
+    expect(runs[0]?.report.receipt.fuel_consumed).toBe(counts[0]);
+    expect(runs[0]?.report.receipt.limits.fuel).toBe(1000000000);
+    // More work, more fuel.
+    const bigger = await json(['--fuel', '1000000000', '--stdin', '200000', SIEVE]);
+    expect(bigger.report.usage.fuel_consumed).toBeGreaterThan(counts[0] as number);
+    // The exact need passes; one less runs out.
+    const need = counts[0] as number;
+    const exact = await json(['--fuel', String(need), '--stdin', '100000', SIEVE]);
+    expect(exact.report.status).toBe('ok');
+    const short = await json(['--fuel', String(need - 1), '--stdin', '100000', SIEVE]);
+    expect(short.report.status).toBe('fuel_exhausted');
+    expect(short.exitCode).toBe(125);
+  });
+
+  it('stops a tight infinite loop long before its time limit, and a start section that never returns', async () => {
+    const started = Date.now();
+    const loop = await json(['--fuel', '1000000', '--timeout', '30', join(WAT, 'loop.wat')]);
+    expect(loop.exitCode).toBe(125);
+    expect(loop.report.status).toBe('fuel_exhausted');
+    expect(loop.report.message).toBe('The job ran out of fuel: it used its whole budget of 1000000 instructions.');
+    expect(loop.report.usage.fuel_consumed).toBe(1000000);
+    const start = await json(['--fuel', '1000000', '--timeout', '30', join(WAT, 'start-loop.wat')]);
+    expect(start.report.status).toBe('fuel_exhausted');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('without a budget nothing is metered: fuel_consumed is null', async () => {
+    const r = await json(['--stdin', '10', SIEVE]);
+    expect(r.report.status).toBe('ok');
+    expect(r.report.usage.fuel_consumed).toBeNull();
+    expect(r.report.receipt.limits.fuel).toBeNull();
+  });
+
+  it('comes from a manifest, or from the config as a default; a bad budget is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-fuel-'));
+    writeFileSync(join(dir, 'loop.wat'), '(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))');
+    writeFileSync(join(dir, 'plasm.json'), JSON.stringify({ version: '0.2', module: 'loop.wat', fuel: 5000 }));
+    const manifest = await json([join(dir, 'plasm.json')]);
+    expect(manifest.report.status).toBe('fuel_exhausted');
+    expect(manifest.report.usage.fuel_consumed).toBe(5000);
+    const config = join(dir, 'config');
+    mkdirSync(join(config, 'plasm-tui'), { recursive: true });
+    writeFileSync(join(config, 'plasm-tui', 'config.json'), JSON.stringify({ fuel: 7000 }));
+    const fromConfig = await cli(['run', '--json', join(dir, 'loop.wat')], { env: { XDG_CONFIG_HOME: config } });
+    expect(JSON.parse(fromConfig.stdout).usage.fuel_consumed).toBe(7000);
+    const zero = await cli(['run', '--fuel', '0', join(dir, 'loop.wat')]);
+    expect(zero.exitCode).toBe(2);
+    expect(zero.stderr).toMatch(/--fuel takes a whole number of at least 1/);
+  });
+
+  it('the SDK meters with withFuel and reports exhaustion', async () => {
+    const client = new Client();
+    const out = await client.createJob(join(WAT, 'loop.wat')).withFuel(20000).submit();
+    expect(out.status()).toBe('fuel_exhausted');
+    expect(out.processExitCode()).toBe(125);
+    expect(out.usage().fuelConsumed).toBe(20000);
+    const ok = await client.createJob(join(EXAMPLES, 'hello', 'hello.wasm')).withFuel(1_000_000).submit('abc');
+    expect(ok.stdout()).toBe('cba');
+    expect(ok.usage().fuelConsumed).toBeGreaterThan(0);
+    expect(ok.receipt().data).toMatchObject({ fuel_consumed: ok.usage().fuelConsumed });
+  });
+});
