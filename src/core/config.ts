@@ -13,6 +13,8 @@ export interface Config {
   cpu_cores: number;
   stack_kb: number;
   receipt_version: '0.1' | '0.2';
+  /** The largest file a job may write into a read-write dir (RLIMIT_FSIZE). */
+  max_file_bytes: number;
   /** A fuel budget for every job that sets none (null: no metering, the default). */
   fuel: number | null;
   /** The most a manifest may ask for (flags a user types are consent and are not held to them). */
@@ -32,6 +34,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   cpu_cores: 1,
   stack_kb: 984,
   receipt_version: '0.2',
+  max_file_bytes: 1024 * 1024 * 1024,
   fuel: null,
   ceilings: Object.freeze({ memory_mb: 1024, timeout_seconds: 600, max_output_bytes: 64 * 1024 * 1024 }),
 });

@@ -65,6 +65,7 @@ export interface RunContext {
   key: () => NodeKey;
   receiptVersion: '0.1' | '0.2';
   stackKb: number;
+  maxFileBytes: number;
 }
 
 export function executeRun(context: RunContext, spec: JobSpec, options: RunOptions & { signal: AbortSignal }): Promise<RunResult> {
@@ -137,6 +138,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       timeoutMs: spec.limits.timeout_seconds * 1000,
       maxOutputBytes: spec.limits.max_output_bytes,
       stackKb: context.stackKb,
+      maxFileBytes: context.maxFileBytes,
       fuel: spec.limits.fuel,
       signal: options.signal,
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),

@@ -30,6 +30,8 @@ export interface SandboxRequest {
   timeoutMs: number;
   maxOutputBytes: number;
   stackKb: number;
+  /** RLIMIT_FSIZE: the largest file the job may write into a read-write dir (default 1 GiB). */
+  maxFileBytes?: number;
   /** Meter the module's instructions with this budget (sandbox/fuel/); absent or null: off. */
   fuel?: number | null;
   signal?: AbortSignal;

@@ -2,7 +2,7 @@
 // required and with it off: a table bomb stays bounded and is a memory_limit, a killed CLI
 // leaves no worker behind, and compiling WebAssembly text is under the job's time limit.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, WAT } from '../helpers/cli.js';
@@ -23,6 +23,22 @@ function cpuTicks(pid: number): number {
 }
 
 describe.each(MODES)('PLASM_OS_SANDBOX=%s', (mode) => {
+  it('caps the bytes a job can write into one file of a read-write dir (max_file_bytes, RLIMIT_FSIZE): EFBIG, not a kill', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-fsize-'));
+    const config = mkdtempSync(join(tmpdir(), 'plasm-fsize-config-'));
+    mkdirSync(join(config, 'plasm-tui'));
+    writeFileSync(join(config, 'plasm-tui', 'config.json'), JSON.stringify({ max_file_bytes: 1024 * 1024 }));
+    const r = await cli(['run', '--json', '--dir', `${dir}::/out`, join(WAT, 'fill-file.wat')], { env: { ...envFor(mode), XDG_CONFIG_HOME: config } });
+    const report = JSON.parse(r.stdout as string);
+    expect(report).toMatchObject({ status: 'exit', exit_code: 22 }); // WASI EFBIG on the 17th 64 KiB write
+    expect(statSync(join(dir, 'big')).size).toBe(1024 * 1024);
+    expect(report.containment.find((l: { name: string }) => l.name === 'kernel_limits').detail).toMatch(/FSIZE 1 MiB/);
+    // With the default (1 GiB) the same 4 MiB go through.
+    const free = await cli(['run', '--json', '--dir', `${dir}::/out`, join(WAT, 'fill-file.wat')], { env: envFor(mode) });
+    expect(JSON.parse(free.stdout as string)).toMatchObject({ status: 'ok', exit_code: 0 });
+    expect(statSync(join(dir, 'big')).size).toBe(4 * 1024 * 1024);
+  });
+
   it('stops a table bomb under --memory 64 below 400 MB of RSS, as memory_limit', async () => {
     const run = cli(['run', '--json', '--memory', '64', join(WAT, 'table-bomb.wat')], { env: envFor(mode) });
     let peak = 0;

@@ -12,7 +12,7 @@ import { MIB } from '../../core/limits.js';
  */
 export const RUNTIME_OVERHEAD_BYTES = 256 * MIB;
 
-/** The largest file a job may write into a read-write dir; past it a write fails with EFBIG. */
+/** The largest file a job may write into a read-write dir by default; past it a write fails with EFBIG. */
 export const MAX_FILE_BYTES = 1024 * MIB;
 
 /** Open files: Node itself uses about 20; the rest is for the guest's own files. */
@@ -30,11 +30,11 @@ export interface KernelLimits {
   cpuSeconds: number;
 }
 
-export function kernelLimits(job: { memoryCapBytes: number; timeoutMs: number }): KernelLimits {
+export function kernelLimits(job: { memoryCapBytes: number; timeoutMs: number; maxFileBytes?: number }): KernelLimits {
   const timeoutSeconds = Math.min(Math.ceil(job.timeoutMs / 1000), 2 ** 31 - 1 - 2 * CPU_MARGIN_SECONDS);
   return {
     dataBytes: job.memoryCapBytes + RUNTIME_OVERHEAD_BYTES,
-    fileBytes: MAX_FILE_BYTES,
+    fileBytes: job.maxFileBytes ?? MAX_FILE_BYTES,
     openFiles: MAX_OPEN_FILES,
     cpuSeconds: timeoutSeconds + CPU_MARGIN_SECONDS,
   };
