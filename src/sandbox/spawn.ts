@@ -4,19 +4,13 @@
  * wall-clock limit with SIGKILL. Whatever the worker does or says, this returns a classified
  * result and never throws for the module's sake.
  */
-import { execa } from 'execa';
 import { performance } from 'node:perf_hooks';
 import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
-import { hostTools, osSandboxMode } from './launch/detect.js';
-import { planLaunch } from './launch/launcher.js';
-import { kernelLimits } from './launch/rlimits.js';
-import { stopLaunch } from './launch/stop.js';
-import { isWorkerMessage, type JobMessage, type Preopen, type WorkerMessage } from './protocol.js';
+import type { JobMessage, Preopen, WorkerMessage } from './protocol.js';
 import { deathSignal, limitDeath } from './crash.js';
 import { OutputCapture } from './output-capture.js';
-import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
-import { wabtLocation } from './wabt-path.js';
+import { WorkerProcess, type WorkerProfile } from './worker-process.js';
 
 export interface SandboxRequest {
   /** A wasm binary, or WebAssembly text (UTF-8) when `wat` is set: the worker compiles it. */
@@ -72,52 +66,48 @@ const STARTUP_LIMIT_MS = 15_000;
 
 type Ending = 'timeout' | 'cancelled' | 'output_limit' | 'startup' | 'protocol';
 
-export async function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
+/** What a job needs its worker process to have been started with. */
+export function profileOf(request: SandboxRequest): WorkerProfile {
+  return {
+    memoryCapBytes: request.memoryCapBytes,
+    stackKb: request.stackKb,
+    preopens: request.preopens,
+    timeoutMs: request.timeoutMs,
+    maxFileBytes: request.maxFileBytes,
+    wat: request.wat !== undefined,
+  };
+}
+
+/** Runs a job in a fresh worker process of its own. */
+export function runInSandbox(request: SandboxRequest): Promise<SandboxResult> {
   const began = performance.now();
+  const worker = WorkerProcess.start(profileOf(request));
+  if ('problem' in worker) return Promise.resolve(refused(worker.problem, worker.layers, performance.now() - began));
+  return runOnWorker(worker, request, began);
+}
+
+/**
+ * Runs a job on `worker`, started for the job's profile: fresh, or a spare started earlier
+ * (then the start-up is already paid, and `start_ms` counts only what was left of it). The
+ * worker is used for this one job and never again.
+ */
+export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest, began = performance.now()): Promise<SandboxResult> {
   const timing: SandboxTiming = { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 };
   let ending: Ending | undefined;
   let result: Extract<WorkerMessage, { type: 'result' }> | undefined;
   let runStarted = 0;
+  const { subprocess, launch, limits } = worker;
 
-  const wabt = request.wat ? wabtLocation() : undefined;
-  const readDirs = wabt ? [...WORKER_CODE_DIRS, wabt.dir] : WORKER_CODE_DIRS;
-  const mode = osSandboxMode();
-  const limits = kernelLimits(request);
-  if (typeof mode !== 'string') return refused(mode.problem, [], performance.now() - began);
-  const launch = planLaunch(
-    { nodeFlags: workerNodeFlags(request, readDirs), workerPath: WORKER_PATH, readDirs, dirs: request.preopens, limits },
-    hostTools(),
-    mode,
-  );
-  if ('problem' in launch) return refused(launch.problem, launch.layers, performance.now() - began);
-
-  const subprocess = execa(launch.file, launch.args, {
-    // stdin, stdout, stderr, then the IPC channel as fd 3 (bwrap.ts passes NODE_CHANNEL_FD=3 on).
-    ipc: true,
-    serialization: 'advanced',
-    // No environment at all, but for an empty PATH: every program in the chain is given by its
-    // absolute path, and the guest's env is only what the job grants.
-    env: { PATH: '' },
-    extendEnv: false,
-    stdin: 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    reject: false,
-    cleanup: true,
-  });
   const end = (why: Ending): void => {
     if (ending || result) return;
     ending = why;
-    stopLaunch(subprocess.pid, launch.nested, () => subprocess.kill('SIGKILL'));
+    worker.kill();
   };
 
   const stdout = new OutputCapture(request.maxOutputBytes, request.onStdout, () => end('output_limit'));
   const stderr = new OutputCapture(request.maxOutputBytes, request.onStderr, () => end('output_limit'));
   subprocess.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-  // The guest may exit without reading its stdin: a broken pipe here is expected, not an error.
-  subprocess.stdin?.on('error', () => {});
   subprocess.stdin?.end(request.stdin);
 
   let timer = setTimeout(() => end('startup'), STARTUP_LIMIT_MS);
@@ -125,29 +115,10 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
   if (request.signal?.aborted) end('cancelled');
   request.signal?.addEventListener('abort', onAbort, { once: true });
 
-  subprocess.on('message', (message: unknown) => {
+  worker.assign((message) => {
     if (ending || result) return;
-    if (!isWorkerMessage(message)) return end('protocol');
-    if (message.type === 'ready') {
-      clearTimeout(timer);
-      timing.start_ms = performance.now() - began;
-      runStarted = performance.now();
-      // The wall-clock limit covers compiling, a start section and the run itself.
-      timer = setTimeout(() => end('timeout'), Math.min(request.timeoutMs, MAX_TIMER_MS));
-      const job: JobMessage = {
-        type: 'job',
-        module: request.module,
-        ...(request.wat && wabt ? { wat: { fileName: request.wat.fileName, wabtUrl: wabt.url } } : {}),
-        argv: request.argv,
-        env: request.env,
-        preopens: request.preopens,
-        memoryCapBytes: request.memoryCapBytes,
-        stackKb: request.stackKb,
-        fuel: request.fuel ?? null,
-      };
-      subprocess.send(job);
-      request.onPhase?.('started');
-    } else if (message.type === 'compiled') {
+    if (message === 'malformed') return end('protocol');
+    if (message.type === 'compiled') {
       timing.compile_ms = message.compile_ms;
       request.onPhase?.('running');
     } else {
@@ -155,8 +126,29 @@ export async function runInSandbox(request: SandboxRequest): Promise<SandboxResu
       result = message;
     }
   });
+  void worker.ready.then(() => {
+    if (ending || result) return;
+    clearTimeout(timer);
+    timing.start_ms = Math.max(0, (worker.readyAt ?? began) - began);
+    runStarted = performance.now();
+    // The wall-clock limit covers compiling, a start section and the run itself.
+    timer = setTimeout(() => end('timeout'), Math.min(request.timeoutMs, MAX_TIMER_MS));
+    const job: JobMessage = {
+      type: 'job',
+      module: request.module,
+      ...(request.wat && worker.wabtUrl ? { wat: { fileName: request.wat.fileName, wabtUrl: worker.wabtUrl } } : {}),
+      argv: request.argv,
+      env: request.env,
+      preopens: request.preopens,
+      memoryCapBytes: request.memoryCapBytes,
+      stackKb: request.stackKb,
+      fuel: request.fuel ?? null,
+    };
+    subprocess.send(job);
+    request.onPhase?.('started');
+  });
 
-  const exit = await subprocess;
+  const exit = await worker.exited;
   clearTimeout(timer);
   request.signal?.removeEventListener('abort', onAbort);
   timing.total_ms = performance.now() - began;

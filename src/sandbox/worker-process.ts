@@ -1,0 +1,134 @@
+/**
+ * One sandbox worker process, started for a profile — everything fixed when a process starts:
+ * the memory and stack flags, the kernel limits, the OS sandbox's binds of granted dirs — and
+ * waiting for the one job it will ever run. It may be started ahead of its job (a warm spare,
+ * or the CLI overlapping its own start-up with the worker's): until then it holds no reference
+ * on the event loop, so an idle spare costs no CPU and never keeps a program alive.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { performance } from 'node:perf_hooks';
+import type { Layer } from './containment.js';
+import { hostTools, osSandboxMode } from './launch/detect.js';
+import { planLaunch, type Launch } from './launch/launcher.js';
+import { kernelLimits, type KernelLimits } from './launch/rlimits.js';
+import { stopLaunch } from './launch/stop.js';
+import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
+import { isWorkerMessage, type Preopen, type WorkerMessage } from './protocol.js';
+import { wabtLocation } from './wabt-path.js';
+
+/** What a worker process is started with; two jobs with equal profiles can use the same spare. */
+export interface WorkerProfile {
+  memoryCapBytes: number;
+  stackKb: number;
+  /** Granted dirs: bound at start by the OS sandbox, read-allowed by Node's permission model. */
+  preopens: Preopen[];
+  /** RLIMIT_CPU is derived from it. */
+  timeoutMs: number;
+  maxFileBytes?: number;
+  /** A .wat job: the worker may read the wabt package. */
+  wat: boolean;
+}
+
+export function profileKey(profile: WorkerProfile): string {
+  const dirs = profile.preopens.map((d) => [d.host, d.guest, d.readonly]);
+  return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, dirs]);
+}
+
+type ResultMessage = Extract<WorkerMessage, { type: 'result' }>;
+
+export class WorkerProcess {
+  readonly subprocess: ResultPromise<{ ipc: true; buffer: false; reject: false }>;
+  readonly startedAt = performance.now();
+  /** When it said it was ready for its job; null while it boots. */
+  readyAt: number | null = null;
+  readonly ready: Promise<void>;
+  /** Settles when the process has exited (never rejects). */
+  readonly exited: Promise<{ signal?: string; exitCode?: number }>;
+  gone = false;
+  private listener: ((message: Exclude<WorkerMessage, { type: 'ready' }> | 'malformed') => void) | null = null;
+
+  private constructor(
+    readonly profile: WorkerProfile,
+    readonly launch: Launch,
+    readonly limits: KernelLimits,
+    readonly wabtUrl: string | undefined,
+  ) {
+    this.subprocess = execa(launch.file, launch.args, {
+      // stdin, stdout, stderr, then the IPC channel as fd 3 (bwrap.ts passes NODE_CHANNEL_FD=3 on).
+      ipc: true,
+      serialization: 'advanced',
+      // No environment at all, but for an empty PATH: every program in the chain is given by its
+      // absolute path, and the guest's env is only what the job grants.
+      env: { PATH: '' },
+      extendEnv: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    }) as ResultPromise<{ ipc: true; buffer: false; reject: false }>;
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => {
+      markReady = resolve;
+    });
+    // The guest may exit without reading its stdin: a broken pipe here is expected, not an error.
+    this.subprocess.stdin?.on('error', () => {});
+    this.subprocess.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return this.listener ? this.listener('malformed') : this.kill();
+      if (message.type === 'ready') {
+        this.readyAt ??= performance.now();
+        return markReady();
+      }
+      // Nothing but "ready" may come before a job: a worker that talks out of turn is stopped.
+      if (this.listener) this.listener(message);
+      else this.kill();
+    });
+    this.exited = this.subprocess.then(
+      (exit) => {
+        this.gone = true;
+        return { signal: exit.signal, exitCode: exit.exitCode };
+      },
+      () => {
+        this.gone = true;
+        return {};
+      },
+    );
+    this.idle(true);
+  }
+
+  /** Starts a worker for `profile`, or says why none can start (the OS sandbox was required). */
+  static start(profile: WorkerProfile): WorkerProcess | { problem: string; layers: Layer[] } {
+    const wabt = profile.wat ? wabtLocation() : undefined;
+    const readDirs = wabt ? [...WORKER_CODE_DIRS, wabt.dir] : WORKER_CODE_DIRS;
+    const mode = osSandboxMode();
+    if (typeof mode !== 'string') return { problem: mode.problem, layers: [] };
+    const limits = kernelLimits(profile);
+    const launch = planLaunch(
+      { nodeFlags: workerNodeFlags(profile, readDirs), workerPath: WORKER_PATH, readDirs, dirs: profile.preopens, limits },
+      hostTools(),
+      mode,
+    );
+    if ('problem' in launch) return launch;
+    return new WorkerProcess(profile, launch, limits, wabt?.url);
+  }
+
+  /** Hands the worker to a job: it keeps the event loop alive again and reports to `listener`. */
+  assign(listener: (message: Exclude<WorkerMessage, { type: 'ready' }> | 'malformed') => void): void {
+    this.listener = listener;
+    this.idle(false);
+  }
+
+  kill(): void {
+    if (this.gone) return;
+    stopLaunch(this.subprocess.pid, this.launch.nested, () => this.subprocess.kill('SIGKILL'));
+  }
+
+  /** An idle worker holds no reference on the event loop: its process, pipes and IPC channel. */
+  private idle(idle: boolean): void {
+    const handles = [this.subprocess, this.subprocess.stdin, this.subprocess.stdout, this.subprocess.stderr, this.subprocess.channel] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+    for (const handle of handles) (idle ? handle?.unref : handle?.ref)?.call(handle);
+  }
+}
+
+export type { ResultMessage };
