@@ -7,16 +7,17 @@ import type { Config } from '../core/config.js';
 import { PlasmError } from '../core/errors.js';
 import { GrantStore } from '../core/grant-store.js';
 import type { NodeKey } from '../core/keys.js';
+import { MIB } from '../core/limits.js';
 import { processSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { grantRequest, summarizeGrants, type GrantRequest } from './grants.js';
 import { resolveJob, type JobOverrides, type JobSpec } from './job.js';
-import { executeRun, type RunHandle, type RunOptions, type RunResult } from './run.js';
+import { executeRun, workerProfile, type RunHandle, type RunOptions, type RunResult } from './run.js';
 
 export interface EngineInputs {
   config: Config;
   /** The signing key, or how to load it (called once, when the first receipt is signed). */
   key: NodeKey | (() => NodeKey);
-  /** How prepared jobs run; a fresh worker process per job unless given. */
+  /** How prepared jobs run; a fresh worker process per job unless given (see createWarmPool). */
   sandbox?: Sandbox;
   /** Where allowed grants are remembered; the user's config dir unless given. */
   grants?: GrantStore;
@@ -35,6 +36,15 @@ export interface Engine {
   /** Starts a run; refuses (throws a `consent` PlasmError) a job whose requests nobody allowed. */
   start(spec: JobSpec, options?: RunOptions): RunHandle;
   run(spec: JobSpec, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Starts the job's worker now, before `start` (a sandbox with spares takes it then): a caller
+   * overlaps its own remaining set-up (reading stdin, loading the key) with the worker's boot.
+   * Without a job: a worker for the config's defaults (a .wasm module, no dirs), e.g. when a TUI
+   * opens, so that the first run is warm too.
+   */
+  warm(spec?: JobSpec): void;
+  /** Stops what the sandbox keeps running (warm spares). */
+  close(): Promise<void>;
 }
 
 export function createEngine(inputs: EngineInputs): Engine {
@@ -68,6 +78,13 @@ export function createEngine(inputs: EngineInputs): Engine {
     pendingGrants,
     allow: (request) => grants.allow(request.hash, { manifest: request.manifestPath, dirs: request.dirs, env: Object.keys(request.env) }),
     revoke: (request) => grants.revoke(request.hash),
+    warm: (spec) =>
+      sandbox.prestart?.(
+        spec ? workerProfile(context, spec) : { memoryCapBytes: config.memory_mb * MIB, stackKb: config.stack_kb, preopens: [], timeoutMs: config.timeout_seconds * 1000, maxFileBytes: config.max_file_bytes, wat: false },
+      ),
+    close: async () => {
+      await sandbox.close?.();
+    },
     start,
     run: (spec, options) => start(spec, options).result,
   };

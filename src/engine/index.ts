@@ -8,3 +8,4 @@ export { IGNORED_DIRS } from './find-module.js';
 export { RUNTIME } from './runtime.js';
 export type { Layer, LayerName } from '../sandbox/containment.js';
 export { runReport, REPORT_VERSION } from './report.js';
+export { createWarmPool, type WarmPool, type WarmPoolOptions, type Sandbox } from '../sandbox/sandbox.js';

@@ -11,7 +11,8 @@ import { MIB } from '../core/limits.js';
 import type { Receipt } from '../core/receipt.js';
 import type { Status } from '../core/status.js';
 import type { Layer } from '../sandbox/containment.js';
-import type { Sandbox, SandboxTiming } from '../sandbox/sandbox.js';
+import type { Sandbox, SandboxTiming, WorkerProfile } from '../sandbox/sandbox.js';
+import { extname } from 'node:path';
 import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
 import { prepare } from './prepare.js';
@@ -66,6 +67,18 @@ export interface RunContext {
   receiptVersion: '0.1' | '0.2';
   stackKb: number;
   maxFileBytes: number;
+}
+
+/** What the job's worker process must be started with (see sandbox/worker-process.ts). */
+export function workerProfile(context: Pick<RunContext, 'stackKb' | 'maxFileBytes'>, spec: JobSpec): WorkerProfile {
+  return {
+    memoryCapBytes: spec.limits.memory_mb * MIB,
+    stackKb: context.stackKb,
+    preopens: spec.dirs,
+    timeoutMs: spec.limits.timeout_seconds * 1000,
+    maxFileBytes: context.maxFileBytes,
+    wat: extname(spec.modulePath).toLowerCase() === '.wat',
+  };
 }
 
 export function executeRun(context: RunContext, spec: JobSpec, options: RunOptions & { signal: AbortSignal }): Promise<RunResult> {
@@ -127,18 +140,19 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     }
     const { job } = prepared;
     phase('starting');
+    const profile = workerProfile(context, spec);
     const outcome = await context.sandbox.run({
       module: job.wasm,
       wat: job.wat,
       argv: job.argv,
       env: spec.env,
-      preopens: spec.dirs,
+      preopens: profile.preopens,
       stdin,
-      memoryCapBytes: spec.limits.memory_mb * MIB,
-      timeoutMs: spec.limits.timeout_seconds * 1000,
+      memoryCapBytes: profile.memoryCapBytes,
+      timeoutMs: profile.timeoutMs,
       maxOutputBytes: spec.limits.max_output_bytes,
-      stackKb: context.stackKb,
-      maxFileBytes: context.maxFileBytes,
+      stackKb: profile.stackKb,
+      maxFileBytes: profile.maxFileBytes,
       fuel: spec.limits.fuel,
       signal: options.signal,
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),

@@ -9,7 +9,7 @@
 import type { Config } from '../core/config.js';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
-import { createEngine, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
+import { createEngine, createWarmPool, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
 
 /** One job as the SDK hands it to a transport: plain data, so it can cross a wire. */
 export interface TransportJob {
@@ -46,9 +46,14 @@ export interface LocalTransportOptions {
   config?: Config;
   /** Defaults to this machine's node key in the user's config dir. */
   key?: NodeKey;
+  /**
+   * Pre-started, single-use workers (default on): a job does not wait for a Node.js start. Off,
+   * each job starts its own process when it runs.
+   */
+  warm?: boolean;
 }
 
-/** Runs jobs on this machine, each in its own sandboxed worker process. */
+/** Runs jobs on this machine, each in its own sandboxed, single-use worker process (warm spares). */
 export class LocalTransport implements Transport {
   readonly engine: Engine;
   private readonly key: () => NodeKey;
@@ -56,7 +61,9 @@ export class LocalTransport implements Transport {
   constructor(options: LocalTransportOptions = {}) {
     let key = options.key;
     this.key = () => (key ??= loadOrCreateNodeKey());
-    this.engine = createEngine({ config: options.config ?? loadConfig(), key: this.key });
+    const warm = options.warm ?? true;
+    this.engine = createEngine({ config: options.config ?? loadConfig(), key: this.key, ...(warm ? { sandbox: createWarmPool() } : {}) });
+    if (warm) this.engine.warm();
   }
 
   publicKey(): string {
@@ -68,5 +75,7 @@ export class LocalTransport implements Transport {
     return this.engine.start(spec, { stdin: job.stdin ?? undefined, signal: options.signal, onEvent: options.onEvent, allowGrants: job.allowGrants });
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.engine.close();
+  }
 }

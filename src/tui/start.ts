@@ -11,7 +11,7 @@ import { loadOrCreateNodeKey } from '../core/keys.js';
 import { App } from './app.js';
 import { JobFolder } from './folder/job-folder.js';
 import { RunStore } from './runs/run-store.js';
-import { createEngine } from '../engine/index.js';
+import { createEngine, createWarmPool } from '../engine/index.js';
 import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
@@ -23,7 +23,9 @@ export async function startTui(dir: string): Promise<number> {
   // Problems with the config or key are reported by the CLI like any other, before the screen changes.
   const config = loadConfig();
   const key = loadOrCreateNodeKey();
-  const engine = createEngine({ config, key });
+  // Warm spares: a run (and a watch rerun) does not wait for a Node.js start.
+  const engine = createEngine({ config, key, sandbox: createWarmPool() });
+  engine.warm();
   const folder = new JobFolder(dir, config);
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
   const stdout = process.stdout;
@@ -48,6 +50,7 @@ export async function startTui(dir: string): Promise<number> {
     for (const signal of SIGNALS) process.off(signal, onSignal);
     app?.cleanup();
     await Promise.all([store.close(), folder.close()]);
+    await engine.close();
     restore();
   }
   return 0;

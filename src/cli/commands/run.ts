@@ -4,8 +4,8 @@ import { isPlasmError, PlasmError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import { exitCodeFor, USAGE_EXIT_CODE } from '../../core/status.js';
 import { summarizeGrants } from '../../engine/index.js';
-import { loadOrCreateNodeKey } from '../../core/keys.js';
-import { createEngine, writeReceiptFile, type RunResult } from '../../engine/index.js';
+import { loadOrCreateNodeKey, type NodeKey } from '../../core/keys.js';
+import { createEngine, createWarmPool, writeReceiptFile, type RunResult } from '../../engine/index.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { RUN_HELP } from '../help.js';
 import { flushStdout, printJson, reportError } from '../output.js';
@@ -28,7 +28,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   let spec;
   let stdin: Buffer | undefined;
   try {
-    const engine = createEngine({ config: loadConfig(), key: () => loadOrCreateNodeKey() });
+    // No spares (this process runs one job), but its worker starts as soon as the job is known,
+    // while stdin is read and the key is loaded.
+    let key: NodeKey | undefined;
+    const loadKey = (): NodeKey => (key ??= loadOrCreateNodeKey());
+    const engine = createEngine({ config: loadConfig(), key: loadKey, sandbox: createWarmPool({ spares: 0 }) });
     spec = engine.resolve(options.target, options.overrides);
     const pending = options.allowGrants ? null : engine.pendingGrants(spec);
     if (pending) {
@@ -40,6 +44,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (options.receiptPath && existsSync(options.receiptPath)) {
       return reportError(new PlasmError('io', `${options.receiptPath} already exists; plasm-tui never overwrites a receipt.`));
     }
+    // Everything refusable is checked: the worker boots while stdin is read and the key loads.
+    engine.warm(spec);
+    loadKey();
     if (options.stdinText !== undefined) stdin = Buffer.from(options.stdinText, 'utf8');
     else if (options.stdinFile !== undefined) stdin = readInputFile(options.stdinFile);
     else {

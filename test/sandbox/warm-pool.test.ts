@@ -1,0 +1,161 @@
+// Warm sandboxes: pre-started, single-use workers. A spare is used for one job and never again,
+// a spare that dies is replaced, idle spares cost no CPU and keep no program alive, and every
+// limit, grant and layer holds on the warm path as on a fresh start.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { loadOrCreateNodeKey } from '../../src/core/keys.js';
+import { createEngine, createWarmPool, jobFromModule, type Engine, type WarmPool } from '../../src/engine/index.js';
+import { EXAMPLES, ROOT, WAT } from '../helpers/cli.js';
+import { MODES } from '../helpers/modes.js';
+import { descendants, isGone, isWorker } from '../helpers/procs.js';
+import { until as poll } from '../helpers/poll.js';
+
+const key = loadOrCreateNodeKey();
+const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
+const open: { engine: Engine; pool: WarmPool }[] = [];
+
+afterEach(async () => {
+  for (const { engine } of open.splice(0)) await engine.close();
+});
+
+function warmEngine(mode: string) {
+  process.env.PLASM_OS_SANDBOX = mode;
+  const pool = createWarmPool();
+  const engine = createEngine({ config: DEFAULT_CONFIG, key, sandbox: pool });
+  open.push({ engine, pool });
+  return { engine, pool };
+}
+
+/** This test process's idle sandbox workers (spares), by PID. */
+const workers = (): number[] => descendants(process.pid).filter(isWorker);
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
+  it('uses a spare for one job only, starts the next one in the background, and never reuses a worker', async () => {
+    const { engine, pool } = warmEngine(mode);
+    engine.warm();
+    const [first] = await poll(() => (workers().length === 1 ? workers() : undefined), 'the first spare');
+    const spec = jobFromModule(HELLO, DEFAULT_CONFIG);
+    const a = await engine.run(spec, { stdin: 'abc' });
+    expect(a.stdout.toString()).toBe('cba');
+    expect(pool.stats()).toMatchObject({ warm: 1, cold: 0 });
+    await poll(() => isGone(first as number), 'the used worker to be gone');
+    const [second] = await poll(() => (workers().length === 1 ? workers() : undefined), 'the next spare');
+    expect(second).not.toBe(first);
+    const b = await engine.run(spec, { stdin: 'xyz' });
+    expect(b.stdout.toString()).toBe('zyx');
+    expect(pool.stats()).toMatchObject({ warm: 2, cold: 0 });
+    await poll(() => isGone(second as number), 'the second worker to be gone');
+    expect(workers()).not.toContain(first);
+  });
+
+  it('replaces a spare that died, and the next job still runs warm', async () => {
+    const { engine, pool } = warmEngine(mode);
+    engine.warm();
+    const spec = jobFromModule(HELLO, DEFAULT_CONFIG);
+    await engine.run(spec, { stdin: 'x' }); // the profile is now one the pool keeps spares for
+    const [spare] = await poll(() => (workers().length === 1 ? workers() : undefined), 'a spare');
+    process.kill(spare as number, 'SIGKILL');
+    const [replacement] = await poll(() => (workers().length === 1 && !workers().includes(spare as number) ? workers() : undefined), 'a replacement spare');
+    expect(replacement).not.toBe(spare);
+    expect(pool.stats().replaced).toBe(1);
+    const r = await engine.run(spec, { stdin: 'ok' });
+    expect(r.stdout.toString()).toBe('ko');
+    expect(pool.stats().warm).toBe(2);
+  });
+
+  it('keeps spares per profile: a job with other limits or grants starts fresh, with its own binds and flags', async () => {
+    const { engine, pool } = warmEngine(mode);
+    engine.warm();
+    await poll(() => workers().length === 1 || undefined, 'the default spare');
+    const data = mkdtempSync(join(tmpdir(), 'plasm-warm-'));
+    writeFileSync(join(data, 'f.txt'), 'granted');
+    const cat = jobFromModule(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), DEFAULT_CONFIG, { dirs: [{ host: data, guest: '/d', readonly: true }], args: ['/d/f.txt'] });
+    const read = await engine.run(cat);
+    expect(read.stdout.toString()).toBe('granted');
+    expect(pool.stats()).toMatchObject({ warm: 0, cold: 1 });
+    // The same profile again: now warm, and the read-only grant still holds.
+    const write = jobFromModule(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), DEFAULT_CONFIG, { dirs: [{ host: data, guest: '/d', readonly: true }], args: ['--write', '/d/f.txt', 'changed'] });
+    await poll(() => pool.stats().spares >= 2 || undefined, 'a spare for the new profile');
+    const refused = await engine.run(write);
+    expect(pool.stats().warm).toBe(1);
+    expect(refused.exit_code).toBe(1);
+    expect(readFileSync(join(data, 'f.txt'), 'utf8')).toBe('granted');
+    // A different memory cap is a different profile too: its flags are fixed at start.
+    const small = jobFromModule(join(WAT, 'grow.wat'), DEFAULT_CONFIG, { memory_mb: 16 });
+    const grown = await engine.run(small);
+    expect(grown.stdout.toString()).toContain('256');
+    expect(pool.stats().cold).toBe(2);
+  });
+
+  it('limits, layers and fuel hold on the warm path as on a fresh start', async () => {
+    const { engine, pool } = warmEngine(mode);
+    const loop = jobFromModule(join(WAT, 'loop.wat'), DEFAULT_CONFIG, { timeout_seconds: 1 });
+    await engine.run(loop); // cold: teaches the pool this profile
+    await poll(() => pool.stats().spares >= 1 || undefined, 'a spare');
+    const timedOut = await engine.run(loop);
+    expect(pool.stats().warm).toBe(1);
+    expect(timedOut.status).toBe('timeout');
+    // The limit covers compiling (the .wat, in the worker) and running: it held its full second.
+    expect(timedOut.timing.compile_ms + timedOut.timing.run_ms).toBeGreaterThanOrEqual(950);
+    const layers = Object.fromEntries(timedOut.containment.map((l) => [l.name, l.active]));
+    expect(layers).toMatchObject({ os_sandbox: mode === 'bwrap', kernel_limits: true, die_with_parent: true, node_permissions: true, wasi_paths: true });
+    // Fuel: the same count warm and cold.
+    const metered = jobFromModule(join(EXAMPLES, 'sieve', 'sieve.wasm'), DEFAULT_CONFIG, { fuel: 1e9 });
+    const cold = await engine.run(metered, { stdin: '5000' });
+    await poll(() => pool.stats().spares >= 1 || undefined, 'a spare for the metered profile');
+    const warmBefore = pool.stats().warm;
+    const warm = await engine.run(metered, { stdin: '5000' });
+    expect(pool.stats().warm).toBe(warmBefore + 1);
+    expect(warm.usage.fuel_consumed).toBe(cold.usage.fuel_consumed);
+    expect(warm.usage.fuel_consumed).toBeGreaterThan(0);
+  });
+
+  it('idle spares use no CPU', async () => {
+    const { engine } = warmEngine(mode);
+    engine.warm();
+    const [spare] = await poll(() => (workers().length === 1 ? workers() : undefined), 'a spare');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let it finish booting
+    const before = cpuTicks(spare as number);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(cpuTicks(spare as number) - before).toBeLessThanOrEqual(1); // clock ticks are 10 ms
+  });
+});
+
+describe('a program with spares', () => {
+  it('exits on its own when it is done, without closing the pool, and leaves no worker behind', async () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'plasm-warm-exit-')), 'use.mjs');
+    writeFileSync(
+      script,
+      `import { Client } from ${JSON.stringify(join(ROOT, 'dist', 'sdk', 'index.js'))};
+const r = await new Client().createJob(${JSON.stringify(HELLO)}).submit('bye');
+console.log(r.stdout());
+`,
+    );
+    const started = Date.now();
+    const program = execa(process.execPath, [script], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME } });
+    const pid = program.pid as number;
+    const seen = new Set<number>();
+    let finished = false;
+    void program.finally(() => (finished = true));
+    while (!finished) {
+      for (const child of descendants(pid)) if (isWorker(child)) seen.add(child);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const r = await program;
+    expect(r.stdout).toBe('eyb');
+    expect(r.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(seen.size).toBeGreaterThanOrEqual(2); // the job's worker and at least one spare
+    await poll(() => [...seen].every(isGone) || undefined, 'its spares to go with it');
+  });
+});
