@@ -2,6 +2,8 @@
 export class OutputCapture {
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  /** Every byte that arrived, kept or not. */
+  received = 0;
   truncated = false;
 
   constructor(
@@ -11,6 +13,7 @@ export class OutputCapture {
   ) {}
 
   push(chunk: Buffer): void {
+    this.received += chunk.length;
     if (this.truncated) return;
     const room = this.cap - this.size;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;

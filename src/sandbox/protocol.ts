@@ -41,6 +41,8 @@ export type WorkerMessage =
       wasi_paths?: boolean;
       /** Instructions charged when the job was metered; null when it was not (or never ran). */
       fuel_consumed?: number | null;
+      /** Bytes the guest wrote to stdout and stderr: the parent need not wait for the exit. */
+      written?: { stdout: number; stderr: number };
     };
 
 const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'fuel_exhausted', 'error'];
@@ -61,6 +63,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
         typeof m.message === 'string' && m.message.length <= 2000 &&
         typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes) &&
         (m.wasi_paths === undefined || typeof m.wasi_paths === 'boolean') &&
+        (m.written === undefined || (typeof m.written === 'object' && m.written !== null && Number.isSafeInteger((m.written as Record<string, unknown>).stdout) && Number.isSafeInteger((m.written as Record<string, unknown>).stderr))) &&
         (m.fuel_consumed === undefined || m.fuel_consumed === null || (Number.isSafeInteger(m.fuel_consumed) && (m.fuel_consumed as number) >= 0))
       );
     default:

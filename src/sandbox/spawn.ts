@@ -104,10 +104,28 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     worker.kill();
   };
 
+  // The job is over when the worker has reported and all the output it counted has arrived
+  // (see wasi/count-output.ts), or else when the process has exited.
+  let complete!: () => void;
+  const outputComplete = new Promise<void>((resolve) => {
+    complete = resolve;
+  });
+  const checkComplete = (): void => {
+    const written = result?.written;
+    if (written && !ending && stdout.received >= written.stdout && stderr.received >= written.stderr) complete();
+  };
   const stdout = new OutputCapture(request.maxOutputBytes, request.onStdout, () => end('output_limit'));
   const stderr = new OutputCapture(request.maxOutputBytes, request.onStderr, () => end('output_limit'));
-  subprocess.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  subprocess.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const onStdout = (chunk: Buffer): void => {
+    stdout.push(chunk);
+    checkComplete();
+  };
+  const onStderr = (chunk: Buffer): void => {
+    stderr.push(chunk);
+    checkComplete();
+  };
+  subprocess.stdout?.on('data', onStdout);
+  subprocess.stderr?.on('data', onStderr);
   subprocess.stdin?.end(request.stdin);
 
   let timer = setTimeout(() => end('startup'), STARTUP_LIMIT_MS);
@@ -124,6 +142,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     } else {
       clearTimeout(timer);
       result = message;
+      checkComplete();
     }
   });
   void worker.ready.then(() => {
@@ -148,7 +167,13 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     request.onPhase?.('started');
   });
 
-  const exit = await worker.exited;
+  const exit = await Promise.race([worker.exited, outputComplete.then(() => null)]);
+  if (exit === null) {
+    // Done before the process is: what it writes from now on is not this job's output.
+    subprocess.stdout?.off('data', onStdout);
+    subprocess.stderr?.off('data', onStderr);
+    worker.kill();
+  }
   clearTimeout(timer);
   request.signal?.removeEventListener('abort', onAbort);
   timing.total_ms = performance.now() - began;
@@ -188,14 +213,16 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     }
     return { ...base, status: result.outcome, exitCode: null, message: result.message };
   }
-  const limited = limitDeath({ signal: exit.signal, exitCode: exit.exitCode }, base.stderr, { memoryCapBytes: request.memoryCapBytes, cpuSeconds: limits.cpuSeconds });
+  // Without a result, only the process's exit ended the wait.
+  const died = exit ?? (await worker.exited);
+  const limited = limitDeath({ signal: died.signal, exitCode: died.exitCode }, base.stderr, { memoryCapBytes: request.memoryCapBytes, cpuSeconds: limits.cpuSeconds });
   if (limited) return { ...base, ...limited, exitCode: null };
-  const signal = deathSignal({ signal: exit.signal, exitCode: exit.exitCode });
+  const signal = deathSignal({ signal: died.signal, exitCode: died.exitCode });
   if (signal) {
     return { ...base, status: 'killed', exitCode: null, message: `The sandbox process was killed by ${signal} before it reported a result.` };
   }
   const why = stderrHint(base.stderr);
-  return { ...base, status: 'error', exitCode: null, message: `The sandbox process exited with code ${String(exit.exitCode)} without reporting a result${why}.` };
+  return { ...base, status: 'error', exitCode: null, message: `The sandbox process exited with code ${String(died.exitCode)} without reporting a result${why}.` };
 }
 
 /** The worker's own last words (e.g. a Node fatal error), trimmed to one line. */

@@ -127,8 +127,11 @@ export function createWarmPool(options: WarmPoolOptions = {}): WarmPool {
         counts.cold++;
       }
       touch(profile);
-      fill(profile);
-      return runOnWorker(worker, request, began);
+      const running = runOnWorker(worker, request, began);
+      // The next spare starts once this job's message is on its way: spawning a process is a few
+      // milliseconds of synchronous work this job need not wait for.
+      setImmediate(() => fill(profile));
+      return running;
     },
     prestart(profile: WorkerProfile): void {
       if (closed) return;

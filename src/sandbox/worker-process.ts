@@ -121,6 +121,8 @@ export class WorkerProcess {
 
   kill(): void {
     if (this.gone) return;
+    // Whoever awaits `exited` after this must see the end: an idle spare holds no reference.
+    this.idle(false);
     stopLaunch(this.subprocess.pid, this.launch.nested, () => this.subprocess.kill('SIGKILL'));
   }
 

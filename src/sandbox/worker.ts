@@ -10,6 +10,7 @@ import type { JobMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
+import { countOutput } from './wasi/count-output.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
@@ -21,6 +22,8 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
+/** Bytes the guest wrote to stdout and stderr, reported with the result (see count-output.ts). */
+const written = { stdout: 0, stderr: 0 };
 /** Set once the job's WASI imports go through the path layer; reported with the result. */
 let wasiPaths = false;
 /** Set when the job is metered: every ending reads its fuel back, and exhaustion wins. */
@@ -29,7 +32,7 @@ let meter: FuelMeter | null = null;
 function finish(result: Omit<Result, 'type'>, error?: unknown): void {
   const fuel = meter?.usage(instance, error) ?? null;
   const ended = fuel?.exhausted ? { outcome: 'fuel_exhausted' as const, exit_code: null, message: `The job ran out of fuel: it used its whole budget of ${fuel.consumed} instructions.` } : {};
-  process.send?.({ type: 'result', ...result, ...ended, wasi_paths: wasiPaths, fuel_consumed: fuel?.consumed ?? null } satisfies Result, () => process.disconnect());
+  process.send?.({ type: 'result', ...result, ...ended, wasi_paths: wasiPaths, fuel_consumed: fuel?.consumed ?? null, written } satisfies Result, () => process.disconnect());
 }
 
 /** The job's instance, once instantiated (module scope: `finish` reads its fuel and memory). */
@@ -80,7 +83,7 @@ async function run(job: JobMessage): Promise<void> {
   // The path layer wraps uvwasi's own functions. It reads guest memory from `instance`, which a
   // start section's WASI calls come before: those fail, as node:wasi's own do before start().
   const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, () => instance?.exports.memory);
-  const wasiImports = withSockCalls(confined);
+  const wasiImports = countOutput(withSockCalls(confined), () => instance?.exports.memory, written);
   wasiPaths = true;
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {

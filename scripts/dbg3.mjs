@@ -1,0 +1,17 @@
+import { execa } from 'execa';
+const ROOT='/work/main';
+const { DEFAULT_CONFIG } = await import(ROOT+'/dist/core/config.js');
+const { loadOrCreateNodeKey } = await import(ROOT+'/dist/core/keys.js');
+const { createEngine, createWarmPool, jobFromModule } = await import(ROOT+'/dist/engine/index.js');
+const pool = createWarmPool();
+const engine = createEngine({ config: DEFAULT_CONFIG, key: loadOrCreateNodeKey(), sandbox: pool });
+engine.warm();
+const spec = jobFromModule(ROOT+'/wasm-examples/hello/hello.wasm', DEFAULT_CONFIG);
+console.log('a');
+const r = await engine.run(spec, { stdin: 'x' });
+console.log('b', r.status, r.stdout.toString());
+await execa(process.execPath, ['-e', '0']);
+console.log('c');
+const r2 = await engine.run(spec, { stdin: 'xy' });
+console.log('d', r2.status, r2.stdout.toString());
+await engine.close();

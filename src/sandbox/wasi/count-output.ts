@@ -1,0 +1,33 @@
+/**
+ * Counts the bytes the guest writes to its stdout and stderr (fds 1 and 2), so the worker can
+ * say in its result how much output the parent should have. The parent then returns the result
+ * as soon as that much has arrived on the pipes, without waiting for the process to exit (which
+ * costs several milliseconds, more under bwrap). A count that never matches — the guest moved
+ * its stdout with fd_renumber, or the worker lies — only means the parent waits for the exit.
+ */
+type WasiFunction = (...args: unknown[]) => unknown;
+type Imports = Record<string, Record<string, unknown>>;
+
+export interface OutputCounts {
+  stdout: number;
+  stderr: number;
+}
+
+export function countOutput(imports: Imports, memory: () => unknown, counts: OutputCounts): Imports {
+  const wasi = imports.wasi_snapshot_preview1 as Record<string, WasiFunction> | undefined;
+  const fdWrite = wasi?.fd_write;
+  if (!wasi || !fdWrite) return imports;
+  const counted = (fd: unknown, iovs: unknown, iovsLen: unknown, nwritten: unknown): unknown => {
+    const errno = fdWrite(fd, iovs, iovsLen, nwritten);
+    if (errno === 0 && (fd === 1 || fd === 2)) {
+      const mem = memory();
+      if (mem instanceof WebAssembly.Memory && typeof nwritten === 'number' && nwritten >= 0 && nwritten + 4 <= mem.buffer.byteLength) {
+        const n = new DataView(mem.buffer).getUint32(nwritten, true);
+        if (fd === 1) counts.stdout += n;
+        else counts.stderr += n;
+      }
+    }
+    return errno;
+  };
+  return { ...imports, wasi_snapshot_preview1: { ...wasi, fd_write: counted } };
+}
