@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The plasm-tui command. The code lives in dist/ (compiled from src/ by `npm ci` / `npm run build`).
+// The plasm-tui command. The code lives in dist/ (compiled from src/ by `npm ci` / `npm run build`):
+// the command line is bundled into one file, so a run starts with a handful of module reads.
 let main;
 try {
-  ({ main } = await import('../dist/cli/main.js'));
+  ({ main } = await import('../dist/cli/bundle.js'));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   process.stderr.write('plasm-tui: not built yet; run `npm ci` (or `npm run build`) in the plasm-tui folder.\n');

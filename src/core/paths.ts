@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The installed package's root (dist/core/paths.js → ../..). */
+/** The installed package's root: every built file sits two folders below it (dist/core/paths.js, the bundle dist/cli/bundle.js → ../..). */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCHEMAS_DIR = join(PACKAGE_ROOT, 'schemas');
 

@@ -1,15 +1,16 @@
 import { realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { capPages } from '../core/limits.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
 
-const here = fileURLToPath(import.meta.url);
-/** The compiled worker; when this file runs from source (tests), the built one in dist/. */
-export const WORKER_PATH = here.endsWith('.ts') ? join(PACKAGE_ROOT, 'dist', 'sandbox', 'worker.js') : join(dirname(here), 'worker.js');
+/**
+ * The worker, bundled into one file by scripts/bundle.mjs (from the CLI bundle, the tsc-built
+ * SDK and the sources under test alike): it starts with a single module read.
+ */
+export const WORKER_PATH = join(PACKAGE_ROOT, 'dist', 'sandbox', 'worker.bundle.mjs');
 
-/** The worker's code: its own folder and the core modules it imports (dist/core/wasm-info.js). */
-export const WORKER_CODE_DIRS = [dirname(WORKER_PATH), join(dirname(WORKER_PATH), '..', 'core')];
+/** What the worker may read of the package (`--allow-fs-read`, bwrap binds): that one file. */
+export const WORKER_CODE_DIRS = [WORKER_PATH];
 
 /** Node ≥ 22.13 calls it --permission; older releases only know --experimental-permission. */
 const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';

@@ -1,4 +1,5 @@
-// `plasm-tui run` must start fast: loading the CLI for a run never loads React, Ink or the TUI.
+// `plasm-tui run` must start fast: loading the CLI for a run never loads React, Ink or the TUI,
+// and the command line is one bundled file (scripts/bundle.mjs) rather than a tree of modules.
 // The real binary runs with a resolve hook (test/fixtures/trace-imports.mjs) that records every
 // module URL the process resolves.
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { BIN, EXAMPLES, ROOT } from '../helpers/cli.js';
 
 const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports.mjs');
 const UI_MODULES = /\/node_modules\/(ink|react|react-reconciler|ink-text-input)\//;
+const CLI_BUNDLE = join(ROOT, 'dist', 'cli', 'bundle.js');
 
 /** Runs `node --import HOOK …args` and returns the resolved URLs, in order. */
 async function traced(args: string[]) {
@@ -32,10 +34,17 @@ describe('`plasm-tui run` loads no UI code', () => {
     const { result, urls } = await traced([BIN, 'run', join(EXAMPLES, 'hello', 'hello.wasm'), '--stdin', 'hi']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stdout).toBe('ih');
-    // The trace saw the run command itself: the hook works on this path.
-    expect(urls).toContain(pathToFileURL(join(ROOT, 'dist', 'cli', 'commands', 'run.js')).href);
+    // The trace saw the bundle that holds the run command: the hook works on this path. Besides
+    // Node's built-ins, the bin and the bundle are the only modules a run loads.
+    expect(urls.filter((url) => !url.startsWith('node:'))).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href]);
     expect(urls.filter((url) => UI_MODULES.test(url))).toEqual([]);
     expect(urls.filter((url) => url.includes('/dist/tui/'))).toEqual([]);
+  });
+
+  test('the bundle leaves the TUI out: it imports dist/tui/start.js only when the TUI opens', () => {
+    const bundle = readFileSync(CLI_BUNDLE, 'utf8');
+    expect(bundle).toContain('await import("../tui/start.js")');
+    expect(bundle).not.toMatch(/node_modules\/(ink|react|react-reconciler|chokidar)\//);
   });
 
   test('the other commands load none either', async () => {

@@ -1,6 +1,7 @@
 // Reading the process table from /proc: who descends from whom, what they run, how much
 // memory they have held. Used to find a job's worker process from outside, as a user could.
 import { readdirSync, readFileSync } from 'node:fs';
+import { WORKER_PATH } from '../../src/sandbox/node-flags.js';
 
 function read(path: string): string | null {
   try {
@@ -41,7 +42,7 @@ export function argv(pid: number): string[] {
 /** The worker itself: the Node runtime running the sandbox worker script (not bwrap, not prlimit). */
 export function isWorker(pid: number): boolean {
   const args = argv(pid);
-  return args[0] === process.execPath && args.at(-1)?.endsWith('/sandbox/worker.js') === true;
+  return args[0] === process.execPath && args.at(-1) === WORKER_PATH;
 }
 
 /** Peak resident memory in bytes (VmHWM), or null once the process is gone. */
