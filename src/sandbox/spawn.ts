@@ -172,7 +172,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     // Done before the process is: what it writes from now on is not this job's output.
     subprocess.stdout?.off('data', onStdout);
     subprocess.stderr?.off('data', onStderr);
-    worker.kill();
+    worker.release();
   }
   clearTimeout(timer);
   request.signal?.removeEventListener('abort', onAbort);

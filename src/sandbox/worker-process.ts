@@ -106,7 +106,7 @@ export class WorkerProcess {
     const limits = kernelLimits(profile);
     const launch = planLaunch(
       { nodeFlags: workerNodeFlags(profile, readDirs), workerPath: WORKER_PATH, readDirs, dirs: profile.preopens, limits },
-      hostTools(),
+      hostTools(mode),
       mode,
     );
     if ('problem' in launch) return launch;
@@ -119,6 +119,15 @@ export class WorkerProcess {
     this.idle(false);
   }
 
+  /**
+   * Done with it: killed, and no longer holding the event loop (a program that is finished
+   * need not wait for the process to be reaped; it dies with its parent anyway).
+   */
+  release(): void {
+    this.kill();
+    this.idle(true);
+  }
+
   kill(): void {
     if (this.gone) return;
     // Whoever awaits `exited` after this must see the end: an idle spare holds no reference.
@@ -128,6 +137,7 @@ export class WorkerProcess {
 
   /** An idle worker holds no reference on the event loop: its process, pipes and IPC channel. */
   private idle(idle: boolean): void {
+    if (this.gone && !idle) return;
     const handles = [this.subprocess, this.subprocess.stdin, this.subprocess.stdout, this.subprocess.stderr, this.subprocess.channel] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
     for (const handle of handles) (idle ? handle?.unref : handle?.ref)?.call(handle);
   }

@@ -27,8 +27,14 @@ export function osSandboxMode(env: NodeJS.ProcessEnv = process.env): OsSandboxMo
 }
 
 let cached: HostTools | undefined;
+let withoutBwrap: HostTools | undefined;
 
-export function hostTools(): HostTools {
+/** The tools; `mode` off skips the bwrap probe, whose answer would go unused. */
+export function hostTools(mode: OsSandboxMode = 'auto'): HostTools {
+  if (mode === 'off' && !cached) {
+    withoutBwrap ??= { bwrap: { ok: false, problem: 'not probed (the OS sandbox is off)' }, prlimit: findTool('prlimit'), setpriv: findTool('setpriv') };
+    return withoutBwrap;
+  }
   cached ??= probe();
   return cached;
 }
@@ -58,8 +64,9 @@ function findTool(name: string): string | null {
 
 /** A trivial sandbox with every namespace the worker gets: it fails where user namespaces are off. */
 function probeBwrap(path: string): Bwrap {
-  const trial = run(path, ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--ro-bind', '/', '/', 'true']);
-  if (trial.ok) return { ok: true, path, version: run(path, ['--version']).stdout.trim() || 'bwrap' };
+  // One process: bwrap inside the trial sandbox prints its own version (one spawn, not two).
+  const trial = run(path, ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--ro-bind', '/', '/', path, '--version']);
+  if (trial.ok) return { ok: true, path, version: trial.stdout.trim() || 'bwrap' };
   const why = trial.stderr.trim().split('\n')[0] ?? '';
   if (/namespace|uid map|Operation not permitted|Permission denied/i.test(why)) return { ok: false, problem: 'user namespaces are disabled' };
   return { ok: false, problem: `bwrap failed to start a sandbox (${why.replace(/^bwrap: /, '') || 'no reason given'})` };
