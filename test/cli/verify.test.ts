@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { sha256 } from '../../src/core/hash.js';
 import { schemaErrors } from '../../src/core/schemas.js';
+import { PlasmError } from '../../src/core/errors.js';
+import { parseJson } from '../../src/core/json-file.js';
+import { parseReceipt, verifyReceipt } from '../../src/core/receipt.js';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 
 const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
@@ -79,19 +82,6 @@ function tamper(value: Json, field: string): Json {
   return { ...value, [first as string]: tamper(value[first as string] as Json, `${field}/${String(first)}`) };
 }
 
-/** Runs `fn` over `items`, two at a time (the CLI is a process each). */
-async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
 
 function expectNotVerified(result: { exitCode?: number; stdout: unknown; stderr: unknown }, what: string): void {
   expect(result.exitCode, `${what}: ${String(result.stdout)}${String(result.stderr)}`).not.toBe(0);
@@ -100,33 +90,40 @@ function expectNotVerified(result: { exitCode?: number; stdout: unknown; stderr:
   expect(String(result.stderr), what).not.toMatch(STACK_TRACE);
 }
 
-/** Tampers each field in turn and checks `verify` with both the pinned and the embedded key. */
-async function expectEveryFieldTamperFails(data: Record<string, Json>, schema: 'receipt-v0.1' | 'receipt-v0.2') {
-  const fields = Object.keys(data);
-  const outcomes = await mapLimited(fields, async (field) => {
+/**
+ * What `verify` decides for a receipt file's text, in process (the same functions the command
+ * calls): 65 when it is not a receipt (bad JSON, schema), 1 when a check fails, 0 when verified.
+ * The field-by-field and byte-by-byte loops use this; smoke tests below run the real command.
+ */
+function verdict(text: string, how: { pubkey?: string; trustEmbeddedKey?: boolean }): { exitCode: 0 | 1 | 65; failed: string[] } {
+  let receipt;
+  try {
+    receipt = parseReceipt(parseJson(text, 'receipt.json'), 'receipt.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlasmError);
+    return { exitCode: 65, failed: ['schema'] };
+  }
+  const report = verifyReceipt(receipt, how);
+  return { exitCode: report.ok ? 0 : 1, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) };
+}
+
+/** Tampers each field in turn and checks it fails with both the pinned and the embedded key. */
+function expectEveryFieldTamperFails(data: Record<string, Json>, schema: 'receipt-v0.1' | 'receipt-v0.2'): string[] {
+  const caught: string[] = [];
+  for (const field of Object.keys(data)) {
     const copy = { ...data, [field]: tamper(data[field] as Json, field) };
     expect(copy[field], field).not.toEqual(data[field]);
-    const path = writeJson(`tampered-${field}.json`, copy);
-    const pinned = await cli(['verify', path, '--pubkey', pubkey]);
-    const embedded = await cli(['verify', path, '--trust-embedded-key']);
-    return { field, schemaValid: schemaErrors(schema, copy, path).length === 0, pinned, embedded };
-  });
-  for (const { field, schemaValid, pinned, embedded } of outcomes) {
-    for (const [how, result] of [['--pubkey', pinned], ['--trust-embedded-key', embedded]] as const) {
-      const what = `${field} changed, verify ${how}`;
-      expectNotVerified(result, what);
-      if (schemaValid) {
-        // Still a well-formed receipt: only the signature can tell.
-        expect(result.exitCode, what).toBe(1);
-        expect(String(result.stdout), what).toContain('✗ signature: Ed25519 signature does not match');
-        expect(String(result.stdout), what).toMatch(/: verification FAILED$/m);
-      } else {
-        expect(result.exitCode, what).toBe(65);
-        expect(String(result.stderr), what).toMatch(/is not a (plasm-tui|valid v0\.[12]) receipt/);
-      }
+    const schemaValid = schemaErrors(schema, copy, field).length === 0;
+    if (!schemaValid) caught.push(field);
+    for (const how of [{ pubkey }, { trustEmbeddedKey: true }]) {
+      const what = `${field} changed, verify ${how.pubkey ? '--pubkey' : '--trust-embedded-key'}`;
+      const result = verdict(JSON.stringify(copy), how);
+      // Still a well-formed receipt: only the signature can tell.
+      if (schemaValid) expect(result, what).toEqual({ exitCode: 1, failed: field === 'node_pubkey' && how.pubkey ? ['signer', 'signature'] : ['signature'] });
+      else expect(result.exitCode, what).toBe(65);
     }
   }
-  return outcomes.filter((outcome) => !outcome.schemaValid).map((outcome) => outcome.field);
+  return caught;
 }
 
 describe('a v0.2 receipt (the default)', () => {
@@ -181,32 +178,55 @@ describe('a v0.2 receipt (the default)', () => {
     expect(wrongInput.stdout).toContain('✗ input: input is ');
   });
 
-  test('a changed value in ANY field fails, with the pinned key and with the embedded one', { timeout: 120_000 }, async () => {
+  test('a changed value in ANY field fails, with the pinned key and with the embedded one', () => {
     expect(Object.keys(hello.data).sort()).toEqual(
       ['args', 'containment', 'exit_code', 'fuel_consumed', 'input_hash', 'job', 'limits', 'manifest_hash', 'memory_peak_bytes', 'module_hash', 'node_pubkey',
         'runtime', 'signature', 'status', 'stderr_hash', 'stdout_hash', 'timestamp', 'version', 'wall_time_ms'].sort(),
     );
-    const caughtBySchema = await expectEveryFieldTamperFails(hello.data, 'receipt-v0.2');
+    const caughtBySchema = expectEveryFieldTamperFails(hello.data, 'receipt-v0.2');
     // One character cannot turn "0.2", "ok" or a layer name ("os_sandbox") into another valid
     // value; everything else stays a well-formed receipt that only the signature catches.
     expect(caughtBySchema.sort()).toEqual(['containment', 'status', 'version']);
   });
 
-  test('a flipped byte anywhere in the file fails', { timeout: 60_000 }, async () => {
+  test('a flipped bit in ANY byte of the file fails', () => {
     const bytes = Buffer.from(hello.text, 'utf8');
-    const positions = Array.from({ length: 12 }, (_, k) => Math.floor((k * (bytes.length - 1)) / 11));
-    const results = await mapLimited(positions, async (position) => {
+    for (let position = 0; position < bytes.length; position++) {
       const flipped = Buffer.from(bytes);
       flipped[position] = (flipped[position] as number) ^ 0x01;
-      const path = tempPath(`flipped-${position}.json`);
-      writeFileSync(path, flipped);
-      return { position, result: await cli(['verify', path, '--pubkey', pubkey]) };
-    });
-    for (const { position, result } of results) {
+      const text = flipped.toString('utf8');
+      // Some flips only change JSON whitespace or escape a character the same way: the receipt
+      // is then the same value, which must (and does) still verify.
+      let same = false;
+      try {
+        same = JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(hello.text));
+      } catch {
+        same = false;
+      }
+      const result = verdict(text, { pubkey });
       const what = `byte ${position} (${JSON.stringify(hello.text[position])}) flipped`;
-      expectNotVerified(result, what);
-      expect([1, 65], what).toContain(result.exitCode);
+      if (same) expect(result.exitCode, what).toBe(0);
+      else expect([1, 65], what).toContain(result.exitCode);
     }
+  });
+
+  test('through the real command: a changed field fails with 1 (signature), a broken one with 65 (schema)', async () => {
+    const signed = writeJson('tampered-exit.json', { ...hello.data, exit_code: 1 });
+    const bySignature = await cli(['verify', signed, '--pubkey', pubkey]);
+    expectNotVerified(bySignature, 'exit_code changed');
+    expect(bySignature.exitCode).toBe(1);
+    expect(String(bySignature.stdout)).toContain('✗ signature: Ed25519 signature does not match');
+    expect(String(bySignature.stdout)).toMatch(/: verification FAILED$/m);
+    const broken = writeJson('tampered-status.json', { ...hello.data, status: 'ol' });
+    const bySchema = await cli(['verify', broken, '--trust-embedded-key']);
+    expectNotVerified(bySchema, 'status broken');
+    expect(bySchema.exitCode).toBe(65);
+    expect(String(bySchema.stderr)).toMatch(/is not a valid v0\.2 receipt/);
+    const flipped = Buffer.from(hello.text, 'utf8');
+    flipped[10] = (flipped[10] as number) ^ 0x01;
+    const path = tempPath('flipped.json');
+    writeFileSync(path, flipped);
+    expectNotVerified(await cli(['verify', path, '--pubkey', pubkey]), 'a flipped byte');
   });
 
   test('against another machine\'s key it fails and says the signer differs', async () => {
@@ -283,8 +303,8 @@ describe('a v0.1 receipt (--receipt-version 0.1, the seed format)', () => {
     expectNotVerified(result, 'v0.1 with --stdout');
   });
 
-  test('a changed value in any field fails', { timeout: 60_000 }, async () => {
-    const caughtBySchema = await expectEveryFieldTamperFails(seed.data, 'receipt-v0.1');
+  test('a changed value in any field fails', () => {
+    const caughtBySchema = expectEveryFieldTamperFails(seed.data, 'receipt-v0.1');
     expect(caughtBySchema).toEqual(['version']);
   });
 
