@@ -9,7 +9,7 @@ import { bwrapArgs } from '../../src/sandbox/launch/bwrap.js';
 import type { HostTools } from '../../src/sandbox/launch/detect.js';
 import { osSandboxMode } from '../../src/sandbox/launch/detect.js';
 import { planLaunch, type LaunchRequest } from '../../src/sandbox/launch/launcher.js';
-import { kernelLimits, prlimitArgs } from '../../src/sandbox/launch/rlimits.js';
+import { kernelLimits, prlimitArgs, runtimeReservationBytes } from '../../src/sandbox/launch/rlimits.js';
 import { maxTableEntries } from '../../src/sandbox/node-flags.js';
 import { runInSandbox } from '../../src/sandbox/spawn.js';
 import { MODES } from '../helpers/modes.js';
@@ -99,8 +99,16 @@ describe('the bwrap command line', () => {
 });
 
 describe('kernel limits', () => {
-  it('sets RLIMIT_DATA to the cap plus 256 MiB, and the rest in plain numbers prlimit reads right', () => {
-    expect(prlimitArgs(request.limits)).toEqual([`--data=${320 * MIB}`, `--fsize=${1024 * MIB}`, '--nofile=512', '--cpu=40:45']);
+  it('sets RLIMIT_DATA to the cap plus 256 MiB (plus what newer Node reserves), and the rest in plain numbers prlimit reads right', () => {
+    expect(request.limits.dataBytes).toBe(64 * MIB + 256 * MIB + Math.max(0, runtimeReservationBytes() - 48 * MIB));
+    expect(prlimitArgs(request.limits)).toEqual([`--data=${request.limits.dataBytes}`, `--fsize=${1024 * MIB}`, '--nofile=512', '--cpu=40:45']);
+  });
+
+  it('adds what this Node version reserves up front beyond Node 20\'s (Node 24 reserves about 0.5 GB)', () => {
+    const extra = Math.max(0, runtimeReservationBytes() - 48 * MIB);
+    expect(kernelLimits({ memoryCapBytes: 64 * MIB, timeoutMs: 1000 }).dataBytes).toBe(64 * MIB + 256 * MIB + extra);
+    if (Number(process.versions.node.split('.')[0]) < 24) expect(extra).toBeLessThan(96 * MIB);
+    else expect(extra).toBeGreaterThan(256 * MIB);
   });
 
   it('lets one wasm table hold as many entries as the cap has 8-byte words, within V8\'s 10 million', () => {
@@ -137,7 +145,8 @@ describe.each(MODES)('layers of a real job (PLASM_OS_SANDBOX=%s)', (mode) => {
     expect(Object.keys(layers)).toEqual(['os_sandbox', 'kernel_limits', 'die_with_parent', 'node_permissions', 'wasi_paths']);
     expect(layers.wasi_paths).toMatchObject({ active: true });
     expect(layers.os_sandbox).toMatchObject(mode === 'off' ? { active: false, detail: 'turned off (PLASM_OS_SANDBOX=off)' } : { active: true });
-    expect(layers.kernel_limits).toMatchObject({ active: true, detail: expect.stringMatching(/^RLIMIT_DATA 320 MiB, FSIZE 1024 MiB, NOFILE 512, CPU 20 s; no RLIMIT_NPROC/) });
+    const dataMib = Math.round(kernelLimits({ memoryCapBytes: 64 * MIB, timeoutMs: 10_000 }).dataBytes / MIB);
+    expect(layers.kernel_limits).toMatchObject({ active: true, detail: expect.stringMatching(new RegExp(`^RLIMIT_DATA ${dataMib} MiB, FSIZE 1024 MiB, NOFILE 512, CPU 20 s; no RLIMIT_NPROC`)) });
     expect(layers.die_with_parent).toMatchObject({ active: true, detail: mode === 'off' ? 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent' });
   });
 });

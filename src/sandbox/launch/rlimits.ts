@@ -2,6 +2,7 @@
  * Kernel resource limits for one worker, set with prlimit(1) in the exec chain so they hold
  * whether or not the OS sandbox is available, and even after the parent is gone.
  */
+import { readFileSync } from 'node:fs';
 import { MIB } from '../../core/limits.js';
 
 /**
@@ -11,6 +12,29 @@ import { MIB } from '../../core/limits.js';
  * room for compiling a large .wat with wabt; a table bomb under a 64 MiB cap stops at ~290 MB RSS.
  */
 export const RUNTIME_OVERHEAD_BYTES = 256 * MIB;
+
+/**
+ * What V8 reserves up front and RLIMIT_DATA counts differs by Node version: about 43 MiB on Node
+ * 20 and 22, about 550 MiB on Node 24 (its code range), which then cannot even start under the
+ * Node 20 figure. The worker runs this same runtime (process.execPath), so this process's own
+ * reservation (its data size less its JavaScript heap), measured once, tells how much to add.
+ */
+const BASE_RESERVATION_BYTES = 48 * MIB;
+let reservation: number | undefined;
+
+export function runtimeReservationBytes(): number {
+  if (reservation === undefined) {
+    let data = 0;
+    try {
+      const kb = /VmData:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      data = kb ? Number(kb) * 1024 : 0;
+    } catch {
+      data = 0;
+    }
+    reservation = Math.max(0, data - process.memoryUsage().heapTotal);
+  }
+  return reservation;
+}
 
 /** The largest file a job may write into a read-write dir by default; past it a write fails with EFBIG. */
 export const MAX_FILE_BYTES = 1024 * MIB;
@@ -33,7 +57,7 @@ export interface KernelLimits {
 export function kernelLimits(job: { memoryCapBytes: number; timeoutMs: number; maxFileBytes?: number }): KernelLimits {
   const timeoutSeconds = Math.min(Math.ceil(job.timeoutMs / 1000), 2 ** 31 - 1 - 2 * CPU_MARGIN_SECONDS);
   return {
-    dataBytes: job.memoryCapBytes + RUNTIME_OVERHEAD_BYTES,
+    dataBytes: job.memoryCapBytes + RUNTIME_OVERHEAD_BYTES + Math.max(0, runtimeReservationBytes() - BASE_RESERVATION_BYTES),
     fileBytes: job.maxFileBytes ?? MAX_FILE_BYTES,
     openFiles: MAX_OPEN_FILES,
     cpuSeconds: timeoutSeconds + CPU_MARGIN_SECONDS,
