@@ -28,7 +28,7 @@ export interface WarmPool extends Sandbox {
   /** Starts a worker for `profile` now, for a job about to come (the CLI's overlap). */
   prestart(profile: WorkerProfile): void;
   /** How many jobs ran on a spare, and how many had to start a fresh process. */
-  stats(): { warm: number; cold: number; spares: number; replaced: number };
+  stats(): { warm: number; cold: number; spares: number; replaced: number; sparePids: number[] };
   close(): Promise<void>;
 }
 
@@ -137,7 +137,10 @@ export function createWarmPool(options: WarmPoolOptions = {}): WarmPool {
       if (closed) return;
       start(profile);
     },
-    stats: () => ({ ...counts, spares: [...spares.values()].reduce((n, list) => n + list.filter((w) => !w.gone).length, 0) }),
+    stats: () => {
+      const live = [...spares.values()].flat().filter((w) => !w.gone);
+      return { ...counts, spares: live.length, sparePids: live.flatMap((w) => (w.subprocess.pid === undefined ? [] : [w.subprocess.pid])) };
+    },
     async close(): Promise<void> {
       closed = true;
       const all = [...spares.values()].flat();

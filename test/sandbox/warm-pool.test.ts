@@ -30,8 +30,10 @@ function warmEngine(mode: string) {
   return { engine, pool };
 }
 
-/** This test process's idle sandbox workers (spares), by PID. */
+/** This test process's sandbox worker processes, by PID (the node process, below bwrap/prlimit). */
 const workers = (): number[] => descendants(process.pid).filter(isWorker);
+/** The worker process of each spare the pool holds (its launch may wrap it in prlimit and bwrap). */
+const spareWorkers = (pool: WarmPool): number[] => pool.stats().sparePids.flatMap((pid) => (isWorker(pid) ? [pid] : descendants(pid).filter(isWorker)));
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -43,13 +45,13 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
   it('uses a spare for one job only, starts the next one in the background, and never reuses a worker', async () => {
     const { engine, pool } = warmEngine(mode);
     engine.warm();
-    const [first] = await poll(() => (workers().length === 1 ? workers() : undefined), 'the first spare');
+    const [first] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'the first spare');
     const spec = jobFromModule(HELLO, DEFAULT_CONFIG);
     const a = await engine.run(spec, { stdin: 'abc' });
     expect(a.stdout.toString()).toBe('cba');
     expect(pool.stats()).toMatchObject({ warm: 1, cold: 0 });
     await poll(() => isGone(first as number), 'the used worker to be gone');
-    const [second] = await poll(() => (workers().length === 1 ? workers() : undefined), 'the next spare');
+    const [second] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'the next spare');
     expect(second).not.toBe(first);
     const b = await engine.run(spec, { stdin: 'xyz' });
     expect(b.stdout.toString()).toBe('zyx');
@@ -63,9 +65,9 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
     engine.warm();
     const spec = jobFromModule(HELLO, DEFAULT_CONFIG);
     await engine.run(spec, { stdin: 'x' }); // the profile is now one the pool keeps spares for
-    const [spare] = await poll(() => (workers().length === 1 ? workers() : undefined), 'a spare');
+    const [spare] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'a spare');
     process.kill(spare as number, 'SIGKILL');
-    const [replacement] = await poll(() => (workers().length === 1 && !workers().includes(spare as number) ? workers() : undefined), 'a replacement spare');
+    const [replacement] = await poll(() => (spareWorkers(pool).length === 1 && !spareWorkers(pool).includes(spare as number) ? spareWorkers(pool) : undefined), 'a replacement spare');
     expect(replacement).not.toBe(spare);
     expect(pool.stats().replaced).toBe(1);
     const r = await engine.run(spec, { stdin: 'ok' });
@@ -121,9 +123,9 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
   });
 
   it('idle spares use no CPU', async () => {
-    const { engine } = warmEngine(mode);
+    const { engine, pool } = warmEngine(mode);
     engine.warm();
-    const [spare] = await poll(() => (workers().length === 1 ? workers() : undefined), 'a spare');
+    const [spare] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'a spare');
     await new Promise((resolve) => setTimeout(resolve, 300)); // let it finish booting
     const before = cpuTicks(spare as number);
     await new Promise((resolve) => setTimeout(resolve, 1000));
