@@ -78,7 +78,7 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
   it('keeps spares per profile: a job with other limits or grants starts fresh, with its own binds and flags', async () => {
     const { engine, pool } = warmEngine(mode);
     engine.warm();
-    await poll(() => workers().length === 1 || undefined, 'the default spare');
+    await poll(() => spareWorkers(pool).length === 1 || undefined, 'the default spare');
     const data = mkdtempSync(join(tmpdir(), 'plasm-warm-'));
     writeFileSync(join(data, 'f.txt'), 'granted');
     const cat = jobFromModule(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), DEFAULT_CONFIG, { dirs: [{ host: data, guest: '/d', readonly: true }], args: ['/d/f.txt'] });
