@@ -110,7 +110,11 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
   const handlers: Handlers = {
     'select-up': () => move(-1),
     'select-down': () => move(1),
-    run: () => start(current().job),
+    run: () => {
+      // ⏎ in the stdin field runs and hands the keys back to the list, so `x` cancels and `q` quits.
+      if (uiRef.current.mode === 'stdin') dispatch({ type: 'mode', mode: 'normal' });
+      start(current().job);
+    },
     'edit-stdin': () => {
       const selected = current().job;
       if (selected) dispatch({ type: 'edit-stdin', length: [...stdinOf(selected)].length });

@@ -78,7 +78,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: '?', label: 'help', description: 'this help', action: 'help', modes: ['normal'], chords: [{ input: '?' }] },
   { key: 'q', label: 'quit', description: 'quit', action: 'quit', modes: ['normal'], chords: [{ input: 'q' }] },
   // In the text fields every printable key is text: only special keys are bound.
-  { key: '⏎', label: 'run', description: 'run with this stdin', action: 'run', modes: ['stdin'], chords: [{ special: 'return' }] },
+  { key: '⏎', label: 'run', description: 'run with this stdin, back to the list', action: 'run', modes: ['stdin'], chords: [{ special: 'return' }] },
   { key: 'esc', label: 'done', description: 'leave the field, text kept', action: 'leave-field', modes: ['stdin'], chords: [{ special: 'escape' }] },
   { key: '↑', label: 'pick', description: 'previous match', action: 'select-up', modes: ['filter'], chords: [{ special: 'upArrow' }] },
   { key: '↓', label: 'pick', description: 'next match', action: 'select-down', modes: ['filter'], chords: [{ special: 'downArrow' }] },

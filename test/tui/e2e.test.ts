@@ -67,7 +67,7 @@ describe('plasm-tui in a terminal', () => {
     expect(screen).toContain('.plasm/receipts/hello/0001.json');
     const receipt = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello', '0001.json'), 'utf8')) as { status: string; exit_code: number };
     expect(receipt).toMatchObject({ status: 'ok', exit_code: 0 });
-    // The stdin stays in its field, and Enter there runs again: same input, same output.
+    // ⏎ ran and went back to the list; the stdin is kept, and ⏎ there runs again: same input, same output.
     await tui.press(KEYS.enter);
     await tui.waitForText('run #2 =');
   });

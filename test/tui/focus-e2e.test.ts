@@ -1,0 +1,28 @@
+/**
+ * Where the keyboard goes, in a real terminal: after ⏎ in the stdin field the job list has it
+ * again, so shortcut letters act instead of becoming the next run's input.
+ */
+import { describe, expect, it } from 'vitest';
+import { KEYS } from '../helpers/pty.js';
+import { tuiFixtures } from '../helpers/tui-folders.js';
+
+const { folderWith, open } = tuiFixtures();
+
+describe('focus in the TUI', () => {
+  it('⏎ in the stdin field runs and gives the keys back to the list: x cancels, nothing is typed', async () => {
+    const tui = open(folderWith('sleep.wat'));
+    await tui.waitForText('▶ sleep');
+    await tui.press('i');
+    await tui.waitForText('esc done');
+    await tui.typeKeys('ab');
+    await tui.waitForText('› ab');
+    await tui.press(KEYS.enter);
+    await tui.waitForText(/sleep\s+● /);
+    // The footer shows the list's keys again.
+    await tui.waitForText('x cancel');
+    await tui.press('x');
+    const screen = await tui.waitForText('⊘ — · cancelled');
+    expect(screen).toContain('› ab');
+    expect(screen).not.toContain('› abx');
+  });
+});
