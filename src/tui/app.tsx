@@ -180,7 +180,7 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     return <TooSmall width={layout.width} height={layout.height} />;
   }
   const header = (
-    <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
+    <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice ?? (snapshot.notice ? sanitizeLabel(snapshot.notice) : null)} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
   );
   const footer = <Footer mode={ui.mode} width={layout.width} />;
   if (ui.mode === 'grants' && ui.grants) {
