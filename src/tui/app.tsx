@@ -29,7 +29,7 @@ import type { RunStore } from './runs/run-store.js';
 import { sanitizeLabel } from '../core/sanitize.js';
 import { outputRowCount } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
-import { editLine } from './state/line-edit.js';
+import { editLine, pasteText } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
 import { describeGrants } from '../engine/index.js';
 import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
@@ -40,12 +40,17 @@ export interface AppProps {
   /** The folder as the user named it, for the header. */
   dirLabel: string;
   initialState?: Partial<UiState>;
+  /**
+   * Opens the user's editor on `text` and gives back what was saved (null: not changed). It has
+   * the terminal meanwhile; start.ts provides it, tests give a stand-in.
+   */
+  editText?: (text: string) => string | null;
 }
 
 /** How long a notice stays in the header. */
 const NOTICE_MS = 5000;
 
-export function App({ folder, store, dirLabel, initialState }: AppProps) {
+export function App({ folder, store, dirLabel, initialState, editText }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const snapshot = useJobFolder(folder);
@@ -119,6 +124,14 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
       const selected = current().job;
       if (selected) dispatch({ type: 'edit-stdin', length: [...stdinOf(selected)].length });
     },
+    'edit-external': () => {
+      const selected = current().job;
+      if (!selected) return;
+      if (!editText) return notice('no editor here: set $VISUAL or $EDITOR');
+      const text = editText(stdinOf(selected));
+      if (text === null) return notice('the editor failed or was quit: stdin unchanged');
+      dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
+    },
     rerun: () => {
       const id = store.lastJobId;
       const entry = current().jobs.find((candidate) => candidate.id === id);
@@ -163,16 +176,25 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     },
     quit: () => exit(),
   };
+  const editStdin = (change: (line: { text: string; cursor: number }) => { text: string; cursor: number }): void => {
+    const selected = current().job;
+    if (!selected) return;
+    const line = change({ text: stdinOf(selected), cursor: uiRef.current.cursor });
+    dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
+  };
   useKeyDispatch(
     useCallback(() => uiRef.current.mode, [uiRef]),
     handlers,
-    (mode, input, key) => {
-      if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
-      const selected = current().job;
-      if (mode === 'stdin' && selected) {
-        const line = editLine({ text: stdinOf(selected), cursor: uiRef.current.cursor }, input, key);
-        dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
-      }
+    {
+      key: (mode, input, key) => {
+        if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
+        if (mode === 'stdin') editStdin((line) => editLine(line, input, key));
+      },
+      paste: (mode, text) => {
+        // A filter is one line: its breaks become spaces.
+        if (mode === 'filter') dispatch({ type: 'filter', text: uiRef.current.filter + text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
+        if (mode === 'stdin') editStdin((line) => pasteText(line, text));
+      },
     },
   );
 

@@ -4,7 +4,10 @@
  * closes the watcher and gives the terminal back as it was.
  */
 import { render } from 'ink';
-import { basename, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { createElement } from 'react';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey } from '../core/keys.js';
@@ -17,6 +20,9 @@ import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+/** Bracketed paste: a paste arrives between ESC[200~ and ESC[201~, its line breaks intact. */
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function startTui(dir: string): Promise<number> {
@@ -28,16 +34,28 @@ export async function startTui(dir: string): Promise<number> {
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
   const stdout = process.stdout;
 
-  stdout.write(ENTER_ALT_SCREEN);
+  stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
   const restore = (): void => {
-    stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
   };
   let app: ReturnType<typeof render> | undefined;
+  const editText = (text: string): string | null => {
+    restore();
+    process.stdin.setRawMode?.(false);
+    try {
+      return editInEditor(text);
+    } finally {
+      process.stdin.setRawMode?.(true);
+      stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
+      // The screen is blank again: forget the last frame so the next one is drawn whole.
+      app?.clear();
+    }
+  };
   // A kill from outside still cancels runs and leaves the terminal usable.
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir) })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText })), {
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
     });
@@ -56,4 +74,22 @@ export async function startTui(dir: string): Promise<number> {
 /** The folder as the user named it; `.` (no argument) by its own name, which says more. */
 export function folderLabel(dir: string): string {
   return dir === '.' || dir === './' ? basename(resolve(dir)) || '/' : dir;
+}
+
+/**
+ * Opens $VISUAL, else $EDITOR, else vi on a private temp file holding `text`, as git does (through
+ * the shell, so `EDITOR="code --wait"` works), and returns what was saved; null if the editor
+ * failed. The bytes are taken as they are, a final newline included, like `run --stdin-file`.
+ */
+export function editInEditor(text: string): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'plasm-tui-stdin-'));
+  const file = join(dir, 'stdin.txt');
+  try {
+    writeFileSync(file, text, { mode: 0o600 });
+    const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
+    const result = spawnSync('/bin/sh', ['-c', `${editor} "$@"`, editor, file], { stdio: 'inherit' });
+    return result.status === 0 ? readFileSync(file, 'utf8') : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
