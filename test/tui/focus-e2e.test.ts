@@ -25,4 +25,20 @@ describe('focus in the TUI', () => {
     expect(screen).toContain('› ab');
     expect(screen).not.toContain('› abx');
   });
+
+  it('takes Esc and the key after it as two presses when they arrive in one read', async () => {
+    const tui = open(folderWith('hello.wasm', 'exit-42.wat'));
+    await tui.waitForText('▶ exit-42');
+    await tui.press('/');
+    await tui.type('hel');
+    await tui.waitForText('▶ hello');
+    // Esc clears the filter, ↓ then moves in the list: one write, as a busy terminal delivers it.
+    await tui.type(`${KEYS.esc}${KEYS.up}`);
+    await tui.waitForText('Jobs (2)');
+    await tui.waitForText('▶ exit-42');
+    await tui.press('i');
+    await tui.waitForText('esc done');
+    await tui.type(`${KEYS.esc}q`);
+    expect(await tui.waitForExit()).toMatchObject({ exitCode: 0 });
+  });
 });
