@@ -27,7 +27,7 @@ import { useWatchReruns } from './hooks/use-watch-reruns.js';
 import { computeLayout, innerHeight, innerWidth } from './layout.js';
 import type { RunStore } from './runs/run-store.js';
 import { sanitizeLabel } from '../core/sanitize.js';
-import { outputRowCount } from './state/output-window.js';
+import { scrollAnchor } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine, pasteText } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
@@ -98,7 +98,7 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
   const launch = (entry: JobEntry, stdin: string, allowGrants: boolean): void => {
     if (!entry.spec) return;
     store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin, 'user', allowGrants);
-    dispatch({ type: 'scroll-to', value: 0 });
+    dispatch({ type: 'scroll-to', anchor: null });
   };
   const move = (delta: number): void => {
     const { visible: list, index: from } = current();
@@ -107,9 +107,16 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
     if (target) dispatch({ type: 'select', id: target.id, index: to });
   };
   const output = outputView(job, latest, folder.root, !snapshot.ready);
+  // Key handlers scroll what is on screen now, not what this render saw.
+  const currentOutput = () => {
+    const shown = current().job;
+    return outputView(shown, shown ? store.latest(shown.id) : undefined, folder.root, false);
+  };
   const page = Math.max(1, innerHeight(layout.output) - 1);
   const scrollBy = (by: number): void => {
-    dispatch({ type: 'scroll', by, max: outputRowCount(output.lines, output.notes, innerWidth(layout.output)) - innerHeight(layout.output) });
+    const view = currentOutput();
+    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(layout.output), innerHeight(layout.output), uiRef.current.scroll, by, view.first);
+    dispatch({ type: 'scroll-to', anchor });
   };
 
   const handlers: Handlers = {
@@ -153,8 +160,8 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
     'page-down': () => scrollBy(-page),
     'scroll-up': () => scrollBy(1),
     'scroll-down': () => scrollBy(-1),
-    'scroll-top': () => scrollBy(Number.MAX_SAFE_INTEGER),
-    follow: () => dispatch({ type: 'scroll-to', value: 0 }),
+    'scroll-top': () => scrollBy(Infinity),
+    follow: () => dispatch({ type: 'scroll-to', anchor: null }),
     'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
     help: () => dispatch({ type: 'mode', mode: 'help' }),
     'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),

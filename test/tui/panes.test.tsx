@@ -69,7 +69,7 @@ describe('JobList', () => {
 });
 
 describe('OutputPane', () => {
-  const base = { job: 'hello', runLabel: 'run #3 ≠', notes: [], scroll: 0, placeholder: null, width: 40, height: 6 };
+  const base = { job: 'hello', runLabel: 'run #3 ≠', notes: [], scroll: null, placeholder: null, width: 40, height: 6 };
 
   it('shows stdout and stderr lines with the run number and change mark', () => {
     const frame = frameOf(<OutputPane {...base} lines={[{ stream: 'stdout', text: 'dlroW ,olleH' }, { stream: 'stderr', text: 'warning: x' }]} />);
@@ -84,7 +84,7 @@ describe('OutputPane', () => {
     const end = frameOf(<OutputPane {...base} lines={lines} />);
     expect(end).toContain('line 20');
     expect(end).not.toContain('line 16');
-    const up = frameOf(<OutputPane {...base} lines={lines} scroll={5} />);
+    const up = frameOf(<OutputPane {...base} lines={lines} scroll={{ line: 11, row: 0 }} />);
     expect(up).toContain('line 15');
     expect(up).not.toContain('line 20');
     expect(up).toContain('run #3 ≠ · ↑ 5');

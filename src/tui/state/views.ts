@@ -40,6 +40,8 @@ export interface OutputView {
   job: string;
   runLabel: string;
   lines: readonly OutputLine[];
+  /** The number of `lines[0]` in the whole output. */
+  first: number;
   notes: string[];
   placeholder: string | null;
   placeholderTone: Tone;
@@ -47,7 +49,7 @@ export interface OutputView {
 
 export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean): OutputView {
   const name = job ? sanitizeLabel(job.name) : '';
-  const empty = { job: name, runLabel: '', lines: [], notes: [], placeholderTone: 'muted' as Tone };
+  const empty = { job: name, runLabel: '', lines: [], first: 0, notes: [], placeholderTone: 'muted' as Tone };
   if (!job) return { ...empty, placeholder: scanning ? 'Looking for modules and manifests…' : 'No job selected.' };
   if (!latest) {
     if (job.error) {
@@ -67,6 +69,7 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
     job: name,
     runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''}`,
     lines: latest.output.view(),
+    first: latest.output.dropped,
     notes,
     // Without output the pane has room for the whole exit message, which the exit pane may cut.
     placeholder: running ? 'waiting for output…' : latest.outcome?.status === 'ok' ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(latest.outcome?.message ?? '', root))}`,
