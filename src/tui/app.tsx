@@ -60,13 +60,18 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
   const layout = computeLayout(columns, rows);
 
   // Rendering uses this render's state; key handlers call `selection()` again for the latest.
-  const selection = (state: UiState, jobs: readonly JobEntry[]) => {
-    const visible = filterJobs(jobs, state.filter);
-    const index = selectedIndex(visible, state);
-    return { jobs, visible, index, job: visible[index] as JobEntry | undefined };
+  const selection = (state: UiState, folderNow: { jobs: readonly JobEntry[]; ready: boolean }) => {
+    const visible = filterJobs(folderNow.jobs, state.filter);
+    const index = selectedIndex(visible, state, folderNow.ready);
+    return { jobs: folderNow.jobs, visible, index, job: visible[index] as JobEntry | undefined };
   };
-  const { jobs, visible, index, job } = selection(ui, snapshot.jobs);
-  const current = () => selection(uiRef.current, folder.snapshot().jobs);
+  const { jobs, visible, index, job } = selection(ui, snapshot);
+  const current = () => selection(uiRef.current, folder.snapshot());
+  // The selection is a job, not a row: once one is shown it is pinned by id, so files found or
+  // added later (sorting before it) never move it.
+  useEffect(() => {
+    if (job && (ui.selectedId !== job.id || ui.selectedIndex !== index)) dispatch({ type: 'select', id: job.id, index });
+  }, [job?.id, index, ui.selectedId, ui.selectedIndex]);
   const latest = job ? store.latest(job.id) : undefined;
   const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });

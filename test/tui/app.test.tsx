@@ -24,8 +24,8 @@ class FakeFolder {
     return () => this.listeners.delete(listener);
   };
   snapshot = () => this.current;
-  set(jobs: JobEntry[]): void {
-    this.current = { jobs, ready: true, error: null };
+  set(jobs: JobEntry[], ready = true): void {
+    this.current = { jobs, ready, error: null };
     for (const listener of this.listeners) listener();
   }
 }
@@ -237,5 +237,27 @@ describe('App', () => {
     await waitFor((f) => f.includes('red ok'), 'the output');
     expect(frame()).not.toContain('pwned');
     expect(frame()).not.toContain('\x1b]');
+  });
+
+  it('selects nothing while the first scan runs, then the top job; a pick made meanwhile stays put', async () => {
+    const { folder, engine, waitFor, press, frame } = setup([]);
+    folder.set([moduleJob('beta')], false);
+    await waitFor((f) => f.includes('beta'), 'beta listed while scanning');
+    expect(frame()).not.toContain('▶');
+    await press(ENTER);
+    expect(engine.runs).toHaveLength(0);
+    folder.set([moduleJob('alpha'), moduleJob('beta')], true);
+    await waitFor((f) => f.includes('▶ alpha'), 'the top job selected once the scan is done');
+    // A pick made while scanning is the user's: jobs found later do not move it.
+    const second = setup([]);
+    second.folder.set([moduleJob('beta')], false);
+    await second.waitFor((f) => f.includes('beta'), 'beta listed');
+    await second.press('j');
+    await second.waitFor((f) => f.includes('▶ beta'), 'beta picked');
+    second.folder.set([moduleJob('alpha'), moduleJob('beta')], true);
+    await second.waitFor((f) => f.includes('alpha'), 'alpha listed');
+    expect(second.frame()).toContain('▶ beta');
+    await second.press(ENTER);
+    expect(second.engine.runs.map((run) => run.name)).toEqual(['beta']);
   });
 });

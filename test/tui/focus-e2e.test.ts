@@ -2,7 +2,10 @@
  * Where the keyboard goes, in a real terminal: after ⏎ in the stdin field the job list has it
  * again, so shortcut letters act instead of becoming the next run's input.
  */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WAT } from '../helpers/cli.js';
 import { KEYS } from '../helpers/pty.js';
 import { tuiFixtures } from '../helpers/tui-folders.js';
 
@@ -40,5 +43,16 @@ describe('focus in the TUI', () => {
     await tui.waitForText('esc done');
     await tui.type(`${KEYS.esc}q`);
     expect(await tui.waitForExit()).toMatchObject({ exitCode: 0 });
+  });
+
+  it('keeps the selection on its job when a file that sorts before it appears', async () => {
+    const dir = folderWith('exit-42.wat');
+    const tui = open(dir);
+    await tui.waitForText('▶ exit-42');
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
+    await tui.waitForText('Jobs (2)');
+    expect(tui.screen()).toContain('▶ exit-42');
+    await tui.press(KEYS.enter);
+    await tui.waitForText('✗ 42 · exit');
   });
 });
