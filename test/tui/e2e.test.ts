@@ -77,8 +77,9 @@ describe('plasm-tui in a terminal', () => {
     // 3 s: long enough that hello surely runs while loop spins, even on a loaded machine.
     writeFileSync(join(dir, 'loop.manifest.json'), JSON.stringify({ version: '0.2', module: 'loop.wat', timeout_seconds: 3 }));
     const tui = open(dir);
-    // loop.wat is covered by its manifest: two jobs, not three.
-    await tui.waitForText('Jobs (2)');
+    // loop.wat runs under its manifest, and is listed under it as a job of its own.
+    await tui.waitForText('Jobs (3)');
+    await tui.waitForText('↳ loop.wat');
     await pick(tui, 'loop');
     await tui.press(KEYS.enter);
     await tui.waitForText(/▶ loop\s+● /);

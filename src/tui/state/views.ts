@@ -23,7 +23,8 @@ export function relativize(text: string, root: string): string {
 const ROW_STATUS_ROOM = 14;
 
 export function jobRowView(job: JobEntry, latest: RunRecord | undefined, now: number): JobRowView {
-  const base = { id: job.id, name: sanitizeLabel(job.name) };
+  // A module a manifest runs sits under it: `↳ hello.wasm`.
+  const base = { id: job.id, name: `${job.parent ? '↳ ' : ''}${sanitizeLabel(job.name)}` };
   if (latest && latest.outcome === null) return { ...base, state: 'running', status: `● ${formatMs(now - latest.startedAt)}`, time: '' };
   if (latest?.outcome) {
     const { status, exitCode, timing } = latest.outcome;
