@@ -105,6 +105,20 @@ export function clipRows(rows: readonly string[], max: number, width: number): s
   return kept;
 }
 
+/**
+ * A path cut to `width` cells keeping what tells paths apart: the file name whole, and the
+ * start of the folders (`fir…/hello.wasm`, `sec…/hello.wasm`), never `first-projec…`.
+ */
+export function truncatePath(path: string, width: number): string {
+  if (textWidth(path) <= width) return path;
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return truncate(path, width);
+  const base = path.slice(slash);
+  const room = width - textWidth(base);
+  if (room < 2) return truncate(path.slice(slash + 1), width);
+  return `${truncate(path.slice(0, slash), room)}${base}`;
+}
+
 /** Wraps at spaces where it can (messages, hints), hard-wrapping only words longer than a row. */
 export function wrapWords(text: string, width: number): string[] {
   if (width <= 0 || textWidth(text) <= width) return [text];

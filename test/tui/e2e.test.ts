@@ -64,8 +64,8 @@ describe('plasm-tui in a terminal', () => {
     expect(screen).toContain('✓ 0 · ok');
     expect(row(screen, 'hello')).toMatch(/^▶ hello\s+✓ 0\s+[\d.]+ m?s$/);
     expect(screen).toContain('run #1');
-    expect(screen).toContain('.plasm/receipts/hello/0001.json');
-    const receipt = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello', '0001.json'), 'utf8')) as { status: string; exit_code: number };
+    expect(screen).toContain('.plasm/receipts/hello.wasm/0001.json');
+    const receipt = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wasm', '0001.json'), 'utf8')) as { status: string; exit_code: number };
     expect(receipt).toMatchObject({ status: 'ok', exit_code: 0 });
     // ⏎ ran and went back to the list; the stdin is kept, and ⏎ there runs again: same input, same output.
     await tui.press(KEYS.enter);
@@ -113,10 +113,10 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('run #2 ≠');
     expect(screen).not.toContain('invalid');
     // Exactly two runs happened, both ok: no bogus run of the half-written file.
-    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello')).sort();
+    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello.wat')).sort();
     expect(receipts).toEqual(['0001.json', '0002.json']);
     for (const file of receipts) {
-      expect(JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello', file), 'utf8'))).toMatchObject({ status: 'ok' });
+      expect(JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wat', file), 'utf8'))).toMatchObject({ status: 'ok' });
     }
     // Watch off: a further rebuild is left alone.
     await tui.press('w');

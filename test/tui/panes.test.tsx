@@ -10,7 +10,7 @@ import { StdinInput } from '../../src/tui/components/StdinInput.js';
 import { TimingPane } from '../../src/tui/components/TimingPane.js';
 import { TooSmall } from '../../src/tui/components/TooSmall.js';
 import type { ReceiptView } from '../../src/tui/runs/run-record.js';
-import { textWidth } from '../../src/tui/text-width.js';
+import { textWidth, truncatePath } from '../../src/tui/text-width.js';
 
 // Colour codes are not what these tests are about: compare the text a user reads.
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\x1b\[[0-9;]*m/g, '');
@@ -65,6 +65,16 @@ describe('JobList', () => {
     expect(frameOf(<JobList {...listProps} rows={[]} total={0} selected={-1} scanning />)).toContain('scanning…');
     expect(frameOf(<JobList {...listProps} rows={[]} total={0} selected={-1} />)).toContain('no modules or manifests here yet');
     expect(frameOf(<JobList {...listProps} rows={[]} total={3} selected={-1} filter="zz" />)).toContain('nothing matches "zz"');
+  });
+});
+
+describe('JobList names', () => {
+  it('cuts a long path keeping the file name and the start of its folders, so same-name jobs stay apart', () => {
+    const rows = ['first-project-folder/hello.wasm', 'second-project-folder/hello.wasm'].map((name) => ({ id: name, name, state: 'never' as const, status: '', time: '' }));
+    const frame = frameOf(<JobList rows={rows} selected={0} total={2} scanning={false} focused filter="" filtering={false} width={36} height={6} />);
+    expect(frame).toContain('▶ fir…/hello.wasm');
+    expect(frame).toContain('  sec…/hello.wasm');
+    expect(truncatePath('a/b/c.wasm', 20)).toBe('a/b/c.wasm');
   });
 });
 

@@ -5,7 +5,7 @@ import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import { windowStart } from '../state/selection.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
-import { fit } from '../text-width.js';
+import { fit, truncatePath } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface JobRowView {
@@ -62,7 +62,7 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
         return (
           <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>
             {isSelected ? '▶ ' : '  '}
-            {fit(row.name, nameWidth)} <Text color={theme.tone(stateTone(row.state))}>{fit(cell, statusWidth)}</Text>
+            {fit(truncatePath(row.name, nameWidth), nameWidth)} <Text color={theme.tone(stateTone(row.state))}>{fit(cell, statusWidth)}</Text>
           </Text>
         );
       })}

@@ -12,7 +12,7 @@ import { OutputLog } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
-  /** The watched folder: receipts go to `<root>/.plasm/receipts/<job>/`. */
+  /** The watched folder: receipts go to `<root>/.plasm/receipts/<job path>/` (see receiptFolder). */
   root: string;
   /** What runs the jobs and keeps the user's consent to grants (tests give a stand-in). */
   engine: Pick<Engine, 'start' | 'pendingGrants' | 'allow'>;
@@ -229,7 +229,7 @@ export class RunStore {
     let savedTo: string | null = null;
     let saveError: string | null = null;
     try {
-      savedTo = relative(this.options.root, save(this.options.root, result.job, receipt));
+      savedTo = relative(this.options.root, save(this.options.root, receiptFolder(this.options.root, record.jobId), receipt));
     } catch (error) {
       saveError = describeError(error).replaceAll(`${this.options.root}/`, '');
     }
@@ -261,4 +261,20 @@ export class RunStore {
     this.version++;
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * A job's receipts folder: its file's path below the watched folder, flattened one to one into
+ * a plain name (`a/main.wasm` → `a_2fmain.wasm`): every byte but letters, digits, `.` and `-`
+ * becomes `_` and two hex digits, so `a/main.wasm`, `b/main.wasm` and `a_main.wasm` never share
+ * a history. (Names stay within what saveReceipt accepts; it still refuses symlinks on the way.)
+ */
+export function receiptFolder(root: string, jobPath: string): string {
+  const rel = relative(root, jobPath) || jobPath;
+  let out = '';
+  for (const byte of Buffer.from(rel, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9.-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out.replace(/^\.+$/, (dots) => dots.replaceAll('.', '_2e'));
 }
