@@ -48,3 +48,19 @@ describe('scrolling streaming output', () => {
     expect(shown(tui.screen())[0]).toBe('line 0001');
   });
 });
+
+describe('stderr in the output pane', () => {
+  it('marks stderr rows with a gutter that shows without colour', async () => {
+    const dir = folderWith();
+    writeFileSync(join(dir, 'mixed.wat'), countingWat(6, 20, 3));
+    const tui = open(dir, { env: { NO_COLOR: '1' } });
+    await tui.waitForText('▶ mixed');
+    await tui.press(KEYS.enter);
+    const screen = await tui.waitForText('✓ verified');
+    expect(screen).toMatch(/│ line 0001\s+│/);
+    expect(screen).toMatch(/│ ▌ err {2}0003\s+│/);
+    expect(screen).toMatch(/│ ▌ err {2}0006\s+│/);
+    // Written 20 ms apart, they show in the order they were written.
+    expect(shown(screen.replace(/err {2}/g, 'line '))).toEqual(['line 0001', 'line 0002', 'line 0003', 'line 0004', 'line 0005', 'line 0006']);
+  });
+});

@@ -29,6 +29,18 @@ interface Item {
   text: string;
 }
 
+/**
+ * stderr is marked by more than colour (NO_COLOR, colour-blind users, a copy of the screen):
+ * each of its rows starts with this gutter.
+ */
+export const STDERR_MARK = '▌ ';
+
+/** An item's screen rows: wrapped to `width`, stderr's inside its gutter. */
+function rowsOf(item: Item, width: number): string[] {
+  if (item.kind !== 'stderr' || width <= STDERR_MARK.length) return wrapLine(item.text, width);
+  return wrapLine(item.text, width - STDERR_MARK.length).map((row) => STDERR_MARK + row);
+}
+
 /** Lines, then notes; `first` is the number (in the whole output) of `lines[0]`. */
 function itemsOf(lines: readonly OutputLine[], notes: readonly string[]): readonly Item[] {
   return notes.length === 0 ? lines.map((line) => ({ kind: line.stream, text: line.text })) : [...lines.map((line) => ({ kind: line.stream, text: line.text })), ...notes.map((text) => ({ kind: 'note' as const, text }))];
@@ -42,7 +54,7 @@ function itemsOf(lines: readonly OutputLine[], notes: readonly string[]): readon
 export function outputWindow(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null = null, first = 0): OutputWindow {
   const all = itemsOf(lines, notes);
   if (anchor !== null && all.length > 0) {
-    const counts = all.map((item) => wrapLine(item.text, width).length);
+    const counts = all.map((item) => rowsOf(item, width).length);
     const total = counts.reduce((sum, n) => sum + n, 0);
     const index = Math.min(Math.max(0, anchor.line - first), all.length - 1);
     let skip = anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1);
@@ -51,7 +63,7 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
       const rows: OutputRow[] = [];
       for (let i = index; i < all.length && rows.length < height; i++) {
         const item = all[i] as Item;
-        for (const text of wrapLine(item.text, width).slice(skip)) if (rows.length < height) rows.push({ kind: item.kind, text });
+        for (const text of rowsOf(item, width).slice(skip)) if (rows.length < height) rows.push({ kind: item.kind, text });
         skip = 0;
       }
       return { rows, scroll: total - top - height, more: top > 0 };
@@ -62,7 +74,7 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
   let i = all.length - 1;
   for (; i >= 0 && rows.length < needed + 1; i--) {
     const item = all[i] as Item;
-    const wrapped = wrapLine(item.text, width);
+    const wrapped = rowsOf(item, width);
     for (let j = wrapped.length - 1; j >= 0; j--) rows.push({ kind: item.kind, text: wrapped[j] ?? '' });
   }
   rows.reverse();
@@ -73,7 +85,7 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
 /** All rows the output wraps to. */
 export function outputRowCount(lines: readonly OutputLine[], notes: readonly string[], width: number): number {
   let count = notes.reduce((sum, note) => sum + wrapLine(note, width).length, 0);
-  for (const line of lines) count += wrapLine(line.text, width).length;
+  for (const line of lines) count += rowsOf({ kind: line.stream, text: line.text }, width).length;
   return count;
 }
 
@@ -83,7 +95,7 @@ export function outputRowCount(lines: readonly OutputLine[], notes: readonly str
  */
 export function scrollAnchor(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null, by: number, first = 0): OutputAnchor | null {
   const all = itemsOf(lines, notes);
-  const counts = all.map((item) => wrapLine(item.text, width).length);
+  const counts = all.map((item) => rowsOf(item, width).length);
   const total = counts.reduce((sum, n) => sum + n, 0);
   const bottom = Math.max(0, total - height);
   let top = bottom;
