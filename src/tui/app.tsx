@@ -145,10 +145,10 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
       dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
     },
     rerun: () => {
-      const id = store.lastJobId;
-      const entry = current().jobs.find((candidate) => candidate.id === id);
-      if (!entry) return notice(id ? 'the last job run is gone from the folder' : 'nothing has run yet: press ⏎ to run a job');
-      start(entry, store.latest(entry.id)?.stdin);
+      // The selected job, with the input of the run on screen (⏎ takes the field instead).
+      const selected = current().job;
+      if (!selected) return notice('no job selected');
+      start(selected, store.latest(selected.id)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
     filter: () => dispatch({ type: 'mode', mode: 'filter' }),

@@ -66,7 +66,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: '⏎', label: 'run', description: 'run the selected job', action: 'run', modes: ['normal'], chords: [{ special: 'return' }] },
   { key: 'i', label: 'stdin', description: "edit the job's stdin", action: 'edit-stdin', modes: ['normal'], chords: [{ input: 'i' }] },
   { key: 'e', description: 'edit stdin in $EDITOR', action: 'edit-external', modes: ['normal'], chords: [{ input: 'e' }] },
-  { key: 'r', label: 'rerun', description: 'rerun the last job run', action: 'rerun', modes: ['normal'], chords: [{ input: 'r' }] },
+  { key: 'r', label: 'rerun', description: 'rerun the job with its last input', action: 'rerun', modes: ['normal'], chords: [{ input: 'r' }] },
   { key: 'w', label: 'watch', description: 'watch: rerun on file changes', action: 'toggle-watch', modes: ['normal'], chords: [{ input: 'w' }] },
   { key: '/', label: 'filter', description: 'filter the job list', action: 'filter', modes: ['normal'], chords: [{ input: '/' }] },
   { key: 'x', label: 'cancel', description: 'cancel the running job', action: 'cancel', modes: ['normal'], chords: [{ input: 'x' }] },

@@ -137,7 +137,7 @@ describe('App', () => {
     await waitFor((f) => f.includes('Jobs (3)'), 'the filter cleared');
   });
 
-  it('cancels with x, reruns the last job with r using the same stdin, toggles watch with w', async () => {
+  it('cancels with x, reruns the selected job with r using its last input, toggles watch with w', async () => {
     const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta')]);
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
     await press('i');
@@ -146,10 +146,13 @@ describe('App', () => {
     await press('x');
     expect(engine.runs[0]?.cancelled).toBe(true);
     await waitFor((f) => f.includes('cancelled'), 'the cancelled run');
-    await press('j', 'r');
+    await press('j', 'k', 'r');
     expect(engine.runs).toHaveLength(2);
     expect(engine.runs[1]?.name).toBe('alpha');
     expect(engine.runs[1]?.options.stdin).toBe('seed');
+    // r on a job never run runs it, with its field.
+    await press('j', 'r');
+    expect(engine.runs[2]?.name).toBe('beta');
     await press('w');
     await waitFor((f) => f.includes('watch ○'), 'watch off');
   });
@@ -206,7 +209,7 @@ describe('App', () => {
     engine.runs[0]?.finish(text);
     await waitFor((f) => f.includes('output line 60') && f.includes('✓ 0 · ok'), 'the end of the output');
     await press('u');
-    const paged = await waitFor((f) => /run #1 · ↑ \d+/.test(f), 'a page up');
+    const paged = await waitFor((f) => /run #1 · in: \(empty\) · ↑ \d+/.test(f), 'a page up');
     expect(paged).not.toContain('output line 60');
     await press('K');
     const up = Number(/↑ (\d+)/.exec(frame())?.[1]);
@@ -215,7 +218,7 @@ describe('App', () => {
     await press('g');
     await waitFor((f) => f.includes('output line 01'), 'the top');
     await press('G');
-    await waitFor((f) => f.includes('output line 60') && !f.includes('run #1 · ↑'), 'following the end');
+    await waitFor((f) => f.includes('output line 60') && !f.includes('(empty) · ↑'), 'following the end');
   });
 
   it('shows help from the key table and closes it with Esc', async () => {

@@ -238,7 +238,7 @@ describe('plasm-tui in a terminal', () => {
     let lines = screen.split('\n');
     expect(lines).toHaveLength(24);
     expect(lines[0]).toContain('plasm-tui');
-    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 ─╮$/);
+    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
     expect(lines[20]).toMatch(/^╭ stdin ─+ for exit-42 ─╮$/);
     expect(lines[22]).toMatch(/^╰─+╯$/);
     expect(lines[23]).toContain('q quit');
@@ -249,7 +249,7 @@ describe('plasm-tui in a terminal', () => {
     screen = await tui.waitFor((s) => s.split('\n')[26]?.startsWith('╭ stdin') === true, 'the stdin pane at row 27');
     lines = screen.split('\n');
     expect(lines[1]).toHaveLength(100);
-    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 ─╮$/);
+    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
     for (const line of lines.slice(1, 29)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
     expect(lines[29]).toContain('q quit');
 
@@ -282,7 +282,7 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('Jobs (3)');
     await tui.press('?');
     const help = await tui.waitForText('Help · keys');
-    expect(help).toContain('rerun the last job run');
+    expect(help).toContain('rerun the job with its last input');
     expect(help).toContain('watch: rerun on file changes');
     await tui.press(KEYS.esc);
     await tui.waitForText('Jobs (3)');

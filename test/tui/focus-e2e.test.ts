@@ -56,3 +56,28 @@ describe('focus in the TUI', () => {
     await tui.waitForText('✗ 42 · exit');
   });
 });
+
+describe('r and ⏎', () => {
+  it('r reruns the selected job with the input of its last run, and the output says which input made it', async () => {
+    const tui = open(folderWith('echo.wat', 'exit-42.wat'));
+    await tui.waitForText('▶ echo');
+    await tui.press('i');
+    await tui.typeKeys('first input');
+    await tui.press(KEYS.enter);
+    await tui.waitFor((s) => s.includes('✓ verified') && /run #1 · in: first input/.test(s), 'echo run #1 with its input named');
+    // The field changes; r still repeats the run on screen, ⏎ takes the field.
+    await tui.press('i');
+    await tui.typeKeys(' and more');
+    await tui.press(KEYS.esc);
+    await tui.press('r');
+    await tui.waitFor((s) => /run #2 = · in: first input/.test(s) && s.includes('✓ verified'), 'echo run #2 with the same input');
+    await tui.press(KEYS.enter);
+    await tui.waitFor((s) => /run #3 ≠ · in: first input and mo/.test(s) && s.includes('✓ verified'), 'echo run #3 with the field');
+    // Another job selected: r runs that one, not the last one run.
+    await tui.press(KEYS.down);
+    await tui.waitForText('▶ exit-42');
+    await tui.press('r');
+    const screen = await tui.waitForText('✗ 42 · exit');
+    expect(screen).toMatch(/Output · exit-42 .*run #1/);
+  });
+});

@@ -36,9 +36,9 @@ describe('views', () => {
   });
 
   it('labels runs with their number and change mark, and explains a run without output', () => {
-    expect(outputView(job(), run({ no: 3, changed: true }), ROOT, false).runLabel).toBe('run #3 ≠');
-    expect(outputView(job(), run({ no: 4, changed: false }), ROOT, false).runLabel).toBe('run #4 =');
-    expect(outputView(job(), run({ outcome: null }), ROOT, false)).toMatchObject({ runLabel: 'run #1 ●', placeholder: 'waiting for output…' });
+    expect(outputView(job(), run({ no: 3, changed: true }), ROOT, false).runLabel).toBe('run #3 ≠ · in: (empty)');
+    expect(outputView(job(), run({ no: 4, changed: false }), ROOT, false).runLabel).toBe('run #4 = · in: (empty)');
+    expect(outputView(job(), run({ outcome: null }), ROOT, false)).toMatchObject({ runLabel: 'run #1 ● · in: (empty)', placeholder: 'waiting for output…' });
     expect(outputView(job(), run({ outcome: outcome({ status: 'trap', exitCode: null, message: 'The job trapped: unreachable.' }) }), ROOT, false).placeholder).toBe('(no output)\n\nThe job trapped: unreachable.');
     const cut = outputView(job(), run({ outcome: outcome({ stdoutTruncated: true }) }), ROOT, false);
     expect(cut.notes.join()).toMatch(/stdout was cut at the output limit/);

@@ -39,8 +39,6 @@ export class RunStore {
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<() => void>();
   private closing = false;
-  /** The job `r` reruns. */
-  lastJobId: string | null = null;
   /** Bumped on every change; views compare it to decide whether to redraw. */
   version = 0;
 
@@ -105,7 +103,6 @@ export class RunStore {
       finishedAt: null,
     };
     this.remember(record);
-    this.lastJobId = job.id;
 
     const handle = this.options.engine.start(job.spec, {
       stdin,

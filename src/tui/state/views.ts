@@ -11,7 +11,8 @@ import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';
 import { sanitizeLabel, sanitizeText } from '../../core/sanitize.js';
 import type { Layer, LayerName } from '../../engine/index.js';
-import { textWidth } from '../text-width.js';
+import { textWidth, truncate } from '../text-width.js';
+import { stdinDisplay } from './line-edit.js';
 
 /** Paths under the watched folder read better relative to it: `hello.wasm`, not `/home/…/hello.wasm`. */
 export function relativize(text: string, root: string): string {
@@ -68,7 +69,8 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
   return {
     job: name,
-    runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''}`,
+    // Which input made this output: the field may hold something else by now.
+    runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''} · in: ${inputLabel(latest.stdin)}`,
     lines: latest.output.view(),
     first: latest.output.dropped,
     notes,
@@ -126,4 +128,9 @@ export function containmentLine(layers: readonly Layer[]): { text: string; warn:
   const off = layers.filter((layer) => !layer.active).map((layer) => LAYER_WORDS[layer.name]);
   const heldText = `held: ${held.join(' ')}`;
   return off.length > 0 ? { text: `⚠ no ${off.join(' ')} · ${heldText}`, warn: true } : { text: heldText, warn: false };
+}
+
+/** A run's stdin in a title: one line (`↵` for breaks), cut to a glance. */
+export function inputLabel(stdin: string): string {
+  return stdin === '' ? '(empty)' : truncate(sanitizeLabel(stdinDisplay(stdin)), 24);
 }
