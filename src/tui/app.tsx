@@ -4,6 +4,7 @@
  * component wires them to the panes and to the key table.
  */
 import { Box, useApp } from 'ink';
+import { join } from 'node:path';
 import { useCallback, useEffect } from 'react';
 import { ExitPane } from './components/ExitPane.js';
 import { Footer } from './components/Footer.js';
@@ -45,12 +46,14 @@ export interface AppProps {
    * the terminal meanwhile; start.ts provides it, tests give a stand-in.
    */
   editText?: (text: string) => string | null;
+  /** Shows a file in the user's pager, which has the terminal meanwhile. */
+  openPager?: (path: string) => void;
 }
 
 /** How long a notice stays in the header. */
 const NOTICE_MS = 5000;
 
-export function App({ folder, store, dirLabel, initialState, editText }: AppProps) {
+export function App({ folder, store, dirLabel, initialState, editText, openPager }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const snapshot = useJobFolder(folder);
@@ -120,7 +123,7 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
   const page = Math.max(1, innerHeight(layout.output) - 1);
   const scrollBy = (by: number): void => {
     const view = currentOutput();
-    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(layout.output), innerHeight(layout.output), uiRef.current.scroll, by, view.first);
+    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(layout.output), innerHeight(layout.output), uiRef.current.scroll, by, view.first, view.head);
     dispatch({ type: 'scroll-to', anchor });
   };
 
@@ -143,6 +146,15 @@ export function App({ folder, store, dirLabel, initialState, editText }: AppProp
       const text = editText(stdinOf(selected));
       if (text === null) return notice('the editor failed or was quit: stdin unchanged');
       dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
+    },
+    'open-pager': () => {
+      const selected = current().job;
+      const run = selected ? store.latest(selected.id) : undefined;
+      if (!run) return notice('nothing to show: the job has not run');
+      if (run.outcome === null) return notice('the whole output is saved when the run ends');
+      if (!run.fullOutput) return notice(run.output.bytes.stdout + run.output.bytes.stderr === 0 ? 'the run printed nothing' : 'the whole output was not saved (see the receipt pane)');
+      if (!openPager) return notice(`the whole output is in ${sanitizeLabel(run.fullOutput)}`);
+      openPager(join(folder.root, run.fullOutput));
     },
     rerun: () => {
       // The selected job, with the input of the run on screen (⏎ takes the field instead).

@@ -39,23 +39,26 @@ export async function startTui(dir: string): Promise<number> {
     stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
   };
   let app: ReturnType<typeof render> | undefined;
-  const editText = (text: string): string | null => {
+  /** Gives the terminal to another program (editor, pager) and takes it back. */
+  const suspended = <T,>(use: () => T): T => {
     restore();
     process.stdin.setRawMode?.(false);
     try {
-      return editInEditor(text);
+      return use();
     } finally {
       process.stdin.setRawMode?.(true);
       stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
-      // The screen is blank again: forget the last frame so the next one is drawn whole.
-      app?.clear();
+      // The screen is blank again: have Ink draw the whole frame (its resize path does).
+      stdout.emit('resize');
     }
   };
+  const editText = (text: string): string | null => suspended(() => editInEditor(text));
+  const openPager = (path: string): void => suspended(() => showInPager(path));
   // A kill from outside still cancels runs and leaves the terminal usable.
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager })), {
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
     });
@@ -92,4 +95,10 @@ export function editInEditor(text: string): string | null {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** $PAGER, else `less`, on a file, through the shell as git does. */
+export function showInPager(path: string): void {
+  const pager = process.env.PAGER || 'less';
+  spawnSync('/bin/sh', ['-c', `${pager} "$@"`, pager, path], { stdio: 'inherit' });
 }

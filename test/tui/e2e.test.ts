@@ -113,8 +113,10 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('run #2 ≠');
     expect(screen).not.toContain('invalid');
     // Exactly two runs happened, both ok: no bogus run of the half-written file.
-    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello.wat')).sort();
+    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello.wat')).filter((name) => name.endsWith('.json')).sort();
     expect(receipts).toEqual(['0001.json', '0002.json']);
+    // Each run's whole output sits beside its receipt.
+    expect(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wat', '0002.output.txt'), 'utf8')).toBe('HELLO FROM WAT\n');
     for (const file of receipts) {
       expect(JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wat', file), 'utf8'))).toMatchObject({ status: 'ok' });
     }

@@ -142,7 +142,7 @@ describe('RunStore', () => {
     }
     await store.whenIdle();
     expect(readdirSync(join(dir, '.plasm', 'receipts')).sort()).toEqual(['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']);
-    for (const folder of ['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']) expect(readdirSync(join(dir, '.plasm', 'receipts', folder))).toEqual(['0001.json']);
+    for (const folder of ['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']) expect(readdirSync(join(dir, '.plasm', 'receipts', folder)).sort()).toEqual(['0001.json', '0001.output.txt']);
     expect(receiptFolder(dir, join(dir, '..'))).toBe('_2e_2e');
   });
 });

@@ -29,8 +29,9 @@ async function streaming(): Promise<TuiSession> {
 describe('scrolling streaming output', () => {
   it('holds a view scrolled back while lines keep arriving', async () => {
     const tui = await streaming();
-    await tui.press('K', 'K', 'K');
-    const before = await tui.waitFor((s) => above(s) >= 3, 'the view scrolled up');
+    // One key: the view is held from the moment it is handled (↑ shows), whatever the machine's pace.
+    await tui.press('u');
+    const before = await tui.waitFor((s) => above(s) >= 1, 'the view scrolled up');
     const rows = shown(before);
     expect(rows.length).toBeGreaterThan(5);
     // More output arrives below (the distance to the end grows), the view stays put.

@@ -158,12 +158,14 @@ describe('output window', () => {
       { kind: 'stdout', text: 'abcd' },
       { kind: 'stdout', text: 'efgh' },
       { kind: 'stdout', text: 'ij' },
-      { kind: 'note', text: 'cut ' },
-      { kind: 'note', text: 'at t' },
-      { kind: 'note', text: 'he l' },
-      { kind: 'note', text: 'imit' },
+      // Notes are sentences: wrapped on words, a word longer than the row cut.
+      { kind: 'note', text: 'cut' },
+      { kind: 'note', text: 'at' },
+      { kind: 'note', text: 'the' },
+      { kind: 'note', text: 'limi' },
+      { kind: 'note', text: 't' },
     ]);
-    expect(outputRowCount(long, ['cut at the limit'], 4)).toBe(7);
+    expect(outputRowCount(long, ['cut at the limit'], 4)).toBe(8);
   });
 });
 

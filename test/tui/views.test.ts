@@ -8,7 +8,7 @@ import { containmentLine, exitView, jobRowView, outputView, receiptAbsence, rela
 const ROOT = '/work/jobs';
 const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
 const outcome = (extra: Partial<RunOutcome> = {}): RunOutcome => ({ status: 'ok', exitCode: 0, message: 'The job exited with code 0.', timing: { start_ms: 90, compile_ms: 2, run_ms: 3, total_ms: 100 }, stdoutTruncated: false, stderrTruncated: false, outputHash: sha256(''), containment: [], ...extra });
-const run = (extra: Partial<RunRecord> = {}): RunRecord => ({ jobId: `${ROOT}/hello.wat`, no: 1, stdin: '', moduleHash: null, manifestHash: null, why: 'user', startedAt: 1000, phase: 'done', output: new OutputLog(), superseded: false, outcome: outcome(), changed: null, receipt: null, finishedAt: 1100, ...extra });
+const run = (extra: Partial<RunRecord> = {}): RunRecord => ({ jobId: `${ROOT}/hello.wat`, no: 1, stdin: '', moduleHash: null, manifestHash: null, why: 'user', startedAt: 1000, phase: 'done', output: new OutputLog(), superseded: false, outcome: outcome(), changed: null, receipt: null, fullOutput: null, finishedAt: 1100, ...extra });
 
 describe('views', () => {
   it('shortens the watched folder out of messages', () => {

@@ -13,8 +13,10 @@ export interface OutputPaneProps extends Size {
   /** `run #3 ≠`, or empty before the first run. */
   runLabel: string;
   lines: readonly OutputLine[];
-  /** Sanitised remarks after the output: truncation, lines dropped from the view. */
+  /** Sanitised remarks after the output (truncation). */
   notes: readonly string[];
+  /** Sanitised remarks above the output (earlier lines not kept). */
+  head?: readonly string[];
   /** Where a view scrolled back is held; null follows the end. */
   scroll: OutputAnchor | null;
   /** The number of `lines[0]` in the whole output (lines before it were dropped). */
@@ -24,11 +26,11 @@ export interface OutputPaneProps extends Size {
   placeholderTone?: Tone;
 }
 
-export function OutputPane({ job, runLabel, lines, notes, scroll, first = 0, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
+export function OutputPane({ job, runLabel, lines, notes, head = [], scroll, first = 0, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rowsHigh = innerHeight({ width, height });
-  const view = outputWindow(lines, notes, inner, rowsHigh, scroll, first);
+  const view = outputWindow(lines, notes, inner, rowsHigh, scroll, first, head);
   const right = [runLabel, view.scroll > 0 ? `↑ ${view.scroll}` : ''].filter(Boolean).join(' · ');
   const title = job === '' ? 'Output' : `Output · ${job}`;
   if (view.rows.length === 0 && placeholder !== null) {

@@ -3,12 +3,14 @@
  * lives outside React because the engine's events arrive far faster than a terminal should be
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { writeNewFile } from '../../core/atomic-file.js';
+import { STDERR_MARK } from '../format.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
-import { OutputLog } from './output-log.js';
+import { OutputLog, type Stream } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
@@ -36,6 +38,8 @@ export class RunStore {
   private readonly records = new Map<string, RunRecord[]>();
   private readonly counters = new Map<string, number>();
   private readonly handles = new Map<RunRecord, RunHandle>();
+  /** Each run's output chunks in arrival order, until the run ends and they are saved. */
+  private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<() => void>();
   private closing = false;
@@ -100,8 +104,11 @@ export class RunStore {
       outcome: null,
       changed: null,
       receipt: null,
+      fullOutput: null,
       finishedAt: null,
     };
+    const chunks: { stream: Stream; chunk: Uint8Array }[] = [];
+    this.arrivals.set(record, chunks);
     this.remember(record);
 
     const handle = this.options.engine.start(job.spec, {
@@ -110,7 +117,10 @@ export class RunStore {
       allowGrants,
       onEvent: (event) => {
         if (event.type === 'phase') record.phase = event.phase;
-        else record.output.append(event.type, event.chunk);
+        else {
+          record.output.append(event.type, event.chunk);
+          chunks.push({ stream: event.type, chunk: event.chunk });
+        }
         this.changed();
       },
     });
@@ -121,6 +131,7 @@ export class RunStore {
     );
     const tracked = settled.finally(() => {
       this.handles.delete(record);
+      this.arrivals.delete(record);
       this.pending.delete(tracked);
       this.changed();
     });
@@ -173,6 +184,13 @@ export class RunStore {
       record.output.append('stderr', result.stderr);
       record.output.end();
     }
+    let chunks = this.arrivals.get(record) ?? [];
+    if (record.output.bytes.stdout !== result.stdout.length || record.output.bytes.stderr !== result.stderr.length) {
+      chunks = [
+        { stream: 'stdout', chunk: result.stdout },
+        { stream: 'stderr', chunk: result.stderr },
+      ];
+    }
     const outputHash = sha256(`${sha256(result.stdout)}${sha256(result.stderr)}`);
     record.outcome = {
       status: result.status,
@@ -191,6 +209,23 @@ export class RunStore {
       record.changed = before ? before.outcome?.outputHash !== outputHash : null;
     }
     if (result.receipt) record.receipt = this.keep(record, result);
+    if (record.receipt?.savedTo) record.fullOutput = this.keepOutput(record.receipt.savedTo, chunks);
+  }
+
+  /**
+   * Saves the whole output beside the receipt (`0003.json` → `0003.output.txt`): sanitised lines
+   * in arrival order, stderr's marked. The receipt's folder was just checked (no symlinks); the
+   * file is created new, never written through an existing name.
+   */
+  private keepOutput(receiptPath: string, chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string | null {
+    const path = join(dirname(receiptPath), `${receiptPath.slice(receiptPath.lastIndexOf('/') + 1).replace(/\.json$/, '')}.output.txt`);
+    const text = fullOutputText(chunks);
+    if (text === '') return null; // nothing printed: nothing to page through
+    try {
+      return writeNewFile(join(this.options.root, path), text) ? path : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Only a bug in plasm-tui rejects a run's result; show it like any other failure. */
@@ -274,4 +309,14 @@ export function receiptFolder(root: string, jobPath: string): string {
     out += /[A-Za-z0-9.-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
   }
   return out.replace(/^\.+$/, (dots) => dots.replaceAll('.', '_2e'));
+}
+
+/** All of a run's output as text: lines in arrival order, stderr's behind the gutter. */
+export function fullOutputText(chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string {
+  const log = new OutputLog({ maxLines: Infinity, maxChars: Infinity, maxPartial: Infinity });
+  for (const { stream, chunk } of chunks) log.append(stream, chunk);
+  log.end();
+  const lines = log.view();
+  if (lines.length === 0) return '';
+  return `${lines.map((line) => (line.stream === 'stderr' ? STDERR_MARK + line.text : line.text)).join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { OutputLine } from '../runs/output-log.js';
-import { wrapLine } from '../text-width.js';
+import { STDERR_MARK } from '../format.js';
+import { wrapLine, wrapWords } from '../text-width.js';
 
 export interface OutputRow {
   kind: 'stdout' | 'stderr' | 'note';
@@ -29,21 +30,20 @@ interface Item {
   text: string;
 }
 
-/**
- * stderr is marked by more than colour (NO_COLOR, colour-blind users, a copy of the screen):
- * each of its rows starts with this gutter.
- */
-export const STDERR_MARK = '▌ ';
 
 /** An item's screen rows: wrapped to `width`, stderr's inside its gutter. */
 function rowsOf(item: Item, width: number): string[] {
+  // Notes are sentences: wrapped at spaces.
+  if (item.kind === 'note') return wrapWords(item.text, width).flatMap((row) => wrapLine(row, width));
   if (item.kind !== 'stderr' || width <= STDERR_MARK.length) return wrapLine(item.text, width);
   return wrapLine(item.text, width - STDERR_MARK.length).map((row) => STDERR_MARK + row);
 }
 
-/** Lines, then notes; `first` is the number (in the whole output) of `lines[0]`. */
-function itemsOf(lines: readonly OutputLine[], notes: readonly string[]): readonly Item[] {
-  return notes.length === 0 ? lines.map((line) => ({ kind: line.stream, text: line.text })) : [...lines.map((line) => ({ kind: line.stream, text: line.text })), ...notes.map((text) => ({ kind: 'note' as const, text }))];
+/** Notes above, lines, notes below. */
+function itemsOf(lines: readonly OutputLine[], notes: readonly string[], head: readonly string[]): readonly Item[] {
+  const body = lines.map((line): Item => ({ kind: line.stream, text: line.text }));
+  if (notes.length === 0 && head.length === 0) return body;
+  return [...head.map((text) => ({ kind: 'note' as const, text })), ...body, ...notes.map((text) => ({ kind: 'note' as const, text }))];
 }
 
 /**
@@ -51,8 +51,10 @@ function itemsOf(lines: readonly OutputLine[], notes: readonly string[]): readon
  * when the anchor is within a screen of the end) the last `height` rows. Following the end works
  * backwards and stops as soon as it has enough, so a long log costs no more to draw than a short one.
  */
-export function outputWindow(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null = null, first = 0): OutputWindow {
-  const all = itemsOf(lines, notes);
+export function outputWindow(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null = null, first = 0, head: readonly string[] = []): OutputWindow {
+  const all = itemsOf(lines, notes, head);
+  // Item i is line number first + i - head.length: the head notes sit just above the first kept line.
+  first -= head.length;
   if (anchor !== null && all.length > 0) {
     const counts = all.map((item) => rowsOf(item, width).length);
     const total = counts.reduce((sum, n) => sum + n, 0);
@@ -84,7 +86,7 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
 
 /** All rows the output wraps to. */
 export function outputRowCount(lines: readonly OutputLine[], notes: readonly string[], width: number): number {
-  let count = notes.reduce((sum, note) => sum + wrapLine(note, width).length, 0);
+  let count = notes.reduce((sum, text) => sum + rowsOf({ kind: 'note', text }, width).length, 0);
   for (const line of lines) count += rowsOf({ kind: line.stream, text: line.text }, width).length;
   return count;
 }
@@ -93,8 +95,9 @@ export function outputRowCount(lines: readonly OutputLine[], notes: readonly str
  * The anchor `by` rows up (negative: down) from where the window is now; null once it reaches
  * the end, so the view follows new output again. `Infinity` goes to the top.
  */
-export function scrollAnchor(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null, by: number, first = 0): OutputAnchor | null {
-  const all = itemsOf(lines, notes);
+export function scrollAnchor(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null, by: number, first = 0, head: readonly string[] = []): OutputAnchor | null {
+  const all = itemsOf(lines, notes, head);
+  first -= head.length;
   const counts = all.map((item) => rowsOf(item, width).length);
   const total = counts.reduce((sum, n) => sum + n, 0);
   const bottom = Math.max(0, total - height);

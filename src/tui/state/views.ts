@@ -44,6 +44,8 @@ export interface OutputView {
   lines: readonly OutputLine[];
   /** The number of `lines[0]` in the whole output. */
   first: number;
+  /** Above the lines: what is not shown here. */
+  head: string[];
   notes: string[];
   placeholder: string | null;
   placeholderTone: Tone;
@@ -51,7 +53,7 @@ export interface OutputView {
 
 export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean): OutputView {
   const name = job ? sanitizeLabel(job.name) : '';
-  const empty = { job: name, runLabel: '', lines: [], first: 0, notes: [], placeholderTone: 'muted' as Tone };
+  const empty = { job: name, runLabel: '', lines: [], first: 0, head: [], notes: [], placeholderTone: 'muted' as Tone };
   if (!job) return { ...empty, placeholder: scanning ? 'Looking for modules and manifests…' : 'No job selected.' };
   if (!latest) {
     if (job.error) {
@@ -64,7 +66,11 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   const running = latest.outcome === null;
   const mark = changeMark(latest.changed);
   const notes: string[] = [];
-  if (latest.output.dropped > 0) notes.push(`… ${latest.output.dropped} earlier lines are not shown here (the receipt covers all output)`);
+  const head: string[] = [];
+  if (latest.output.dropped > 0) {
+    const where = running ? 'the whole output is saved when the run ends' : latest.fullOutput ? `p opens all of it (${latest.fullOutput})` : 'the whole output could not be saved';
+    head.push(`… ${latest.output.dropped} earlier lines are not kept here: ${where}`);
+  }
   if (latest.outcome?.stdoutTruncated) notes.push(`stdout was cut at the output limit (${formatBytes(latest.output.bytes.stdout)} kept)`);
   if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
   return {
@@ -73,6 +79,7 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
     runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''} · in: ${inputLabel(latest.stdin)}`,
     lines: latest.output.view(),
     first: latest.output.dropped,
+    head,
     notes,
     // Without output the pane has room for the whole exit message, which the exit pane may cut.
     placeholder: running ? 'waiting for output…' : latest.outcome?.status === 'ok' ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(latest.outcome?.message ?? '', root))}`,
