@@ -3,7 +3,7 @@
  * its stdin below. State lives in the folder watcher, the run store and one UI reducer; this
  * component wires them to the panes and to the key table.
  */
-import { Box, useApp } from 'ink';
+import { Box, useApp, useStdout } from 'ink';
 import { join } from 'node:path';
 import { useCallback, useEffect } from 'react';
 import { ExitPane } from './components/ExitPane.js';
@@ -25,7 +25,7 @@ import { useNow } from './hooks/use-now.js';
 import { useRuns } from './hooks/use-runs.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWatchReruns } from './hooks/use-watch-reruns.js';
-import { computeLayout, innerHeight, innerWidth } from './layout.js';
+import { MIN_COLUMNS, MIN_ROWS, computeLayout, innerHeight, innerWidth } from './layout.js';
 import type { RunStore } from './runs/run-store.js';
 import { sanitizeLabel } from '../core/sanitize.js';
 import { scrollAnchor } from './state/output-window.js';
@@ -56,11 +56,17 @@ const NOTICE_MS = 5000;
 export function App({ folder, store, dirLabel, initialState, editText, openPager }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
+  // Ink writes only the lines that changed, unless the frame fills the terminal (then it clears
+  // the screen and scrollback and writes everything, every frame): so the last row stays free.
+  const height = rows - 1;
+  const { write: writeAround } = useStdout();
+  /** After another program had the terminal: Ink's write() clears what it knows and draws the whole frame again. */
+  const redrawWhole = (): void => writeAround('');
   const snapshot = useJobFolder(folder);
   useRuns(store);
   const [ui, dispatch, uiRef] = useLiveReducer(uiReducer, () => initialUiState(initialState));
   const now = useNow(store.runningCount() > 0);
-  const layout = computeLayout(columns, rows);
+  const layout = computeLayout(columns, height);
 
   // Rendering uses this render's state; key handlers call `selection()` again for the latest.
   const selection = (state: UiState, folderNow: { jobs: readonly JobEntry[]; ready: boolean }) => {
@@ -144,6 +150,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       if (!selected) return;
       if (!editText) return notice('no editor here: set $VISUAL or $EDITOR');
       const text = editText(stdinOf(selected));
+      redrawWhole();
       if (text === null) return notice('the editor failed or was quit: stdin unchanged');
       dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
     },
@@ -155,6 +162,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       if (!run.fullOutput) return notice(run.output.bytes.stdout + run.output.bytes.stderr === 0 ? 'the run printed nothing' : 'the whole output was not saved (see the receipt pane)');
       if (!openPager) return notice(`the whole output is in ${sanitizeLabel(run.fullOutput)}`);
       openPager(join(folder.root, run.fullOutput));
+      redrawWhole();
     },
     rerun: () => {
       // The selected job, with the input of the run on screen (⏎ takes the field instead).
@@ -222,8 +230,8 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     },
   );
 
-  if (layout.tooSmall) {
-    return <TooSmall width={layout.width} height={layout.height} />;
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    return <TooSmall width={columns} height={rows} />;
   }
   const header = (
     <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice ?? (snapshot.notice ? sanitizeLabel(snapshot.notice) : null)} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />

@@ -12,6 +12,7 @@ import { createElement } from 'react';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey } from '../core/keys.js';
 import { App } from './app.js';
+import { frameStream } from './frame-stream.js';
 import { JobFolder } from './folder/job-folder.js';
 import { RunStore } from './runs/run-store.js';
 import { createEngine } from '../engine/index.js';
@@ -48,8 +49,7 @@ export async function startTui(dir: string): Promise<number> {
     } finally {
       process.stdin.setRawMode?.(true);
       stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
-      // The screen is blank again: have Ink draw the whole frame (its resize path does).
-      stdout.emit('resize');
+      // The screen is blank again: the app has Ink draw the whole frame next (see app.tsx).
     }
   };
   const editText = (text: string): string | null => suspended(() => editInEditor(text));
@@ -59,8 +59,11 @@ export async function startTui(dir: string): Promise<number> {
   try {
     folder.start();
     app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager })), {
+      stdout: frameStream(stdout),
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
+      // Only the lines that changed are written (the app leaves the last row free for this, see app.tsx).
+      incrementalRendering: true,
     });
     // SIGINT only arrives before Ink puts the terminal in raw mode (after that Ctrl-C is a key).
     for (const signal of SIGNALS) process.once(signal, onSignal);

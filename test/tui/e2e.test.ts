@@ -241,25 +241,27 @@ describe('plasm-tui in a terminal', () => {
     expect(lines).toHaveLength(24);
     expect(lines[0]).toContain('plasm-tui');
     expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
-    expect(lines[20]).toMatch(/^╭ stdin ─+ for exit-42 ─╮$/);
-    expect(lines[22]).toMatch(/^╰─+╯$/);
-    expect(lines[23]).toContain('q quit');
-    for (const line of lines.slice(1, 23)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
+    // The last row stays free: then Ink rewrites only the lines that change (see app.tsx).
+    expect(lines[19]).toMatch(/^╭ stdin ─+ for exit-42 ─╮$/);
+    expect(lines[21]).toMatch(/^╰─+╯$/);
+    expect(lines[22]).toContain('q quit');
+    expect(lines[23]).toBe('');
+    for (const line of lines.slice(1, 22)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
     expect(screen).toContain('✗ 42 · exit');
 
     tui.resize(100, 30);
-    screen = await tui.waitFor((s) => s.split('\n')[26]?.startsWith('╭ stdin') === true, 'the stdin pane at row 27');
+    screen = await tui.waitFor((s) => s.split('\n')[25]?.startsWith('╭ stdin') === true, 'the stdin pane at row 26');
     lines = screen.split('\n');
     expect(lines[1]).toHaveLength(100);
     expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
-    for (const line of lines.slice(1, 29)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
-    expect(lines[29]).toContain('q quit');
+    for (const line of lines.slice(1, 28)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
+    expect(lines[28]).toContain('q quit');
 
     // Too small to lay out: it says so, and recovers when the terminal grows again.
     tui.resize(50, 12);
     await tui.waitForText('plasm-tui needs 60×18; this terminal is 50×12.');
     tui.resize(80, 24);
-    screen = await tui.waitFor((s) => s.split('\n')[20]?.startsWith('╭ stdin') === true, 'the stdin pane at row 21');
+    screen = await tui.waitFor((s) => s.split('\n')[19]?.startsWith('╭ stdin') === true, 'the stdin pane at row 20');
     expect(screen).toContain('✗ 42 · exit');
     expect(screen).not.toContain('plasm-tui needs');
   });
