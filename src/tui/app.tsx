@@ -171,7 +171,11 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       start(selected, store.latest(selected.id)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
-    filter: () => dispatch({ type: 'mode', mode: 'filter' }),
+    filter: () => {
+      // A new search, not more letters on the old one.
+      dispatch({ type: 'filter', text: '' });
+      dispatch({ type: 'mode', mode: 'filter' });
+    },
     'accept-filter': () => dispatch({ type: 'mode', mode: 'normal' }),
     'clear-filter': () => {
       dispatch({ type: 'filter', text: '' });

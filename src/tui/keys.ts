@@ -72,8 +72,8 @@ export const KEYS: readonly KeyBinding[] = [
   { key: 'w', label: 'watch', description: 'watch: rerun on file changes', action: 'toggle-watch', modes: ['normal'], chords: [{ input: 'w' }] },
   { key: '/', label: 'filter', description: 'filter the job list', action: 'filter', modes: ['normal'], chords: [{ input: '/' }] },
   { key: 'x', label: 'cancel', description: 'cancel the running job', action: 'cancel', modes: ['normal'], chords: [{ input: 'x' }] },
-  { key: 'PgUp u', description: 'scroll output up a page', action: 'page-up', modes: ['normal'], chords: [{ special: 'pageUp' }, { input: 'u' }] },
-  { key: 'PgDn d', description: 'scroll output down a page', action: 'page-down', modes: ['normal'], chords: [{ special: 'pageDown' }, { input: 'd' }] },
+  { key: 'u PgUp', label: 'page', description: 'scroll output up a page', action: 'page-up', modes: ['normal'], chords: [{ special: 'pageUp' }, { input: 'u' }] },
+  { key: 'd PgDn', label: 'page', description: 'scroll output down a page', action: 'page-down', modes: ['normal'], chords: [{ special: 'pageDown' }, { input: 'd' }] },
   { key: 'K', description: 'scroll output up a line', action: 'scroll-up', modes: ['normal'], chords: [{ input: 'K' }] },
   { key: 'J', description: 'scroll output down a line', action: 'scroll-down', modes: ['normal'], chords: [{ input: 'J' }] },
   { key: 'g Home', description: 'top of the output', action: 'scroll-top', modes: ['normal'], chords: [{ input: 'g' }, { special: 'home' }] },
@@ -122,7 +122,8 @@ export function footerItems(mode: Mode): FooterItem[] {
     actions.add(binding.action);
     const key = binding.key.split(' ')[0] ?? binding.key;
     const previous = items.at(-1);
-    if (previous && previous.label === binding.label) previous.key += key;
+    // `↑↓ pick`, but `u/d page`: letters run together would read as a word.
+    if (previous && previous.label === binding.label) previous.key += /^[a-z]$/i.test(key) ? `/${key}` : key;
     else items.push({ key, label: binding.label });
   }
   return items;

@@ -3,6 +3,7 @@
  * watcher and the run store, renders the app in the alternate screen, and on quit cancels runs,
  * closes the watcher and gives the terminal back as it was.
  */
+import './interactive-env.js';
 import { render } from 'ink';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

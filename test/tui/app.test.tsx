@@ -135,6 +135,11 @@ describe('App', () => {
     expect(engine.runs.map((run) => run.name)).toEqual(['gamma']);
     await press(ESC);
     await waitFor((f) => f.includes('Jobs (3)'), 'the filter cleared');
+    // `/` starts a new filter: the kept one is not added to.
+    await press('/', 'b', ENTER);
+    await waitFor((f) => f.includes('Jobs (1 of 3)') && f.includes('▶ beta'), 'filtered to beta');
+    await press('/', 'a', 'l');
+    await waitFor((f) => f.includes('▶ alpha') && f.includes('/ al'), 'a new filter, alpha');
   });
 
   it('cancels with x, reruns the selected job with r using its last input, toggles watch with w', async () => {

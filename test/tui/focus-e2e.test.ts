@@ -81,3 +81,11 @@ describe('r and ⏎', () => {
     expect(screen).toMatch(/Output · exit-42 .*run #1/);
   });
 });
+
+describe('the environment', () => {
+  it('draws its screen with CI=true in the environment (Ink would draw nothing)', async () => {
+    const tui = open(folderWith('hello.wasm'), { env: { CI: 'true' } });
+    await tui.waitForText('▶ hello');
+    await tui.waitForText('q quit');
+  });
+});

@@ -73,7 +73,7 @@ describe('footer', () => {
   const text = (mode: Mode) => footerItems(mode).map((item) => `${item.key} ${item.label}`).join('  ');
 
   it('shows each mode its own keys, from the table', () => {
-    expect(text('normal')).toBe('↑↓ pick  ⏎ run  i stdin  r rerun  w watch  / filter  x cancel  ? help  q quit');
+    expect(text('normal')).toBe('↑↓ pick  ⏎ run  i stdin  r rerun  w watch  / filter  x cancel  u/d page  ? help  q quit');
     expect(text('stdin')).toBe('⏎ run  esc done  ctrl-c quit');
     expect(text('filter')).toBe('↑↓ pick  ⏎ keep  esc clear  ctrl-c quit');
     expect(text('help')).toBe('esc close  ctrl-c quit');

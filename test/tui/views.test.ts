@@ -65,6 +65,19 @@ describe('views', () => {
     expect(receiptAbsence(job(), run({ outcome: null }))).toMatch(/signed and saved when the run ends/);
     expect(receiptAbsence(job(), run())).toMatch(/nothing was signed/);
   });
+
+  it('says a run refused before it started was refused, not that the module could not be read, and shows no 0.0 ms phases', () => {
+    const refused = run({ outcome: outcome({ status: 'invalid', exitCode: null, message: 'The module hash does not match the pin.', timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 1.2 } }) });
+    expect(receiptAbsence(job(), refused)).toBe('no receipt: the run was refused before it started (see Exit), so nothing was signed');
+    expect(timingView(refused, [run(), refused], 2000)).toMatchObject({ timing: null, refused: true, history: [100] });
+    expect(receiptAbsence(job(), run({ outcome: outcome({ status: 'trap' }) }))).toMatch(/nothing was signed for this trap run/);
+  });
+
+  it('does not repeat the headline in words: no "exited with code 0" under ✓ 0 · ok', () => {
+    expect(exitView(job(), run(), ROOT).message).toBe('');
+    expect(exitView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 42, message: 'The job exited with code 42.' }) }), ROOT).message).toBe('');
+    expect(exitView(job(), run({ outcome: outcome({ status: 'trap', exitCode: null, message: 'The module trapped: unreachable.' }) }), ROOT).message).toBe('The module trapped: unreachable.');
+  });
 });
 
 describe('folderLabel', () => {

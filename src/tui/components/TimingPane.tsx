@@ -15,9 +15,11 @@ export interface TimingPaneProps extends Size {
   timing: { start_ms: number; compile_ms: number; run_ms: number; total_ms: number } | null;
   /** Total times of the job's recent finished runs, oldest first. */
   history: readonly number[];
+  /** The last run was refused before it started: there are no phases. */
+  refused?: boolean;
 }
 
-export function TimingPane({ elapsedMs, phase, timing, history, width, height }: TimingPaneProps) {
+export function TimingPane({ elapsedMs, phase, timing, history, refused = false, width, height }: TimingPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rows = innerHeight({ width, height });
@@ -32,6 +34,8 @@ export function TimingPane({ elapsedMs, phase, timing, history, width, height }:
     // Three phases on as few lines as fit: spaced out when there is room, tighter when not.
     const packed = [packParts(parts, inner), packParts(parts, inner, '  '), packParts(parts, inner, ' ')].find((p) => p.length < rows) ?? packParts(parts, inner, ' ');
     lines.push(...packed.map((text) => ({ text })));
+  } else if (refused) {
+    lines = [{ text: 'not started: refused', tone: 'muted' }];
   } else {
     lines = [{ text: 'not run yet', tone: 'muted' }];
   }

@@ -88,20 +88,26 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
 }
 
 export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number): Omit<TimingPaneProps, 'width' | 'height'> {
-  const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled');
+  const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled' && !neverStarted(run));
   const lastFinished = [...runs].reverse().find((run) => run.outcome);
   const running = latest !== undefined && latest.outcome === null;
+  const refused = lastFinished !== undefined && neverStarted(lastFinished);
   return {
     elapsedMs: running ? now - latest.startedAt : null,
     phase: running ? latest.phase : null,
-    timing: lastFinished?.outcome?.timing ?? null,
+    // A refused run has no phases to show: not `0.0 ms` each.
+    timing: refused ? null : (lastFinished?.outcome?.timing ?? null),
+    refused: !running && refused,
     history: finished.slice(-20).map((run) => run.outcome?.timing.total_ms ?? 0),
   };
 }
 
 export function exitView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string): Omit<ExitPaneProps, 'width' | 'height'> {
   if (latest?.outcome) {
-    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : latest.outcome.message;
+    const { status, exitCode } = latest.outcome;
+    // The headline already says `✓ 0 · ok` / `✗ 42 · exit`: its sentence would only repeat it.
+    const repeats = (status === 'ok' || status === 'exit') && latest.outcome.message === `The job exited with code ${exitCode}.`;
+    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : repeats ? '' : latest.outcome.message;
     return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)), containment: containmentLine(latest.outcome.containment) };
   }
   if (latest) return { state: 'running', exitCode: null, message: `${latest.phase}…` };
@@ -114,7 +120,14 @@ export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | un
   if (!job) return '';
   if (!latest) return job.spec ? 'no receipt yet: each run is signed and saved in .plasm/receipts' : 'this job cannot run, so nothing is signed';
   if (latest.outcome === null) return '● signed and saved when the run ends';
-  return 'no receipt: the module could not be read, so nothing was signed';
+  if (neverStarted(latest)) return 'no receipt: the run was refused before it started (see Exit), so nothing was signed';
+  return `no receipt: nothing was signed for this ${stateWord(latest.outcome.status)} run`;
+}
+
+/** Refused before a sandbox started (a hash pin, an unreadable or invalid module): no phase ran. */
+export function neverStarted(run: RunRecord): boolean {
+  const timing = run.outcome?.timing;
+  return run.outcome?.status === 'invalid' && timing !== undefined && timing.start_ms === 0 && timing.compile_ms === 0 && timing.run_ms === 0;
 }
 
 const LAYER_WORDS: Readonly<Record<LayerName, string>> = {
