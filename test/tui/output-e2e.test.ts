@@ -55,3 +55,18 @@ describe('long output', () => {
     expect(readFileSync(join(dir, '.plasm', 'receipts', 'many.wat', '0001.output.txt'), 'utf8')).toBe(text.join('\n'));
   });
 });
+
+describe('the header notice', () => {
+  it('names the file that changed, and goes away after a few seconds', async () => {
+    const dir = folderWith('hello.wat');
+    writeFileSync(join(dir, 'greet.manifest.json'), JSON.stringify({ version: '0.2', name: 'greet', module: 'hello.wat' }));
+    const tui = open(dir);
+    await tui.waitForText('▶ greet');
+    await tui.press(KEYS.enter);
+    await tui.waitFor((s) => s.includes('✓ verified'), 'the first run');
+    writeFileSync(join(dir, 'hello.wat'), readFileSync(join(dir, 'hello.wat'), 'utf8').replaceAll('hello from wat', 'HELLO FROM WAT'));
+    await tui.waitForText('hello.wat changed: rerunning greet');
+    await tui.waitForText('HELLO FROM WAT');
+    await tui.waitForNoText('changed: rerunning', 8000);
+  });
+});

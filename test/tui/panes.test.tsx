@@ -183,9 +183,9 @@ describe('ReceiptPane', () => {
 
 describe('Header', () => {
   it('shows the folder, watch state, running jobs and a notice', () => {
-    const on = frameOf(<Header width={90} dir="wasm-examples" watch running={2} notice="hello changed on disk: rerunning" error={null} />);
+    const on = frameOf(<Header width={90} dir="wasm-examples" watch running={2} notice="hello.wat changed: rerunning hello" error={null} />);
     expect(on).toContain('plasm-tui · wasm-examples · watch ● · 2 running');
-    expect(on).toMatch(/hello changed on disk: rerunning\s*$/);
+    expect(on).toMatch(/hello.wat changed: rerunning hello\s*$/);
     expect(frameOf(<Header width={90} dir="x" watch={false} running={0} notice={null} error={null} />)).toContain('watch ○');
   });
 });
