@@ -167,7 +167,18 @@ describe('ReceiptPane', () => {
     const frame = frameOf(<ReceiptPane {...size} receipt={receipt} absent="" />);
     expect(frame).toContain('✓ verified · .plasm/receipts/hello/0003.json');
     expect(frame).toContain('module sha256:3f2a…c9 · in sha256:9b1d…07 · out sha256:e0aa…4a');
-    expect(frame).toContain('signer abcdef…1234');
+    expect(frame).toContain('err sha256:eeee…ee · signer abcdef…1234');
+  });
+
+  it('shows longer hashes where the pane is wider, every part whole', () => {
+    // The receipt pane of a 160-column screen.
+    const wide = frameOf(<ReceiptPane width={116} height={5} receipt={receipt} absent="" />);
+    expect(wide).toContain('module sha256:3f2a000000000000…000000c9 · in sha256:9b1d000000000000…00000007');
+    expect(wide).toContain('err sha256:eeeeeeeeeeeeeeee…eeeeeeee · signer abcdef0000000000…00001234');
+    // ... and of a 100-column one: nothing cut off at the end of a row.
+    const narrow = frameOf(<ReceiptPane width={63} height={5} receipt={receipt} absent="" />);
+    for (const part of ['module sha256:', 'in sha256:', 'out sha256:', 'err sha256:', 'signer ']) expect(narrow).toContain(part);
+    expect(narrow).not.toMatch(/…\s*│$/m);
   });
 
   it('says plainly when a receipt does not verify or could not be saved', () => {

@@ -4,7 +4,7 @@ import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { ReceiptView } from '../runs/run-record.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
-import { clipRows, packParts, wrapWords } from '../text-width.js';
+import { clipRows, packParts, textWidth, wrapWords } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface ReceiptPaneProps extends Size {
@@ -14,8 +14,26 @@ export interface ReceiptPaneProps extends Size {
 }
 
 /** `3f2a9c…07e1`: a public key is not a hash, but is compared by eye the same way. */
-export function shortKey(hex: string): string {
-  return hex.length > 10 ? `${hex.slice(0, 6)}…${hex.slice(-4)}` : hex;
+export function shortKey(hex: string, head = 6, tail = 4): string {
+  return hex.length > head + tail ? `${hex.slice(0, head)}…${hex.slice(-tail)}` : hex;
+}
+
+/** How much of each hash to show, longest first: the pane uses the longest that fits its rows. */
+const HASH_CUTS: readonly [number, number][] = [
+  [64, 0],
+  [16, 8],
+  [12, 6],
+  [8, 4],
+  [4, 2],
+];
+
+function detailParts(receipt: ReceiptView, [head, tail]: [number, number]): string[] {
+  const hash = (value: string | null): string => (head >= 64 ? (value ?? '') : shortHash(value ?? '', head, tail));
+  const parts = [`module ${hash(receipt.moduleHash)}`];
+  if (receipt.version === '0.2') parts.push(`in ${hash(receipt.inputHash)}`, `out ${hash(receipt.stdoutHash)}`, `err ${hash(receipt.stderrHash)}`);
+  parts.push(`signer ${head >= 64 ? receipt.signer : shortKey(receipt.signer, Math.max(6, head), Math.max(4, tail))}`);
+  if (receipt.version === '0.1') parts.push('v0.1: binds no input or output');
+  return parts;
 }
 
 export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps) {
@@ -33,12 +51,10 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
   }
   const verdict = receipt.verified ? '✓ verified' : `✗ NOT verified: ${receipt.problem}`;
   const where = receipt.savedTo !== null ? receipt.savedTo : `not saved: ${receipt.saveError ?? 'unknown error'}`;
-  const parts = [`module ${shortHash(receipt.moduleHash)}`];
-  if (receipt.version === '0.2') parts.push(`in ${shortHash(receipt.inputHash ?? '')}`, `out ${shortHash(receipt.stdoutHash ?? '')}`);
-  parts.push(`signer ${shortKey(receipt.signer)}`);
-  if (receipt.version === '0.1') parts.push('v0.1: binds no input or output');
   const headline = wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
-  const detail = packParts(parts, inner);
+  // Hashes as long as the pane allows: whole on a wide screen, `sha256:3f2a…c9` on a narrow one.
+  const room = Math.max(1, rows - 1);
+  const detail = HASH_CUTS.map((cut) => packParts(detailParts(receipt, cut), inner)).find((packed) => packed.length <= room && packed.every((row) => textWidth(row) <= inner)) ?? packParts(detailParts(receipt, [4, 2]), inner);
   // Where the receipt went matters more than its hashes when it could not be saved.
   const headRows = clipRows(headline, Math.max(1, rows - (receipt.savedTo === null ? 1 : detail.length)), inner);
   return (
