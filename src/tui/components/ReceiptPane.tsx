@@ -54,7 +54,9 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
   const headline = wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
   // Hashes as long as the pane allows: whole on a wide screen, `sha256:3f2a…c9` on a narrow one.
   const room = Math.max(1, rows - 1);
-  const detail = HASH_CUTS.map((cut) => packParts(detailParts(receipt, cut), inner)).find((packed) => packed.length <= room && packed.every((row) => textWidth(row) <= inner)) ?? packParts(detailParts(receipt, [4, 2]), inner);
+  const fits = (packed: string[]): boolean => packed.length <= room && packed.every((row) => textWidth(row) <= inner);
+  const layouts = HASH_CUTS.flatMap((cut) => [' · ', '  ', ' '].map((separator) => packParts(detailParts(receipt, cut), inner, separator)));
+  const detail = layouts.find(fits) ?? packParts(detailParts(receipt, [4, 2]), inner, ' ');
   // Where the receipt went matters more than its hashes when it could not be saved.
   const headRows = clipRows(headline, Math.max(1, rows - (receipt.savedTo === null ? 1 : detail.length)), inner);
   return (
