@@ -1,35 +1,22 @@
+import stringWidth from 'string-width';
+
 /**
- * Terminal cell width of plain text (already sanitised: no controls). Enough of Unicode's East
- * Asian Wide/Fullwidth ranges and emoji to keep columns aligned; Ink still truncates each line
- * to its box, so a miss costs one ragged row, never an overlap.
+ * Terminal cell width of plain text (already sanitised: no controls), measured as Ink measures
+ * it (string-width: grapheme clusters, emoji, East Asian widths, zero-width marks), so a pane's
+ * rows and Ink's own layout always agree.
  */
 export function textWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += charWidth(char.codePointAt(0) ?? 0);
-  return width;
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
-function charWidth(code: number): number {
-  if (code === 0x200b || code === 0x200d || (code >= 0x300 && code <= 0x36f) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
-  if (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0x303e) ||
-    (code >= 0x3041 && code <= 0x33ff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0xa000 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1f64f) ||
-    (code >= 0x1f900 && code <= 0x1f9ff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
+/** The common case, measured without segmenting. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** What a terminal draws as one unit each (`e` + accent, a flag, a ZWJ emoji), with its width. */
+function clusters(text: string): { text: string; width: number }[] {
+  if (PRINTABLE_ASCII.test(text)) return Array.from(text, (char) => ({ text: char, width: 1 }));
+  return Array.from(graphemes.segment(text), ({ segment }) => ({ text: segment, width: stringWidth(segment) }));
 }
 
 /** Cuts `text` to `width` cells, ending with `…` when something was cut. */
@@ -38,11 +25,10 @@ export function truncate(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const char of text) {
-    const w = charWidth(char.codePointAt(0) ?? 0);
-    if (used + w > width - 1) break;
-    out += char;
-    used += w;
+  for (const cluster of clusters(text)) {
+    if (used + cluster.width > width - 1) break;
+    out += cluster.text;
+    used += cluster.width;
   }
   return `${out}…`;
 }
@@ -54,22 +40,26 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   return align === 'left' ? cut + pad : pad + cut;
 }
 
-/** Splits one line into rows of at most `width` cells (hard wrap, as a terminal would). */
+/** Splits one line into rows of at most `width` cells (hard wrap, as a terminal would; never inside a character). */
 export function wrapLine(text: string, width: number): string[] {
   if (width <= 0) return [text];
   if (text.length <= width && textWidth(text) <= width) return [text];
+  if (PRINTABLE_ASCII.test(text)) {
+    const rows: string[] = [];
+    for (let at = 0; at < text.length; at += width) rows.push(text.slice(at, at + width));
+    return rows;
+  }
   const rows: string[] = [];
   let row = '';
   let used = 0;
-  for (const char of text) {
-    const w = charWidth(char.codePointAt(0) ?? 0);
-    if (used + w > width) {
+  for (const cluster of clusters(text)) {
+    if (used + cluster.width > width && row !== '') {
       rows.push(row);
       row = '';
       used = 0;
     }
-    row += char;
-    used += w;
+    row += cluster.text;
+    used += cluster.width;
   }
   rows.push(row);
   return rows;
