@@ -6,17 +6,54 @@ import stringWidth from 'string-width';
  * rows and Ink's own layout always agree.
  */
 export function textWidth(text: string): number {
-  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const piece of pieces(text)) width += piece.width;
+  return width;
 }
 
 /** The common case, measured without segmenting. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Intl.Segmenter slows down badly on long strings (64 K characters: ~10 s on Node 20), and a
+ * module may print a line that long: so runs of ASCII are taken whole, and only the stretches
+ * around other characters, in pieces of at most this many, are segmented.
+ */
+const SEGMENT_PIECE = 256;
+const isAscii = (code: number): boolean => code >= 0x20 && code <= 0x7e;
 
-/** What a terminal draws as one unit each (`e` + accent, a flag, a ZWJ emoji), with its width. */
-function clusters(text: string): { text: string; width: number }[] {
-  if (PRINTABLE_ASCII.test(text)) return Array.from(text, (char) => ({ text: char, width: 1 }));
-  return Array.from(graphemes.segment(text), ({ segment }) => ({ text: segment, width: stringWidth(segment) }));
+/** string-width per cluster, remembered: output repeats the same few characters. */
+const clusterWidths = new Map<string, number>();
+function clusterWidth(cluster: string): number {
+  let width = clusterWidths.get(cluster);
+  if (width === undefined) {
+    if (clusterWidths.size > 4096) clusterWidths.clear();
+    width = stringWidth(cluster);
+    clusterWidths.set(cluster, width);
+  }
+  return width;
+}
+
+/**
+ * The text as what a terminal draws: runs of plain ASCII (one cell a character, `run: true`) and
+ * single clusters (`e` + accent, a flag, a ZWJ emoji) with their width.
+ */
+function* pieces(text: string): Generator<{ text: string; width: number; run: boolean }> {
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && isAscii(text.charCodeAt(j))) j++;
+    // The last ASCII character before anything else goes with it: it may carry a mark (e + ◌́, 1 + ⃣).
+    const runEnd = j < text.length && j > i ? j - 1 : j;
+    if (runEnd > i) yield { text: text.slice(i, runEnd), width: runEnd - i, run: true };
+    i = runEnd;
+    if (i >= text.length) return;
+    let k = i + 1;
+    while (k < text.length && k - i < SEGMENT_PIECE && !isAscii(text.charCodeAt(k))) k++;
+    for (const { segment } of graphemes.segment(text.slice(i, k))) yield { text: segment, width: clusterWidth(segment), run: false };
+    i = k;
+  }
 }
 
 /** Cuts `text` to `width` cells, ending with `…` when something was cut. */
@@ -25,10 +62,18 @@ export function truncate(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const cluster of clusters(text)) {
-    if (used + cluster.width > width - 1) break;
-    out += cluster.text;
-    used += cluster.width;
+  const room = width - 1;
+  for (const piece of pieces(text)) {
+    if (piece.run) {
+      const take = Math.min(piece.width, room - used);
+      out += piece.text.slice(0, take);
+      used += take;
+      if (take < piece.width) break;
+      continue;
+    }
+    if (used + piece.width > room) break;
+    out += piece.text;
+    used += piece.width;
   }
   return `${out}…`;
 }
@@ -44,22 +89,32 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 export function wrapLine(text: string, width: number): string[] {
   if (width <= 0) return [text];
   if (text.length <= width && textWidth(text) <= width) return [text];
-  if (PRINTABLE_ASCII.test(text)) {
-    const rows: string[] = [];
-    for (let at = 0; at < text.length; at += width) rows.push(text.slice(at, at + width));
-    return rows;
-  }
   const rows: string[] = [];
   let row = '';
   let used = 0;
-  for (const cluster of clusters(text)) {
-    if (used + cluster.width > width && row !== '') {
+  for (const piece of pieces(text)) {
+    if (piece.run) {
+      let at = 0;
+      while (at < piece.text.length) {
+        if (used === width) {
+          rows.push(row);
+          row = '';
+          used = 0;
+        }
+        const take = Math.min(width - used, piece.text.length - at);
+        row += piece.text.slice(at, at + take);
+        used += take;
+        at += take;
+      }
+      continue;
+    }
+    if (used + piece.width > width && row !== '') {
       rows.push(row);
       row = '';
       used = 0;
     }
-    row += cluster.text;
-    used += cluster.width;
+    row += piece.text;
+    used += piece.width;
   }
   rows.push(row);
   return rows;

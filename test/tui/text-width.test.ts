@@ -22,6 +22,15 @@ describe('text measuring and fitting', () => {
     for (const row of wrapLine('a👍b🇫🇷c日本e\u0301', 3)) expect(stringWidth(row)).toBeLessThanOrEqual(3);
   });
 
+  it('stays fast on a 64 K line that is not all ASCII (Intl.Segmenter alone takes seconds)', () => {
+    const line = `…${'A'.repeat(65536)}`;
+    const started = performance.now();
+    expect(textWidth(line)).toBe(65537);
+    expect(wrapLine(line, 60)).toHaveLength(1093);
+    expect(truncate(line, 10)).toBe('…AAAAAAAA…');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('truncates with an ellipsis and pads to an exact width', () => {
     expect(truncate('broken.manifest.json', 10)).toBe('broken.ma…');
     expect(truncate('short', 10)).toBe('short');
