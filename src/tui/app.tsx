@@ -279,7 +279,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
         <Box flexDirection="column" width={layout.output.width}>
           <OutputPane {...layout.output} {...output} scroll={ui.scroll} />
           <Box flexDirection="row">
-            <TimingPane {...layout.timing} {...timingView(latest, runs, now)} />
+            <TimingPane {...layout.timing} {...timingView(latest, runs, now, job?.spec?.limits.timeout_seconds ?? null)} />
             <ExitPane {...layout.exit} {...exitView(job, latest, folder.root)} />
           </Box>
           <ReceiptPane {...layout.receipt} receipt={latest?.receipt ?? null} absent={receiptAbsence(job, latest)} />

@@ -118,6 +118,7 @@ describe('TimingPane', () => {
     const frame = frameOf(<TimingPane {...size} elapsedMs={1234} phase="running" timing={null} history={[]} />);
     expect(frame).toContain('● 1.23 s');
     expect(frame).toContain('running…');
+    expect(frameOf(<TimingPane {...size} elapsedMs={2410} limitMs={30_000} phase="running" timing={null} history={[]} />)).toContain('● 2.41 s / 30 s');
   });
 
   it('shows the total, a sparkline of recent runs and the phases after a run', () => {

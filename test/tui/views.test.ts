@@ -49,6 +49,9 @@ describe('views', () => {
     expect(timingView(done[2], done, 0)).toMatchObject({ elapsedMs: null, history: [50, 100], timing: { total_ms: 100 } });
     const live = run({ outcome: null, phase: 'compiling', startedAt: 1000 });
     expect(timingView(live, [...done, live], 1250)).toMatchObject({ elapsedMs: 250, phase: 'compiling', timing: { total_ms: 100 } });
+    // The running timer shows its limit: `250 ms / 30.0 s`.
+    expect(timingView(live, [live], 1250, 30)).toMatchObject({ elapsedMs: 250, limitMs: 30_000 });
+    expect(timingView(done[2], done, 0, 30)).toMatchObject({ limitMs: null });
   });
 
   it('says how a run ended, or why the job cannot run', () => {

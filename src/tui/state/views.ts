@@ -87,13 +87,14 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   };
 }
 
-export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number): Omit<TimingPaneProps, 'width' | 'height'> {
+export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number, limitSeconds: number | null = null): Omit<TimingPaneProps, 'width' | 'height'> {
   const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled' && !neverStarted(run));
   const lastFinished = [...runs].reverse().find((run) => run.outcome);
   const running = latest !== undefined && latest.outcome === null;
   const refused = lastFinished !== undefined && neverStarted(lastFinished);
   return {
     elapsedMs: running ? now - latest.startedAt : null,
+    limitMs: running && limitSeconds !== null ? limitSeconds * 1000 : null,
     phase: running ? latest.phase : null,
     // A refused run has no phases to show: not `0.0 ms` each.
     timing: refused ? null : (lastFinished?.outcome?.timing ?? null),
