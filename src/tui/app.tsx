@@ -156,6 +156,21 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       if (text === null) return notice('the editor failed or was quit: stdin unchanged');
       dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
     },
+    'run-all': () => {
+      const listed = current().visible.filter((entry) => entry.spec);
+      const asking = listed.filter((entry) => entry.spec && store.pendingGrants(entry.spec));
+      for (const entry of listed) if (!asking.includes(entry)) launch(entry, stdinOf(entry), false);
+      notice(`running ${listed.length - asking.length} jobs${asking.length > 0 ? `; ${asking.length} ask for grants first (⏎ on each)` : ''}`);
+    },
+    'rerun-failed': () => {
+      // Failed: ended other than ok (a cancelled run was stopped, not failed).
+      const failed = current().jobs.filter((entry) => {
+        const outcome = store.latest(entry.id)?.outcome;
+        return entry.spec && outcome && outcome.status !== 'ok' && outcome.status !== 'cancelled' && !store.pendingGrants(entry.spec);
+      });
+      for (const entry of failed) launch(entry, store.latest(entry.id)?.stdin ?? stdinOf(entry), false);
+      notice(failed.length === 0 ? 'no failed runs to rerun' : `rerunning ${failed.length} failed job${failed.length === 1 ? '' : 's'}`);
+    },
     'open-pager': () => {
       const selected = current().job;
       const run = selected ? store.latest(selected.id) : undefined;

@@ -268,4 +268,25 @@ describe('App', () => {
     await second.press(ENTER);
     expect(second.engine.runs.map((run) => run.name)).toEqual(['beta']);
   });
+
+  it('runs every listed job with a, and reruns only the failed ones with f, each with its last input', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta'), moduleJob('gamma')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('j', 'i', 'x', ENTER);
+    expect(engine.runs.map((run) => run.name)).toEqual(['beta']);
+    engine.runs[0]?.finish('');
+    await press('a');
+    expect(engine.runs.map((run) => run.name)).toEqual(['beta', 'alpha', 'beta', 'gamma']);
+    await waitFor((f) => f.includes('running 3 jobs'), 'the notice');
+    engine.runs[1]?.finish('', 'trap');
+    engine.runs[2]?.finish('', 'exit');
+    engine.runs[3]?.finish('');
+    await waitFor((f) => /gamma\s+✓/.test(f), 'all ended');
+    await press('f');
+    expect(engine.runs.slice(4).map((run) => [run.name, run.options.stdin])).toEqual([
+      ['alpha', ''],
+      ['beta', 'x'],
+    ]);
+    await waitFor((f) => f.includes('rerunning 2 failed jobs'), 'the notice');
+  });
 });

@@ -98,4 +98,11 @@ describe('help overlay', () => {
     for (const binding of KEYS) expect(frame, binding.description).toContain(binding.description);
     expect(frame).toContain('Help · keys');
   });
+
+  it('fits every binding on an 80×24 screen, in as many columns as it takes', () => {
+    const { lastFrame } = render(<HelpOverlay width={80} height={21} />);
+    const frame = lastFrame() ?? '';
+    expect(frame.split('\n')).toHaveLength(21);
+    for (const binding of KEYS) expect(frame, binding.key).toContain(`${binding.key.padEnd(8)}${binding.description.slice(0, 8)}`);
+  });
 });
