@@ -144,4 +144,4 @@ export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBind
 ];
 
 /** What the glyphs in the job list and panes mean; shown under the keys in help. */
-export const LEGEND: readonly string[] = ['✓ ok  ✗ failed  ⏱ timeout', '⚠ limit hit  ⊘ cancelled', '● running  ≠ changed  = same', '▌ a line of stderr'];
+export const LEGEND: readonly string[] = ['✓ ok  ✗ failed  ⏱ timeout', '⚠ limit hit  ⊘ cancelled', '● running  ≠ changed  = same', '▌ a line of stderr', '~ changed since its last run'];

@@ -28,6 +28,13 @@ describe('views', () => {
     expect(jobRowView(job({ name: 'a\x1b[2Jb' }), undefined, 0).name).toBe('ab');
   });
 
+  it('marks a result stale (~) when the module or manifest changed on disk since that run', () => {
+    const ran = run({ moduleHash: sha256('v1'), manifestHash: null });
+    expect(jobRowView(job({ moduleHash: sha256('v1') }), ran, 0).status).toBe('✓ 0');
+    expect(jobRowView(job({ moduleHash: sha256('v2') }), ran, 0)).toMatchObject({ status: '✓ 0 ~', time: '100 ms' });
+    expect(jobRowView(job({ moduleHash: sha256('v1'), manifestHash: sha256('m2') }), ran, 0).status).toBe('✓ 0 ~');
+  });
+
   it("shows a broken job's error and details, and hints how to run a job that never ran", () => {
     const broken = outputView(job({ spec: null, error: { message: `${ROOT}/x.json: /a must be string`, details: [`${ROOT}/x.json: /b is required`] } }), undefined, ROOT, false);
     expect(broken).toMatchObject({ placeholder: 'x.json: /a must be string\nx.json: /b is required', placeholderTone: 'bad' });

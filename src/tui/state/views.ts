@@ -29,7 +29,9 @@ export function jobRowView(job: JobEntry, latest: RunRecord | undefined, now: nu
   if (latest && latest.outcome === null) return { ...base, state: 'running', status: `● ${formatMs(now - latest.startedAt)}`, time: '' };
   if (latest?.outcome) {
     const { status, exitCode, timing } = latest.outcome;
-    const text = `${STATE_GLYPHS[status]} ${(status === 'ok' || status === 'exit') && exitCode !== null ? exitCode : stateWord(status)}`;
+    // `~`: the module or manifest changed on disk since this run (watch off, or not rerun): the result is stale.
+    const stale = (job.moduleHash !== null && latest.moduleHash !== job.moduleHash) || latest.manifestHash !== job.manifestHash;
+    const text = `${STATE_GLYPHS[status]} ${(status === 'ok' || status === 'exit') && exitCode !== null ? exitCode : stateWord(status)}${stale ? ' ~' : ''}`;
     const time = formatMs(timing.total_ms);
     return { ...base, state: status, status: text, time: textWidth(text) + 1 + 7 <= ROW_STATUS_ROOM ? time : '' };
   }
