@@ -128,10 +128,13 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     const shown = current().job;
     return outputView(shown, shown ? store.latest(shown.id) : undefined, folder.root, false);
   };
-  const page = Math.max(1, innerHeight(layout.output) - 1);
+  // Zoomed, the output pane takes the whole screen between header and footer.
+  const zoomed = (zoom: boolean) => (zoom ? { width: layout.width, height: Math.max(0, layout.height - 2) } : layout.output);
+  const page = Math.max(1, innerHeight(zoomed(ui.zoom)) - 1);
   const scrollBy = (by: number): void => {
     const view = currentOutput();
-    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(layout.output), innerHeight(layout.output), uiRef.current.scroll, by, view.first, view.head);
+    const size = zoomed(uiRef.current.zoom);
+    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(size), innerHeight(size), uiRef.current.scroll, by, view.first, view.head);
     dispatch({ type: 'scroll-to', anchor });
   };
 
@@ -188,6 +191,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       start(selected, store.latest(selected.id)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
+    'toggle-zoom': () => dispatch({ type: 'toggle-zoom' }),
     filter: () => {
       // A new search, not more letters on the old one.
       dispatch({ type: 'filter', text: '' });
@@ -272,6 +276,15 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
         <HelpOverlay width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
+  if (ui.zoom) {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <OutputPane {...zoomed(true)} {...output} scroll={ui.scroll} />
         {footer}
       </Box>
     );

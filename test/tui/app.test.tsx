@@ -289,4 +289,22 @@ describe('App', () => {
     ]);
     await waitFor((f) => f.includes('rerunning 2 failed jobs'), 'the notice');
   });
+
+  it('zooms the output to the whole screen with z, scrolls there, and goes back with z', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press(ENTER);
+    const text = Array.from({ length: 40 }, (_, i) => `zoomed line ${String(i + 1).padStart(2, '0')}`).join('\n') + '\n';
+    engine.runs[0]?.finish(text);
+    await waitFor((f) => f.includes('zoomed line 40'), 'the output');
+    await press('z');
+    const zoomed = await waitFor((f) => !f.includes('Jobs (1)'), 'the zoomed pane');
+    // Header, then the pane (top border, 19 rows, bottom border), footer: more lines than the small pane held.
+    expect(zoomed).toContain('zoomed line 22');
+    expect(zoomed).toContain('zoomed line 40');
+    await press('g');
+    await waitFor((f) => f.includes('zoomed line 01') && f.includes('zoomed line 19'), 'the top, a whole screen of it');
+    await press('z');
+    await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
+  });
 });

@@ -12,6 +12,8 @@ export interface UiState {
   selectedIndex: number;
   filter: string;
   watch: boolean;
+  /** The output pane fills the screen. */
+  zoom: boolean;
   /** Where the output view is held when scrolled back; null follows new output. */
   scroll: OutputAnchor | null;
   /** Each job's stdin text, kept while the TUI runs. */
@@ -38,6 +40,7 @@ export type UiAction =
   | { type: 'select'; id: string | null; index: number }
   | { type: 'filter'; text: string }
   | { type: 'toggle-watch' }
+  | { type: 'toggle-zoom' }
   | { type: 'scroll-to'; anchor: OutputAnchor | null }
   | { type: 'edit-stdin'; length: number }
   | { type: 'stdin'; id: string; text: string; cursor: number }
@@ -45,7 +48,7 @@ export type UiAction =
   | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, zoom: false, scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -60,6 +63,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, filter: action.text };
     case 'toggle-watch':
       return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
+    case 'toggle-zoom':
+      return { ...state, zoom: !state.zoom };
     case 'scroll-to':
       return { ...state, scroll: action.anchor };
     case 'edit-stdin':
