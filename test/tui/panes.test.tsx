@@ -182,6 +182,13 @@ describe('ReceiptPane', () => {
     expect(narrow).not.toMatch(/…\s*│$/m);
   });
 
+  it('keeps a long receipt path on one line, cut in the middle, with the hashes below', () => {
+    const frame = frameOf(<ReceiptPane width={63} height={5} receipt={{ ...receipt, savedTo: '.plasm/receipts/hello_2fhello.manifest.json/0001.json' }} absent="" />);
+    const rows = frame.split('\n');
+    expect(rows[1]).toBe('│ ✓ verified · .plasm/receipts/hello_2fhello.manif…/0001.json │');
+    expect(rows[2]).toContain('module sha256:');
+  });
+
   it('says plainly when a receipt does not verify or could not be saved', () => {
     const frame = frameOf(<ReceiptPane {...size} receipt={{ ...receipt, verified: false, problem: 'signed by someone else', savedTo: null, saveError: 'disk full' }} absent="" />);
     expect(frame).toContain('✗ NOT verified: signed by someone else · not saved: disk full');

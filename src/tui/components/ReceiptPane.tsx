@@ -4,7 +4,7 @@ import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { ReceiptView } from '../runs/run-record.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
-import { clipRows, packParts, textWidth, wrapWords } from '../text-width.js';
+import { clipRows, packParts, textWidth, truncatePath, wrapWords } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface ReceiptPaneProps extends Size {
@@ -51,7 +51,11 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
   }
   const verdict = receipt.verified ? '✓ verified' : `✗ NOT verified: ${receipt.problem}`;
   const where = receipt.savedTo !== null ? receipt.savedTo : `not saved: ${receipt.saveError ?? 'unknown error'}`;
-  const headline = wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
+  // Saved: one line, the path cut in its middle folders if need be (its file name is what differs).
+  const headline =
+    receipt.savedTo !== null && receipt.verified
+      ? [`${verdict} · ${truncatePath(sanitizeLabel(where), Math.max(1, inner - textWidth(`${verdict} · `)))}`]
+      : wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
   // Hashes as long as the pane allows: whole on a wide screen, `sha256:3f2a…c9` on a narrow one.
   const room = Math.max(1, rows - 1);
   const fits = (packed: string[]): boolean => packed.length <= room && packed.every((row) => textWidth(row) <= inner);
