@@ -33,7 +33,8 @@ import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine, pasteText } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
 import { describeGrants } from '../engine/index.js';
-import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
+import { detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
+import { DetailsOverlay } from './components/DetailsOverlay.js';
 
 export interface AppProps {
   folder: FolderSource & { root: string };
@@ -214,6 +215,9 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     follow: () => dispatch({ type: 'scroll-to', anchor: null }),
     'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
     help: () => dispatch({ type: 'mode', mode: 'help' }),
+    details: () => {
+      if (current().job) dispatch({ type: 'mode', mode: 'details' });
+    },
     'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),
     'allow-grants': () => {
       const prompt = uiRef.current.grants;
@@ -267,6 +271,15 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
         <GrantsDialog prompt={ui.grants} width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
+  if (ui.mode === 'details' && job) {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <DetailsOverlay title={`Details · ${sanitizeLabel(job.name)}`} lines={detailsView(job, latest, folder.root)} width={layout.width} height={layout.height - 2} />
         {footer}
       </Box>
     );

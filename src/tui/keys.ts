@@ -6,7 +6,7 @@
  */
 import type { Key } from 'ink';
 
-export type Mode = 'normal' | 'stdin' | 'filter' | 'help' | 'grants';
+export type Mode = 'normal' | 'stdin' | 'filter' | 'help' | 'grants' | 'details';
 
 /** Everything a key can do; each has at least one binding and one handler in the app. */
 export const ACTIONS = [
@@ -34,6 +34,7 @@ export const ACTIONS = [
   'leave-field',
   'help',
   'close-help',
+  'details',
   'allow-grants',
   'deny-grants',
   'quit',
@@ -61,7 +62,7 @@ export interface KeyBinding {
   chords: readonly Chord[];
 }
 
-const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help', 'grants'];
+const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help', 'grants', 'details'];
 
 export const KEYS: readonly KeyBinding[] = [
   // In the job list: single letters are free to be shortcuts.
@@ -73,6 +74,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: 'r', label: 'rerun', description: 'rerun the job with its last input', action: 'rerun', modes: ['normal'], chords: [{ input: 'r' }] },
   { key: 'a', description: 'run every job listed', action: 'run-all', modes: ['normal'], chords: [{ input: 'a' }] },
   { key: 'f', description: 'rerun the jobs that failed', action: 'rerun-failed', modes: ['normal'], chords: [{ input: 'f' }] },
+  { key: 'o', description: 'job details: args, dirs, limits', action: 'details', modes: ['normal'], chords: [{ input: 'o' }] },
   { key: 'z', description: 'output full screen, or back', action: 'toggle-zoom', modes: ['normal'], chords: [{ input: 'z' }] },
   { key: 'p', description: 'all the output in $PAGER', action: 'open-pager', modes: ['normal'], chords: [{ input: 'p' }] },
   { key: 'w', label: 'watch', description: 'watch: rerun on file changes', action: 'toggle-watch', modes: ['normal'], chords: [{ input: 'w' }] },
@@ -95,6 +97,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: '⏎', label: 'keep', description: 'keep the filter', action: 'accept-filter', modes: ['filter'], chords: [{ special: 'return' }] },
   { key: 'esc', label: 'clear', description: 'clear the filter', action: 'clear-filter', modes: ['filter'], chords: [{ special: 'escape' }] },
   { key: 'esc ? q', label: 'close', description: 'close the help', action: 'close-help', modes: ['help'], chords: [{ special: 'escape' }, { input: '?' }, { input: 'q' }] },
+  { key: 'esc o q', label: 'close', description: 'close the details', action: 'close-help', modes: ['details'], chords: [{ special: 'escape' }, { input: 'o' }, { input: 'q' }] },
   { key: 'a', label: 'allow', description: 'allow the grants (remembered), run', action: 'allow-grants', modes: ['grants'], chords: [{ input: 'a' }] },
   { key: 'esc n', label: 'deny', description: 'do not run; nothing is allowed', action: 'deny-grants', modes: ['grants'], chords: [{ special: 'escape' }, { input: 'n' }] },
   { key: 'ctrl-c', label: 'quit', description: 'quit (cancels running jobs)', action: 'quit', modes: ALL, chords: [{ input: 'c', ctrl: true }] },
@@ -142,6 +145,7 @@ export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBind
   { title: 'filter field', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'filter') },
   { title: 'help', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'help') },
   { title: 'grants dialog', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'grants') },
+  { title: 'job details', bindings: KEYS.filter((b) => b.modes.length === 1 && b.modes[0] === 'details') },
   { title: 'anywhere', bindings: KEYS.filter((b) => b.modes.length > 1) },
 ];
 

@@ -307,4 +307,17 @@ describe('App', () => {
     await press('z');
     await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
   });
+
+  it("shows the job's details with o: its file, argv, env names, dirs and limits; Esc closes", async () => {
+    const { waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('o');
+    const details = await waitFor((f) => f.includes('Details · alpha'), 'the details');
+    expect(details).toContain('module    alpha.wat');
+    expect(details).toContain('args      alpha.wat');
+    expect(details).toContain('env       none');
+    expect(details).toMatch(/limits {4}memory 128 MiB · time 30 s · output 16\.0 MiB/);
+    await press(ESC);
+    await waitFor((f) => f.includes('▶ alpha'), 'the list again');
+  });
 });

@@ -3,7 +3,7 @@ import { sha256 } from '../../src/core/hash.js';
 import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
-import { containmentLine, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
+import { containmentLine, detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
 
 const ROOT = '/work/jobs';
 const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
@@ -105,5 +105,35 @@ describe('folderLabel', () => {
     expect(containmentLine([on('os_sandbox', false), on('kernel_limits'), on('wasi_paths')])).toEqual({ text: '⚠ no bwrap · held: rlimits paths', warn: true });
     const view = exitView(job(), run({ outcome: outcome({ containment: [on('os_sandbox', false), on('wasi_paths')] }) }), ROOT);
     expect(view.containment).toEqual({ text: '⚠ no bwrap · held: paths', warn: true });
+  });
+});
+
+describe('job details', () => {
+  it("lists a manifest job's module, argv, env names (not values), dirs read-only or not, limits and default stdin", () => {
+    const spec = {
+      name: 'greet',
+      modulePath: `${ROOT}/bin/greet.wasm`,
+      manifestPath: `${ROOT}/greet.manifest.json`,
+      manifestHash: null,
+      pinnedHash: null,
+      args: ['--name', 'two words'],
+      env: { TOKEN: 'secret-value', LANG: 'C' },
+      dirs: [{ host: '/data', guest: '/d', readonly: true }],
+      defaultStdin: 'a\nb',
+      limits: { memory_mb: 64, timeout_seconds: 2, max_output_bytes: 1024 * 1024, fuel: null, cpu_cores: 1 },
+      requested: null,
+    };
+    const lines = detailsView(job({ id: `${ROOT}/greet.manifest.json`, kind: 'manifest', spec, moduleHash: sha256('m') }), undefined, ROOT);
+    expect(lines).toEqual([
+      'manifest  greet.manifest.json',
+      'module    bin/greet.wasm',
+      `hash      ${sha256('m')}`,
+      'args      greet.wasm --name "two words"',
+      'env       TOKEN LANG',
+      'dirs      read-only  /data as /d',
+      'limits    memory 64 MiB · time 2 s · output 1.0 MiB · fuel none · cpu 1',
+      'stdin     a↵b',
+    ]);
+    expect(lines.join('\n')).not.toContain('secret-value');
   });
 });

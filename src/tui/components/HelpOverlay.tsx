@@ -27,7 +27,9 @@ export function HelpOverlay({ width, height }: Size) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rows = Math.max(1, innerHeight({ width, height }));
-  const lines = helpLines();
+  const all = helpLines();
+  // Blank lines between sections only where they cost no third column.
+  const lines = all.length > 2 * rows ? all.filter((line) => line.kind !== 'blank') : all;
   const count = Math.max(2, Math.ceil(lines.length / rows));
   const columnWidth = Math.max(1, Math.floor((inner - GAP * (count - 1)) / count));
   const columns = Array.from({ length: count }, (_, i) => lines.slice(i * rows, (i + 1) * rows));

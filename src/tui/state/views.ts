@@ -157,3 +157,27 @@ export function containmentLine(layers: readonly Layer[]): { text: string; warn:
 export function inputLabel(stdin: string): string {
   return stdin === '' ? '(empty)' : truncate(sanitizeLabel(stdinDisplay(stdin)), 24);
 }
+
+/**
+ * What the details overlay says about a job: where it comes from, what it is given and what it
+ * is held to. Env values are not shown (they may be secrets): their names are.
+ */
+export function detailsView(job: JobEntry, latest: RunRecord | undefined, root: string): string[] {
+  const rel = (path: string): string => sanitizeLabel(relativize(path, root));
+  const lines = [`${job.kind.padEnd(10)}${rel(job.id)}`];
+  const spec = job.spec;
+  if (!spec) return [...lines, `cannot run: ${sanitizeLabel(relativize(job.error?.message ?? 'not a valid job', root))}`];
+  if (job.kind === 'manifest') lines.push(`module    ${rel(spec.modulePath)}`);
+  lines.push(`hash      ${job.moduleHash ?? 'not read yet'}${spec.pinnedHash ? `  (pinned: ${spec.pinnedHash === job.moduleHash ? 'matches' : `expects ${spec.pinnedHash}`})` : ''}`);
+  const argv = [spec.modulePath.slice(spec.modulePath.lastIndexOf('/') + 1), ...spec.args].map((arg) => (/^[\w./=:-]+$/.test(arg) ? arg : JSON.stringify(arg)));
+  lines.push(`args      ${sanitizeLabel(argv.join(' '))}`);
+  const env = Object.keys(spec.env);
+  lines.push(`env       ${env.length === 0 ? 'none' : sanitizeLabel(env.join(' '))}`);
+  if (spec.dirs.length === 0) lines.push('dirs      none');
+  spec.dirs.forEach((dir, i) => lines.push(`${i === 0 ? 'dirs' : ''}`.padEnd(10) + sanitizeLabel(`${dir.readonly ? 'read-only ' : 'read-write'} ${dir.host} as ${dir.guest}`)));
+  const { memory_mb, timeout_seconds, max_output_bytes, fuel, cpu_cores } = spec.limits;
+  lines.push(`limits    memory ${memory_mb} MiB · time ${timeout_seconds} s · output ${formatBytes(max_output_bytes)} · fuel ${fuel ?? 'none'} · cpu ${cpu_cores}`);
+  if (spec.defaultStdin !== null) lines.push(`stdin     ${inputLabel(spec.defaultStdin)}`);
+  if (latest) lines.push(`last run  #${latest.no} · ${latest.outcome ? stateWord(latest.outcome.status) : 'running'} · in: ${inputLabel(latest.stdin)}`);
+  return lines;
+}
