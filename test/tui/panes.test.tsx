@@ -11,6 +11,7 @@ import { TimingPane } from '../../src/tui/components/TimingPane.js';
 import { TooSmall } from '../../src/tui/components/TooSmall.js';
 import type { ReceiptView } from '../../src/tui/runs/run-record.js';
 import { textWidth, truncatePath } from '../../src/tui/text-width.js';
+import { sha256 } from '../../src/core/hash.js';
 
 // Colour codes are not what these tests are about: compare the text a user reads.
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\x1b\[[0-9;]*m/g, '');
@@ -70,11 +71,14 @@ describe('JobList', () => {
 
 describe('JobList names', () => {
   it('cuts a long path keeping the file name and the start of its folders, so same-name jobs stay apart', () => {
-    const rows = ['first-project-folder/hello.wasm', 'second-project-folder/hello.wasm'].map((name) => ({ id: name, name, state: 'never' as const, status: '', time: '' }));
+    const rows = ['first-project-folder/hello.wasm', 'second-project-folder/hello.wasm'].map((name) => ({ id: name, name, state: 'ok' as const, status: '✓ 0', time: '' }));
     const frame = frameOf(<JobList rows={rows} selected={0} total={2} scanning={false} focused filter="" filtering={false} width={36} height={6} />);
     expect(frame).toContain('▶ fir…/hello.wasm');
     expect(frame).toContain('  sec…/hello.wasm');
     expect(truncatePath('a/b/c.wasm', 20)).toBe('a/b/c.wasm');
+    // A job that never ran has no status: its name gets that room too.
+    const fresh = frameOf(<JobList rows={[{ id: 'x', name: 'first-project-folder/hello.wasm', state: 'never', status: '', time: '' }]} selected={0} total={1} scanning={false} focused filter="" filtering={false} width={36} height={4} />);
+    expect(fresh).toContain('▶ first-project-fold…/hello.wasm');
   });
 });
 
@@ -168,18 +172,24 @@ describe('ReceiptPane', () => {
     const frame = frameOf(<ReceiptPane {...size} receipt={receipt} absent="" />);
     expect(frame).toContain('✓ verified · .plasm/receipts/hello/0003.json');
     expect(frame).toContain('module sha256:3f2a…c9 · in sha256:9b1d…07 · out sha256:e0aa…4a');
-    expect(frame).toContain('err sha256:eeee…ee · signer abcdef…1234');
+    expect(frame).toContain('signer abcdef…1234 · err sha256:eeee…ee');
   });
 
   it('shows longer hashes where the pane is wider, every part whole', () => {
     // The receipt pane of a 160-column screen.
     const wide = frameOf(<ReceiptPane width={116} height={5} receipt={receipt} absent="" />);
     expect(wide).toContain('module sha256:3f2a000000000000…000000c9 · in sha256:9b1d000000000000…00000007');
-    expect(wide).toContain('err sha256:eeeeeeeeeeeeeeee…eeeeeeee · signer abcdef0000000000…00001234');
+    expect(wide).toContain('signer abcdef0000000000…00001234 · err sha256:eeeeeeeeeeeeeeee…eeeeeeee');
     // ... and of a 100-column one: nothing cut off at the end of a row.
     const narrow = frameOf(<ReceiptPane width={63} height={5} receipt={receipt} absent="" />);
     for (const part of ['module sha256:', 'in sha256:', 'out sha256:', 'err sha256:', 'signer ']) expect(narrow).toContain(part);
     expect(narrow).not.toMatch(/…\s*│$/m);
+  });
+
+  it('leaves out the hash of an empty stderr, so the signer keeps its place on a small screen', () => {
+    const quiet = frameOf(<ReceiptPane width={52} height={5} receipt={{ ...receipt, stderrHash: sha256('') }} absent="" />);
+    expect(quiet).toContain('signer ');
+    expect(quiet).not.toContain('err ');
   });
 
   it('keeps a long receipt path on one line, cut in the middle, with the hashes below', () => {

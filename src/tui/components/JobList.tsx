@@ -59,6 +59,16 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
       {shown.map((row, i) => {
         const isSelected = start + i === selected;
         const cell = row.time === '' ? fit(row.status, statusWidth) : `${fit(row.status, Math.max(0, statusWidth - 1 - TIME_WIDTH))} ${fit(row.time, TIME_WIDTH, 'right')}`;
+        // A job with nothing to show yet lends its status column to its name.
+        const room = row.status === '' && row.time === '' ? nameWidth + 1 + statusWidth : nameWidth;
+        if (room !== nameWidth) {
+          return (
+            <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>
+              {isSelected ? '▶ ' : '  '}
+              {fit(truncatePath(row.name, room), room)}
+            </Text>
+          );
+        }
         return (
           <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>
             {isSelected ? '▶ ' : '  '}

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { shortHash } from '../../core/hash.js';
+import { sha256, shortHash } from '../../core/hash.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { ReceiptView } from '../runs/run-record.js';
@@ -19,6 +19,8 @@ export function shortKey(hex: string, head = 6, tail = 4): string {
 }
 
 /** How much of each hash to show, longest first: the pane uses the longest that fits its rows. */
+const EMPTY_HASH = sha256('');
+
 const HASH_CUTS: readonly [number, number][] = [
   [64, 0],
   [16, 8],
@@ -30,8 +32,10 @@ const HASH_CUTS: readonly [number, number][] = [
 function detailParts(receipt: ReceiptView, [head, tail]: [number, number]): string[] {
   const hash = (value: string | null): string => (head >= 64 ? (value ?? '') : shortHash(value ?? '', head, tail));
   const parts = [`module ${hash(receipt.moduleHash)}`];
-  if (receipt.version === '0.2') parts.push(`in ${hash(receipt.inputHash)}`, `out ${hash(receipt.stdoutHash)}`, `err ${hash(receipt.stderrHash)}`);
+  if (receipt.version === '0.2') parts.push(`in ${hash(receipt.inputHash)}`, `out ${hash(receipt.stdoutHash)}`);
   parts.push(`signer ${head >= 64 ? receipt.signer : shortKey(receipt.signer, Math.max(6, head), Math.max(4, tail))}`);
+  // stderr's hash only when there was some: the hash of nothing says nothing here.
+  if (receipt.version === '0.2' && receipt.stderrHash !== EMPTY_HASH) parts.push(`err ${hash(receipt.stderrHash)}`);
   if (receipt.version === '0.1') parts.push('v0.1: binds no input or output');
   return parts;
 }
