@@ -61,7 +61,7 @@ export async function readmeScreen(cols = 100, rows = 30) {
 /** The screen with what changes from run to run (times, hashes, keys, the sparkline) made alike. */
 export function comparable(screen) {
   return screen
-    .replace(/[0-9a-f]{4,6}…[0-9a-f]{2,4}/g, 'H')
+    .replace(/[0-9a-f]{4,}…[0-9a-f]{2,}|[0-9a-f]{64}/g, 'H')
     .replace(/\d+(\.\d+)?/g, 'N')
     .replace(/[▁▂▃▄▅▆▇█]+/g, 'S')
     .replace(/─+/g, '─')
