@@ -27,6 +27,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWatchReruns } from './hooks/use-watch-reruns.js';
 import { MIN_COLUMNS, MIN_ROWS, computeLayout, innerHeight, innerWidth } from './layout.js';
 import type { RunStore } from './runs/run-store.js';
+import type { RunRecord } from './runs/run-record.js';
 import { sanitizeLabel } from '../core/sanitize.js';
 import { scrollAnchor } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
@@ -82,7 +83,14 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
   useEffect(() => {
     if (job && (ui.selectedId !== job.id || ui.selectedIndex !== index)) dispatch({ type: 'select', id: job.id, index });
   }, [job?.id, index, ui.selectedId, ui.selectedIndex]);
-  const latest = job ? store.latest(job.id) : undefined;
+  /** The run the panes show: the latest, or an earlier one picked with `[`. */
+  const shownRun = (state: UiState, entry: JobEntry | undefined): RunRecord | undefined => {
+    if (!entry) return undefined;
+    const list = store.runs(entry.id);
+    return list[Math.max(0, list.length - 1 - state.back)];
+  };
+  const latest = shownRun(ui, job);
+  const newest = job ? (store.latest(job.id)?.no ?? null) : null;
   const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });
 
@@ -115,6 +123,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
   const launch = (entry: JobEntry, stdin: string, allowGrants: boolean): void => {
     if (!entry.spec) return;
     store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin, 'user', allowGrants);
+    dispatch({ type: 'back', value: 0 });
     dispatch({ type: 'scroll-to', anchor: null });
   };
   const move = (delta: number): void => {
@@ -123,11 +132,11 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     const target = list[to];
     if (target) dispatch({ type: 'select', id: target.id, index: to });
   };
-  const output = outputView(job, latest, folder.root, !snapshot.ready);
+  const output = outputView(job, latest, folder.root, !snapshot.ready, newest);
   // Key handlers scroll what is on screen now, not what this render saw.
   const currentOutput = () => {
     const shown = current().job;
-    return outputView(shown, shown ? store.latest(shown.id) : undefined, folder.root, false);
+    return outputView(shown, shownRun(uiRef.current, shown), folder.root, false);
   };
   // Zoomed, the output pane takes the whole screen between header and footer.
   const zoomed = (zoom: boolean) => (zoom ? { width: layout.width, height: Math.max(0, layout.height - 2) } : layout.output);
@@ -177,7 +186,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     },
     'open-pager': () => {
       const selected = current().job;
-      const run = selected ? store.latest(selected.id) : undefined;
+      const run = shownRun(uiRef.current, selected);
       if (!run) return notice('nothing to show: the job has not run');
       if (run.outcome === null) return notice('the whole output is saved when the run ends');
       if (!run.fullOutput) return notice(run.output.bytes.stdout + run.output.bytes.stderr === 0 ? 'the run printed nothing' : 'the whole output was not saved (see the receipt pane)');
@@ -189,10 +198,17 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       // The selected job, with the input of the run on screen (⏎ takes the field instead).
       const selected = current().job;
       if (!selected) return notice('no job selected');
-      start(selected, store.latest(selected.id)?.stdin);
+      start(selected, shownRun(uiRef.current, selected)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
     'toggle-zoom': () => dispatch({ type: 'toggle-zoom' }),
+    'older-run': () => {
+      const selected = current().job;
+      const count = selected ? store.runs(selected.id).length : 0;
+      if (uiRef.current.back + 1 >= count) return notice(count === 0 ? 'the job has not run yet' : 'no earlier run kept (the last 30 are)');
+      dispatch({ type: 'back', value: uiRef.current.back + 1 });
+    },
+    'newer-run': () => dispatch({ type: 'back', value: uiRef.current.back - 1 }),
     filter: () => {
       // A new search, not more letters on the old one.
       dispatch({ type: 'filter', text: '' });

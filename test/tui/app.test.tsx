@@ -320,4 +320,24 @@ describe('App', () => {
     await press(ESC);
     await waitFor((f) => f.includes('▶ alpha'), 'the list again');
   });
+
+  it('browses earlier runs of the job with [ and ], output, exit and input included', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('i', 'o', 'n', 'e', ENTER);
+    engine.runs[0]?.finish('first output\n');
+    await waitFor((f) => f.includes('first output'), 'run #1');
+    await press('i', 'x', ENTER);
+    engine.runs[1]?.finish('second output\n', 'trap');
+    await waitFor((f) => f.includes('second output') && f.includes('run #2'), 'run #2');
+    await press('[');
+    const older = await waitFor((f) => f.includes('first output'), 'run #1 again');
+    expect(older).toMatch(/run #1 of 2 · in: one/);
+    expect(older).toContain('✓ 0 · ok');
+    await press('[');
+    await waitFor((f) => f.includes('no earlier run kept'), 'the notice at the oldest');
+    await press(']');
+    const newer = await waitFor((f) => f.includes('second output'), 'run #2 again');
+    expect(newer).toMatch(/run #2 ≠ · in: onex/);
+  });
 });

@@ -12,6 +12,8 @@ export interface UiState {
   selectedIndex: number;
   filter: string;
   watch: boolean;
+  /** Which of the selected job's runs the panes show: 0 the latest, 1 the one before… */
+  back: number;
   /** The output pane fills the screen. */
   zoom: boolean;
   /** Where the output view is held when scrolled back; null follows new output. */
@@ -41,6 +43,7 @@ export type UiAction =
   | { type: 'filter'; text: string }
   | { type: 'toggle-watch' }
   | { type: 'toggle-zoom' }
+  | { type: 'back'; value: number }
   | { type: 'scroll-to'; anchor: OutputAnchor | null }
   | { type: 'edit-stdin'; length: number }
   | { type: 'stdin'; id: string; text: string; cursor: number }
@@ -48,7 +51,7 @@ export type UiAction =
   | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, zoom: false, scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, zoom: false, scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -58,11 +61,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'select':
       if (action.id === state.selectedId && action.index === state.selectedIndex) return state;
       // A different job's output starts at its end.
-      return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : null };
+      return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : null, back: action.id === state.selectedId ? state.back : 0 };
     case 'filter':
       return { ...state, filter: action.text };
     case 'toggle-watch':
       return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
+    case 'back':
+      return state.back === action.value ? state : { ...state, back: Math.max(0, action.value), scroll: null };
     case 'toggle-zoom':
       return { ...state, zoom: !state.zoom };
     case 'scroll-to':

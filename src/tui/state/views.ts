@@ -53,7 +53,7 @@ export interface OutputView {
   placeholderTone: Tone;
 }
 
-export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean): OutputView {
+export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean, newest: number | null = null): OutputView {
   const name = job ? sanitizeLabel(job.name) : '';
   const empty = { job: name, runLabel: '', lines: [], first: 0, head: [], notes: [], placeholderTone: 'muted' as Tone };
   if (!job) return { ...empty, placeholder: scanning ? 'Looking for modules and manifests…' : 'No job selected.' };
@@ -78,7 +78,7 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   return {
     job: name,
     // Which input made this output: the field may hold something else by now.
-    runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''} · in: ${inputLabel(latest.stdin)}`,
+    runLabel: `run #${latest.no}${newest !== null && newest !== latest.no ? ` of ${newest}` : ''}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''} · in: ${inputLabel(latest.stdin)}`,
     lines: latest.output.view(),
     first: latest.output.dropped,
     head,
