@@ -50,12 +50,14 @@ export interface AppProps {
   editText?: (text: string) => string | null;
   /** Shows a file in the user's pager, which has the terminal meanwhile. */
   openPager?: (path: string) => void;
+  /** Shows `diff -u older newer` in the user's pager. */
+  openDiff?: (older: string, newer: string) => void;
 }
 
 /** How long a notice stays in the header. */
 const NOTICE_MS = 5000;
 
-export function App({ folder, store, dirLabel, initialState, editText, openPager }: AppProps) {
+export function App({ folder, store, dirLabel, initialState, editText, openPager, openDiff }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   // Ink writes only the lines that changed, unless the frame fills the terminal (then it clears
@@ -139,15 +141,38 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     return outputView(shown, shownRun(uiRef.current, shown), folder.root, false);
   };
   // Zoomed, the output pane takes the whole screen between header and footer.
+  const isZoomed = (mode: UiState['mode']): boolean => mode === 'zoom' || mode === 'search';
   const zoomed = (zoom: boolean) => (zoom ? { width: layout.width, height: Math.max(0, layout.height - 2) } : layout.output);
-  const page = Math.max(1, innerHeight(zoomed(ui.zoom)) - 1);
+  const page = Math.max(1, innerHeight(zoomed(isZoomed(ui.mode))) - 1);
   const scrollBy = (by: number): void => {
     const view = currentOutput();
-    const size = zoomed(uiRef.current.zoom);
+    const size = zoomed(isZoomed(uiRef.current.mode));
     const anchor = scrollAnchor(view.lines, view.notes, innerWidth(size), innerHeight(size), uiRef.current.scroll, by, view.first, view.head);
     dispatch({ type: 'scroll-to', anchor });
   };
 
+  /**
+   * Scrolls the zoomed pane to the next (or previous) line holding the search, from the line at
+   * the top of the view (that line included when `inclusive`), wrapping around the output.
+   */
+  const findMatch = (direction: 1 | -1, inclusive: boolean): void => {
+    const term = uiRef.current.search.toLowerCase();
+    if (term === '') return notice('/ searches the output first');
+    const view = currentOutput();
+    const count = view.lines.length;
+    if (count === 0) return notice('no output to search');
+    const anchor = uiRef.current.scroll;
+    const top = anchor === null ? (direction === 1 ? -1 : count) : anchor.line - view.first;
+    const from = inclusive && anchor !== null ? top : top + direction;
+    for (let step = 0; step < count; step++) {
+      const i = (((from + direction * step) % count) + count) % count;
+      if (view.lines[i]?.text.toLowerCase().includes(term)) {
+        dispatch({ type: 'scroll-to', anchor: { line: view.first + i, row: 0 } });
+        return;
+      }
+    }
+    notice(`no "${sanitizeLabel(uiRef.current.search)}" in the output shown`);
+  };
   const handlers: Handlers = {
     'select-up': () => move(-1),
     'select-down': () => move(1),
@@ -194,6 +219,21 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       openPager(join(folder.root, run.fullOutput));
       redrawWhole();
     },
+    'diff-runs': () => {
+      const selected = current().job;
+      if (!selected) return;
+      const list = store.runs(selected.id);
+      const shown = shownRun(uiRef.current, selected);
+      const before = shown ? list.slice(0, list.indexOf(shown)).reverse().find((run) => run.outcome && run.outcome.status !== 'cancelled') : undefined;
+      if (!shown || !before) return notice('no earlier run of this job to compare with');
+      if (shown.outcome === null) return notice('the run is still going: compare when it ends');
+      if (shown.changed === false) return notice(`run #${shown.no} printed the same as run #${before.no}`);
+      // A run that printed nothing has no output file: compare with an empty one.
+      const file = (run: RunRecord): string => (run.fullOutput ? join(folder.root, run.fullOutput) : '/dev/null');
+      if (!openDiff) return notice(`the outputs are in ${sanitizeLabel(before.fullOutput ?? '(none)')} and ${sanitizeLabel(shown.fullOutput ?? '(none)')}`);
+      openDiff(file(before), file(shown));
+      redrawWhole();
+    },
     rerun: () => {
       // The selected job, with the input of the run on screen (⏎ takes the field instead).
       const selected = current().job;
@@ -201,7 +241,18 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       start(selected, shownRun(uiRef.current, selected)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
-    'toggle-zoom': () => dispatch({ type: 'toggle-zoom' }),
+    'toggle-zoom': () => dispatch({ type: 'mode', mode: uiRef.current.mode === 'zoom' ? 'normal' : 'zoom' }),
+    search: () => {
+      dispatch({ type: 'search', text: '' });
+      dispatch({ type: 'mode', mode: 'search' });
+    },
+    'accept-search': () => {
+      dispatch({ type: 'mode', mode: 'zoom' });
+      findMatch(1, true);
+    },
+    'cancel-search': () => dispatch({ type: 'mode', mode: 'zoom' }),
+    'next-match': () => findMatch(1, false),
+    'previous-match': () => findMatch(-1, false),
     'older-run': () => {
       const selected = current().job;
       const count = selected ? store.runs(selected.id).length : 0;
@@ -265,11 +316,13 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     {
       key: (mode, input, key) => {
         if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
+        if (mode === 'search') dispatch({ type: 'search', text: editFilter(uiRef.current.search, input, key) });
         if (mode === 'stdin') editStdin((line) => editLine(line, input, key));
       },
       paste: (mode, text) => {
         // A filter is one line: its breaks become spaces.
         if (mode === 'filter') dispatch({ type: 'filter', text: uiRef.current.filter + text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
+        if (mode === 'search') dispatch({ type: 'search', text: uiRef.current.search + text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
         if (mode === 'stdin') editStdin((line) => pasteText(line, text));
       },
     },
@@ -309,11 +362,12 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       </Box>
     );
   }
-  if (ui.zoom) {
+  if (isZoomed(ui.mode)) {
+    const searching = ui.search === '' ? output : { ...output, runLabel: `${output.runLabel} · /${sanitizeLabel(ui.search)}${ui.mode === 'search' ? '▏' : ''}` };
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
-        <OutputPane {...zoomed(true)} {...output} scroll={ui.scroll} />
+        <OutputPane {...zoomed(true)} {...searching} runLabel={ui.mode === 'search' && ui.search === '' ? `${output.runLabel} · /▏` : searching.runLabel} scroll={ui.scroll} />
         {footer}
       </Box>
     );

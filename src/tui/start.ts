@@ -55,11 +55,12 @@ export async function startTui(dir: string): Promise<number> {
   };
   const editText = (text: string): string | null => suspended(() => editInEditor(text));
   const openPager = (path: string): void => suspended(() => showInPager(path));
+  const openDiff = (older: string, newer: string): void => suspended(() => showDiffInPager(older, newer));
   // A kill from outside still cancels runs and leaves the terminal usable.
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff })), {
       stdout: frameStream(stdout),
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
@@ -105,4 +106,10 @@ export function editInEditor(text: string): string | null {
 export function showInPager(path: string): void {
   const pager = process.env.PAGER || 'less';
   spawnSync('/bin/sh', ['-c', `${pager} "$@"`, pager, path], { stdio: 'inherit' });
+}
+
+/** `diff -u` of two runs' saved outputs, through $PAGER (else `less`). */
+export function showDiffInPager(older: string, newer: string): void {
+  const pager = process.env.PAGER || 'less';
+  spawnSync('/bin/sh', ['-c', `diff -u "$1" "$2" | ${pager}`, 'plasm-tui-diff', older, newer], { stdio: 'inherit' });
 }

@@ -231,7 +231,8 @@ describe('App', () => {
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
     await press('?');
     const help = await waitFor((f) => f.includes('Help · keys'), 'help');
-    expect(help).toContain('cancel the running job');
+    // 24 rows: four columns, descriptions cut to fit.
+    expect(help).toMatch(/x {7}cancel the/);
     await press(ESC);
     await waitFor((f) => f.includes('▶ alpha'), 'the list again');
   });
@@ -339,5 +340,31 @@ describe('App', () => {
     await press(']');
     const newer = await waitFor((f) => f.includes('second output'), 'run #2 again');
     expect(newer).toMatch(/run #2 ≠ · in: onex/);
+  });
+
+  it('searches the zoomed output with /, and finds the next and previous matches with n and N', async () => {
+    const { engine, waitFor, press, frame } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press(ENTER);
+    const text = Array.from({ length: 90 }, (_, i) => (i % 30 === 4 ? `needle ${i + 1}` : `hay ${String(i + 1).padStart(2, '0')}`)).join('\n') + '\n';
+    engine.runs[0]?.finish(text);
+    await waitFor((f) => f.includes('hay 90'), 'the output');
+    await press('z', 'g', '/', 'n', 'e', 'e', 'd');
+    await waitFor((f) => f.includes('/need▏'), 'the search field');
+    await press(ENTER);
+    // The view starts at the first match; n goes to the next, N back, and it wraps around.
+    const first = await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 at the top');
+    expect(first).toContain('/need');
+    await press('n');
+    await waitFor((f) => /│ needle 35\s/.test(f.split('\n')[2] ?? ''), 'needle 35 at the top');
+    await press('N');
+    await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 again');
+    await press('N');
+    await waitFor((f) => f.includes('needle 65'), 'wrapped around to needle 65');
+    await press('/', 'x', 'y', 'z', ENTER);
+    await waitFor((f) => f.includes('no "xyz" in the output shown'), 'no match');
+    await press(ESC);
+    await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
+    expect(frame()).toContain('▶ alpha');
   });
 });

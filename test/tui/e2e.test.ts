@@ -286,8 +286,8 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('Jobs (3)');
     await tui.press('?');
     const help = await tui.waitForText('Help · keys');
-    expect(help).toContain('rerun the job with its last input');
-    expect(help).toContain('watch: rerun on file changes');
+    expect(help).toContain('rerun with last input');
+    expect(help).toContain('watch: rerun on change');
     await tui.press(KEYS.esc);
     await tui.waitForText('Jobs (3)');
     await tui.press('/');

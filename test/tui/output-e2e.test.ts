@@ -70,3 +70,32 @@ describe('the header notice', () => {
     await tui.waitForNoText('changed: rerunning', 8000);
   });
 });
+
+describe('comparing runs', () => {
+  it('D shows how the output differs from the run before, through $PAGER', async () => {
+    const pager = join(scratch, 'diff-pager.sh');
+    const seen = join(scratch, 'diff.txt');
+    writeFileSync(pager, `#!/bin/sh\ncat > '${seen}'\n`);
+    chmodSync(pager, 0o755);
+    const tui = open(folderWith('echo.wat'), { env: { PAGER: pager } });
+    await tui.waitForText('▶ echo');
+    await tui.press('i');
+    await tui.typeKeys('one');
+    await tui.press(KEYS.enter);
+    await tui.waitFor((s) => s.includes('✓ verified') && s.includes('run #1'), 'run #1');
+    await tui.press('i', '\x7f', '\x7f', '\x7f');
+    await tui.typeKeys('two');
+    await tui.press(KEYS.enter);
+    await tui.waitFor((s) => s.includes('✓ verified') && s.includes('run #2 ≠'), 'run #2');
+    await tui.press('D');
+    await tui.waitFor(() => {
+      try {
+        return readFileSync(seen, 'utf8').includes('+two');
+      } catch {
+        return false;
+      }
+    }, 'the diff in the pager');
+    expect(readFileSync(seen, 'utf8')).toMatch(/^-one$/m);
+    await tui.waitForText('Jobs (1)');
+  });
+});

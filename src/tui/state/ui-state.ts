@@ -14,8 +14,8 @@ export interface UiState {
   watch: boolean;
   /** Which of the selected job's runs the panes show: 0 the latest, 1 the one before… */
   back: number;
-  /** The output pane fills the screen. */
-  zoom: boolean;
+  /** What `/` in the zoomed output pane looks for (n, N find it again). */
+  search: string;
   /** Where the output view is held when scrolled back; null follows new output. */
   scroll: OutputAnchor | null;
   /** Each job's stdin text, kept while the TUI runs. */
@@ -42,7 +42,7 @@ export type UiAction =
   | { type: 'select'; id: string | null; index: number }
   | { type: 'filter'; text: string }
   | { type: 'toggle-watch' }
-  | { type: 'toggle-zoom' }
+  | { type: 'search'; text: string }
   | { type: 'back'; value: number }
   | { type: 'scroll-to'; anchor: OutputAnchor | null }
   | { type: 'edit-stdin'; length: number }
@@ -51,7 +51,7 @@ export type UiAction =
   | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, zoom: false, scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -68,8 +68,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
     case 'back':
       return state.back === action.value ? state : { ...state, back: Math.max(0, action.value), scroll: null };
-    case 'toggle-zoom':
-      return { ...state, zoom: !state.zoom };
+    case 'search':
+      return { ...state, search: action.text };
     case 'scroll-to':
       return { ...state, scroll: action.anchor };
     case 'edit-stdin':
