@@ -3,7 +3,8 @@
  * its stdin below. State lives in the folder watcher, the run store and one UI reducer; this
  * component wires them to the panes and to the key table.
  */
-import { Box, useApp } from 'ink';
+import { Box, useApp, useStdout } from 'ink';
+import { join } from 'node:path';
 import { useCallback, useEffect } from 'react';
 import { ExitPane } from './components/ExitPane.js';
 import { Footer } from './components/Footer.js';
@@ -24,15 +25,17 @@ import { useNow } from './hooks/use-now.js';
 import { useRuns } from './hooks/use-runs.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWatchReruns } from './hooks/use-watch-reruns.js';
-import { computeLayout, innerHeight, innerWidth } from './layout.js';
+import { MIN_COLUMNS, MIN_ROWS, computeLayout, innerHeight, innerWidth } from './layout.js';
 import type { RunStore } from './runs/run-store.js';
+import type { RunRecord } from './runs/run-record.js';
 import { sanitizeLabel } from '../core/sanitize.js';
-import { outputRowCount } from './state/output-window.js';
+import { scrollAnchor } from './state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
-import { editLine } from './state/line-edit.js';
+import { editLine, pasteText } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
 import { describeGrants } from '../engine/index.js';
-import { exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
+import { detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
+import { DetailsOverlay } from './components/DetailsOverlay.js';
 
 export interface AppProps {
   folder: FolderSource & { root: string };
@@ -40,35 +43,64 @@ export interface AppProps {
   /** The folder as the user named it, for the header. */
   dirLabel: string;
   initialState?: Partial<UiState>;
+  /**
+   * Opens the user's editor on `text` and gives back what was saved (null: not changed). It has
+   * the terminal meanwhile; start.ts provides it, tests give a stand-in.
+   */
+  editText?: (text: string) => string | null;
+  /** Shows a file in the user's pager, which has the terminal meanwhile. */
+  openPager?: (path: string) => void;
+  /** Shows `diff -u older newer` in the user's pager. */
+  openDiff?: (older: string, newer: string) => void;
 }
 
 /** How long a notice stays in the header. */
 const NOTICE_MS = 5000;
 
-export function App({ folder, store, dirLabel, initialState }: AppProps) {
+export function App({ folder, store, dirLabel, initialState, editText, openPager, openDiff }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
+  // Ink writes only the lines that changed, unless the frame fills the terminal (then it clears
+  // the screen and scrollback and writes everything, every frame): so the last row stays free.
+  const height = rows - 1;
+  const { write: writeAround } = useStdout();
+  /** After another program had the terminal: Ink's write() clears what it knows and draws the whole frame again. */
+  const redrawWhole = (): void => writeAround('');
   const snapshot = useJobFolder(folder);
   useRuns(store);
   const [ui, dispatch, uiRef] = useLiveReducer(uiReducer, () => initialUiState(initialState));
   const now = useNow(store.runningCount() > 0);
-  const layout = computeLayout(columns, rows);
+  const layout = computeLayout(columns, height);
 
   // Rendering uses this render's state; key handlers call `selection()` again for the latest.
-  const selection = (state: UiState, jobs: readonly JobEntry[]) => {
-    const visible = filterJobs(jobs, state.filter);
-    const index = selectedIndex(visible, state);
-    return { jobs, visible, index, job: visible[index] as JobEntry | undefined };
+  const selection = (state: UiState, folderNow: { jobs: readonly JobEntry[]; ready: boolean }) => {
+    const visible = filterJobs(folderNow.jobs, state.filter);
+    const index = selectedIndex(visible, state, folderNow.ready);
+    return { jobs: folderNow.jobs, visible, index, job: visible[index] as JobEntry | undefined };
   };
-  const { jobs, visible, index, job } = selection(ui, snapshot.jobs);
-  const current = () => selection(uiRef.current, folder.snapshot().jobs);
-  const latest = job ? store.latest(job.id) : undefined;
+  const { jobs, visible, index, job } = selection(ui, snapshot);
+  const current = () => selection(uiRef.current, folder.snapshot());
+  // The selection is a job, not a row: once one is shown it is pinned by id, so files found or
+  // added later (sorting before it) never move it.
+  useEffect(() => {
+    if (job && (ui.selectedId !== job.id || ui.selectedIndex !== index)) dispatch({ type: 'select', id: job.id, index });
+  }, [job?.id, index, ui.selectedId, ui.selectedIndex]);
+  /** The run the panes show: the latest, or an earlier one picked with `[`. */
+  const shownRun = (state: UiState, entry: JobEntry | undefined): RunRecord | undefined => {
+    if (!entry) return undefined;
+    const list = store.runs(entry.id);
+    return list[Math.max(0, list.length - 1 - state.back)];
+  };
+  const latest = shownRun(ui, job);
+  const newest = job ? (store.latest(job.id)?.no ?? null) : null;
   const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });
 
-  useWatchReruns(jobs, store, ui.watch, (rerun, asks) =>
-    notice(asks ? `${sanitizeLabel(rerun.name)} asks for other grants now: not rerun (⏎ reviews them)` : `${sanitizeLabel(rerun.name)} changed on disk: rerunning`),
-  );
+  useWatchReruns(jobs, store, ui.watch, (rerun, asks, changed) => {
+    // The file that changed (the manifest or the module), then the job it reruns.
+    const file = changed === 'manifest' || !rerun.spec ? rerun.relPath : relativize(rerun.spec.modulePath, folder.root);
+    notice(asks ? `${sanitizeLabel(rerun.name)} asks for other grants now: not rerun (⏎ reviews them)` : `${sanitizeLabel(file)} changed: rerunning ${sanitizeLabel(rerun.name)}`);
+  });
   useEffect(() => {
     if (ui.notice === null) return;
     const timer = setTimeout(() => dispatch({ type: 'notice', text: null }), NOTICE_MS);
@@ -93,7 +125,8 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
   const launch = (entry: JobEntry, stdin: string, allowGrants: boolean): void => {
     if (!entry.spec) return;
     store.start({ id: entry.id, spec: entry.spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, stdin, 'user', allowGrants);
-    dispatch({ type: 'scroll-to', value: 0 });
+    dispatch({ type: 'back', value: 0 });
+    dispatch({ type: 'scroll-to', anchor: null });
   };
   const move = (delta: number): void => {
     const { visible: list, index: from } = current();
@@ -101,28 +134,137 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     const target = list[to];
     if (target) dispatch({ type: 'select', id: target.id, index: to });
   };
-  const output = outputView(job, latest, folder.root, !snapshot.ready);
-  const page = Math.max(1, innerHeight(layout.output) - 1);
+  const output = outputView(job, latest, folder.root, !snapshot.ready, newest);
+  // Key handlers scroll what is on screen now, not what this render saw.
+  const currentOutput = () => {
+    const shown = current().job;
+    return outputView(shown, shownRun(uiRef.current, shown), folder.root, false);
+  };
+  // Zoomed, the output pane takes the whole screen between header and footer.
+  const isZoomed = (mode: UiState['mode']): boolean => mode === 'zoom' || mode === 'search';
+  const zoomed = (zoom: boolean) => (zoom ? { width: layout.width, height: Math.max(0, layout.height - 2) } : layout.output);
+  const page = Math.max(1, innerHeight(zoomed(isZoomed(ui.mode))) - 1);
   const scrollBy = (by: number): void => {
-    dispatch({ type: 'scroll', by, max: outputRowCount(output.lines, output.notes, innerWidth(layout.output)) - innerHeight(layout.output) });
+    const view = currentOutput();
+    const size = zoomed(isZoomed(uiRef.current.mode));
+    const anchor = scrollAnchor(view.lines, view.notes, innerWidth(size), innerHeight(size), uiRef.current.scroll, by, view.first, view.head);
+    dispatch({ type: 'scroll-to', anchor });
   };
 
+  /**
+   * Scrolls the zoomed pane to the next (or previous) line holding the search, from the line at
+   * the top of the view (that line included when `inclusive`), wrapping around the output.
+   */
+  const findMatch = (direction: 1 | -1, inclusive: boolean): void => {
+    const term = uiRef.current.search.toLowerCase();
+    if (term === '') return notice('/ searches the output first');
+    const view = currentOutput();
+    const count = view.lines.length;
+    if (count === 0) return notice('no output to search');
+    const anchor = uiRef.current.scroll;
+    const top = anchor === null ? (direction === 1 ? -1 : count) : anchor.line - view.first;
+    const from = inclusive && anchor !== null ? top : top + direction;
+    for (let step = 0; step < count; step++) {
+      const i = (((from + direction * step) % count) + count) % count;
+      if (view.lines[i]?.text.toLowerCase().includes(term)) {
+        dispatch({ type: 'scroll-to', anchor: { line: view.first + i, row: 0 } });
+        return;
+      }
+    }
+    notice(`no "${sanitizeLabel(uiRef.current.search)}" in the output shown`);
+  };
   const handlers: Handlers = {
     'select-up': () => move(-1),
     'select-down': () => move(1),
-    run: () => start(current().job),
+    run: () => {
+      // ⏎ in the stdin field runs and hands the keys back to the list, so `x` cancels and `q` quits.
+      if (uiRef.current.mode === 'stdin') dispatch({ type: 'mode', mode: 'normal' });
+      start(current().job);
+    },
     'edit-stdin': () => {
       const selected = current().job;
       if (selected) dispatch({ type: 'edit-stdin', length: [...stdinOf(selected)].length });
     },
+    'edit-external': () => {
+      const selected = current().job;
+      if (!selected) return;
+      if (!editText) return notice('no editor here: set $VISUAL or $EDITOR');
+      const text = editText(stdinOf(selected));
+      redrawWhole();
+      if (text === null) return notice('the editor failed or was quit: stdin unchanged');
+      dispatch({ type: 'stdin', id: selected.id, text, cursor: [...text].length });
+    },
+    'run-all': () => {
+      const listed = current().visible.filter((entry) => entry.spec);
+      const asking = listed.filter((entry) => entry.spec && store.pendingGrants(entry.spec));
+      for (const entry of listed) if (!asking.includes(entry)) launch(entry, stdinOf(entry), false);
+      notice(`running ${listed.length - asking.length} jobs${asking.length > 0 ? `; ${asking.length} ask for grants first (⏎ on each)` : ''}`);
+    },
+    'rerun-failed': () => {
+      // Failed: ended other than ok (a cancelled run was stopped, not failed).
+      const failed = current().jobs.filter((entry) => {
+        const outcome = store.latest(entry.id)?.outcome;
+        return entry.spec && outcome && outcome.status !== 'ok' && outcome.status !== 'cancelled' && !store.pendingGrants(entry.spec);
+      });
+      for (const entry of failed) launch(entry, store.latest(entry.id)?.stdin ?? stdinOf(entry), false);
+      notice(failed.length === 0 ? 'no failed runs to rerun' : `rerunning ${failed.length} failed job${failed.length === 1 ? '' : 's'}`);
+    },
+    'open-pager': () => {
+      const selected = current().job;
+      const run = shownRun(uiRef.current, selected);
+      if (!run) return notice('nothing to show: the job has not run');
+      if (run.outcome === null) return notice('the whole output is saved when the run ends');
+      if (!run.fullOutput) return notice(run.output.bytes.stdout + run.output.bytes.stderr === 0 ? 'the run printed nothing' : 'the whole output was not saved (see the receipt pane)');
+      if (!openPager) return notice(`the whole output is in ${sanitizeLabel(run.fullOutput)}`);
+      openPager(join(folder.root, run.fullOutput));
+      redrawWhole();
+    },
+    'diff-runs': () => {
+      const selected = current().job;
+      if (!selected) return;
+      const list = store.runs(selected.id);
+      const shown = shownRun(uiRef.current, selected);
+      const before = shown ? list.slice(0, list.indexOf(shown)).reverse().find((run) => run.outcome && run.outcome.status !== 'cancelled') : undefined;
+      if (!shown || !before) return notice('no earlier run of this job to compare with');
+      if (shown.outcome === null) return notice('the run is still going: compare when it ends');
+      if (shown.changed === false) return notice(`run #${shown.no} printed the same as run #${before.no}`);
+      // A run that printed nothing has no output file: compare with an empty one.
+      const file = (run: RunRecord): string => (run.fullOutput ? join(folder.root, run.fullOutput) : '/dev/null');
+      if (!openDiff) return notice(`the outputs are in ${sanitizeLabel(before.fullOutput ?? '(none)')} and ${sanitizeLabel(shown.fullOutput ?? '(none)')}`);
+      openDiff(file(before), file(shown));
+      redrawWhole();
+    },
     rerun: () => {
-      const id = store.lastJobId;
-      const entry = current().jobs.find((candidate) => candidate.id === id);
-      if (!entry) return notice(id ? 'the last job run is gone from the folder' : 'nothing has run yet: press ⏎ to run a job');
-      start(entry, store.latest(entry.id)?.stdin);
+      // The selected job, with the input of the run on screen (⏎ takes the field instead).
+      const selected = current().job;
+      if (!selected) return notice('no job selected');
+      start(selected, shownRun(uiRef.current, selected)?.stdin);
     },
     'toggle-watch': () => dispatch({ type: 'toggle-watch' }),
-    filter: () => dispatch({ type: 'mode', mode: 'filter' }),
+    'toggle-zoom': () => dispatch({ type: 'mode', mode: uiRef.current.mode === 'zoom' ? 'normal' : 'zoom' }),
+    search: () => {
+      dispatch({ type: 'search', text: '' });
+      dispatch({ type: 'mode', mode: 'search' });
+    },
+    'accept-search': () => {
+      dispatch({ type: 'mode', mode: 'zoom' });
+      findMatch(1, true);
+    },
+    'cancel-search': () => dispatch({ type: 'mode', mode: 'zoom' }),
+    'next-match': () => findMatch(1, false),
+    'previous-match': () => findMatch(-1, false),
+    'older-run': () => {
+      const selected = current().job;
+      const count = selected ? store.runs(selected.id).length : 0;
+      if (uiRef.current.back + 1 >= count) return notice(count === 0 ? 'the job has not run yet' : 'no earlier run kept (the last 30 are)');
+      dispatch({ type: 'back', value: uiRef.current.back + 1 });
+    },
+    'newer-run': () => dispatch({ type: 'back', value: uiRef.current.back - 1 }),
+    filter: () => {
+      // A new search, not more letters on the old one.
+      dispatch({ type: 'filter', text: '' });
+      dispatch({ type: 'mode', mode: 'filter' });
+    },
     'accept-filter': () => dispatch({ type: 'mode', mode: 'normal' }),
     'clear-filter': () => {
       dispatch({ type: 'filter', text: '' });
@@ -136,10 +278,13 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     'page-down': () => scrollBy(-page),
     'scroll-up': () => scrollBy(1),
     'scroll-down': () => scrollBy(-1),
-    'scroll-top': () => scrollBy(Number.MAX_SAFE_INTEGER),
-    follow: () => dispatch({ type: 'scroll-to', value: 0 }),
+    'scroll-top': () => scrollBy(Infinity),
+    follow: () => dispatch({ type: 'scroll-to', anchor: null }),
     'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
     help: () => dispatch({ type: 'mode', mode: 'help' }),
+    details: () => {
+      if (current().job) dispatch({ type: 'mode', mode: 'details' });
+    },
     'close-help': () => dispatch({ type: 'mode', mode: 'normal' }),
     'allow-grants': () => {
       const prompt = uiRef.current.grants;
@@ -159,24 +304,35 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
     },
     quit: () => exit(),
   };
+  const editStdin = (change: (line: { text: string; cursor: number }) => { text: string; cursor: number }): void => {
+    const selected = current().job;
+    if (!selected) return;
+    const line = change({ text: stdinOf(selected), cursor: uiRef.current.cursor });
+    dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
+  };
   useKeyDispatch(
     useCallback(() => uiRef.current.mode, [uiRef]),
     handlers,
-    (mode, input, key) => {
-      if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
-      const selected = current().job;
-      if (mode === 'stdin' && selected) {
-        const line = editLine({ text: stdinOf(selected), cursor: uiRef.current.cursor }, input, key);
-        dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
-      }
+    {
+      key: (mode, input, key) => {
+        if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
+        if (mode === 'search') dispatch({ type: 'search', text: editFilter(uiRef.current.search, input, key) });
+        if (mode === 'stdin') editStdin((line) => editLine(line, input, key));
+      },
+      paste: (mode, text) => {
+        // A filter is one line: its breaks become spaces.
+        if (mode === 'filter') dispatch({ type: 'filter', text: uiRef.current.filter + text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
+        if (mode === 'search') dispatch({ type: 'search', text: uiRef.current.search + text.replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '') });
+        if (mode === 'stdin') editStdin((line) => pasteText(line, text));
+      },
     },
   );
 
-  if (layout.tooSmall) {
-    return <TooSmall width={layout.width} height={layout.height} />;
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    return <TooSmall width={columns} height={rows} />;
   }
   const header = (
-    <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
+    <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice ?? (snapshot.notice ? sanitizeLabel(snapshot.notice) : null)} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
   );
   const footer = <Footer mode={ui.mode} width={layout.width} />;
   if (ui.mode === 'grants' && ui.grants) {
@@ -188,11 +344,30 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
       </Box>
     );
   }
+  if (ui.mode === 'details' && job) {
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <DetailsOverlay title={`Details · ${sanitizeLabel(job.name)}`} lines={detailsView(job, latest, folder.root)} width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
   if (ui.mode === 'help') {
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
         <HelpOverlay width={layout.width} height={layout.height - 2} />
+        {footer}
+      </Box>
+    );
+  }
+  if (isZoomed(ui.mode)) {
+    const searching = ui.search === '' ? output : { ...output, runLabel: `${output.runLabel} · /${sanitizeLabel(ui.search)}${ui.mode === 'search' ? '▏' : ''}` };
+    return (
+      <Box flexDirection="column" width={layout.width} height={layout.height}>
+        {header}
+        <OutputPane {...zoomed(true)} {...searching} runLabel={ui.mode === 'search' && ui.search === '' ? `${output.runLabel} · /▏` : searching.runLabel} scroll={ui.scroll} />
         {footer}
       </Box>
     );
@@ -215,7 +390,7 @@ export function App({ folder, store, dirLabel, initialState }: AppProps) {
         <Box flexDirection="column" width={layout.output.width}>
           <OutputPane {...layout.output} {...output} scroll={ui.scroll} />
           <Box flexDirection="row">
-            <TimingPane {...layout.timing} {...timingView(latest, runs, now)} />
+            <TimingPane {...layout.timing} {...timingView(latest, runs, now, job?.spec?.limits.timeout_seconds ?? null)} />
             <ExitPane {...layout.exit} {...exitView(job, latest, folder.root)} />
           </Box>
           <ReceiptPane {...layout.receipt} receipt={latest?.receipt ?? null} absent={receiptAbsence(job, latest)} />

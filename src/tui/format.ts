@@ -84,3 +84,9 @@ export function changeMark(changed: boolean | null): string {
   if (changed === null) return '';
   return changed ? '≠' : '=';
 }
+
+/**
+ * stderr is marked by more than colour (NO_COLOR, colour-blind users, a copy of the screen, the
+ * saved full output): each of its rows starts with this gutter.
+ */
+export const STDERR_MARK = '▌ ';

@@ -3,12 +3,17 @@
  * watcher and the run store, renders the app in the alternate screen, and on quit cancels runs,
  * closes the watcher and gives the terminal back as it was.
  */
+import './interactive-env.js';
 import { render } from 'ink';
-import { basename, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { createElement } from 'react';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey } from '../core/keys.js';
 import { App } from './app.js';
+import { frameStream } from './frame-stream.js';
 import { JobFolder } from './folder/job-folder.js';
 import { RunStore } from './runs/run-store.js';
 import { createEngine, createWarmPool } from '../engine/index.js';
@@ -17,6 +22,9 @@ import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+/** Bracketed paste: a paste arrives between ESC[200~ and ESC[201~, its line breaks intact. */
+const PASTE_ON = '\x1b[?2004h';
+const PASTE_OFF = '\x1b[?2004l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function startTui(dir: string): Promise<number> {
@@ -30,18 +38,36 @@ export async function startTui(dir: string): Promise<number> {
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
   const stdout = process.stdout;
 
-  stdout.write(ENTER_ALT_SCREEN);
+  stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
   const restore = (): void => {
-    stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
   };
   let app: ReturnType<typeof render> | undefined;
+  /** Gives the terminal to another program (editor, pager) and takes it back. */
+  const suspended = <T,>(use: () => T): T => {
+    restore();
+    process.stdin.setRawMode?.(false);
+    try {
+      return use();
+    } finally {
+      process.stdin.setRawMode?.(true);
+      stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
+      // The screen is blank again: the app has Ink draw the whole frame next (see app.tsx).
+    }
+  };
+  const editText = (text: string): string | null => suspended(() => editInEditor(text));
+  const openPager = (path: string): void => suspended(() => showInPager(path));
+  const openDiff = (older: string, newer: string): void => suspended(() => showDiffInPager(older, newer));
   // A kill from outside still cancels runs and leaves the terminal usable.
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir) })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff })), {
+      stdout: frameStream(stdout),
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,
+      // Only the lines that changed are written (the app leaves the last row free for this, see app.tsx).
+      incrementalRendering: true,
     });
     // SIGINT only arrives before Ink puts the terminal in raw mode (after that Ctrl-C is a key).
     for (const signal of SIGNALS) process.once(signal, onSignal);
@@ -59,4 +85,34 @@ export async function startTui(dir: string): Promise<number> {
 /** The folder as the user named it; `.` (no argument) by its own name, which says more. */
 export function folderLabel(dir: string): string {
   return dir === '.' || dir === './' ? basename(resolve(dir)) || '/' : dir;
+}
+
+/**
+ * Opens $VISUAL, else $EDITOR, else vi on a private temp file holding `text`, as git does (through
+ * the shell, so `EDITOR="code --wait"` works), and returns what was saved; null if the editor
+ * failed. The bytes are taken as they are, a final newline included, like `run --stdin-file`.
+ */
+export function editInEditor(text: string): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'plasm-tui-stdin-'));
+  const file = join(dir, 'stdin.txt');
+  try {
+    writeFileSync(file, text, { mode: 0o600 });
+    const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
+    const result = spawnSync('/bin/sh', ['-c', `${editor} "$@"`, editor, file], { stdio: 'inherit' });
+    return result.status === 0 ? readFileSync(file, 'utf8') : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** $PAGER, else `less`, on a file, through the shell as git does. */
+export function showInPager(path: string): void {
+  const pager = process.env.PAGER || 'less';
+  spawnSync('/bin/sh', ['-c', `${pager} "$@"`, pager, path], { stdio: 'inherit' });
+}
+
+/** `diff -u` of two runs' saved outputs, through $PAGER (else `less`). */
+export function showDiffInPager(older: string, newer: string): void {
+  const pager = process.env.PAGER || 'less';
+  spawnSync('/bin/sh', ['-c', `diff -u "$1" "$2" | ${pager}`, 'plasm-tui-diff', older, newer], { stdio: 'inherit' });
 }

@@ -1,35 +1,59 @@
+import stringWidth from 'string-width';
+
 /**
- * Terminal cell width of plain text (already sanitised: no controls). Enough of Unicode's East
- * Asian Wide/Fullwidth ranges and emoji to keep columns aligned; Ink still truncates each line
- * to its box, so a miss costs one ragged row, never an overlap.
+ * Terminal cell width of plain text (already sanitised: no controls), measured as Ink measures
+ * it (string-width: grapheme clusters, emoji, East Asian widths, zero-width marks), so a pane's
+ * rows and Ink's own layout always agree.
  */
 export function textWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
-  for (const char of text) width += charWidth(char.codePointAt(0) ?? 0);
+  for (const piece of pieces(text)) width += piece.width;
   return width;
 }
 
-function charWidth(code: number): number {
-  if (code === 0x200b || code === 0x200d || (code >= 0x300 && code <= 0x36f) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
-  if (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0x303e) ||
-    (code >= 0x3041 && code <= 0x33ff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0xa000 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1f64f) ||
-    (code >= 0x1f900 && code <= 0x1f9ff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  ) {
-    return 2;
+/** The common case, measured without segmenting. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Intl.Segmenter slows down badly on long strings (64 K characters: ~10 s on Node 20), and a
+ * module may print a line that long: so runs of ASCII are taken whole, and only the stretches
+ * around other characters, in pieces of at most this many, are segmented.
+ */
+const SEGMENT_PIECE = 256;
+const isAscii = (code: number): boolean => code >= 0x20 && code <= 0x7e;
+
+/** string-width per cluster, remembered: output repeats the same few characters. */
+const clusterWidths = new Map<string, number>();
+function clusterWidth(cluster: string): number {
+  let width = clusterWidths.get(cluster);
+  if (width === undefined) {
+    if (clusterWidths.size > 4096) clusterWidths.clear();
+    width = stringWidth(cluster);
+    clusterWidths.set(cluster, width);
   }
-  return 1;
+  return width;
+}
+
+/**
+ * The text as what a terminal draws: runs of plain ASCII (one cell a character, `run: true`) and
+ * single clusters (`e` + accent, a flag, a ZWJ emoji) with their width.
+ */
+function* pieces(text: string): Generator<{ text: string; width: number; run: boolean }> {
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && isAscii(text.charCodeAt(j))) j++;
+    // The last ASCII character before anything else goes with it: it may carry a mark (e + ◌́, 1 + ⃣).
+    const runEnd = j < text.length && j > i ? j - 1 : j;
+    if (runEnd > i) yield { text: text.slice(i, runEnd), width: runEnd - i, run: true };
+    i = runEnd;
+    if (i >= text.length) return;
+    let k = i + 1;
+    while (k < text.length && k - i < SEGMENT_PIECE && !isAscii(text.charCodeAt(k))) k++;
+    for (const { segment } of graphemes.segment(text.slice(i, k))) yield { text: segment, width: clusterWidth(segment), run: false };
+    i = k;
+  }
 }
 
 /** Cuts `text` to `width` cells, ending with `…` when something was cut. */
@@ -38,11 +62,18 @@ export function truncate(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const char of text) {
-    const w = charWidth(char.codePointAt(0) ?? 0);
-    if (used + w > width - 1) break;
-    out += char;
-    used += w;
+  const room = width - 1;
+  for (const piece of pieces(text)) {
+    if (piece.run) {
+      const take = Math.min(piece.width, room - used);
+      out += piece.text.slice(0, take);
+      used += take;
+      if (take < piece.width) break;
+      continue;
+    }
+    if (used + piece.width > room) break;
+    out += piece.text;
+    used += piece.width;
   }
   return `${out}…`;
 }
@@ -54,22 +85,36 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   return align === 'left' ? cut + pad : pad + cut;
 }
 
-/** Splits one line into rows of at most `width` cells (hard wrap, as a terminal would). */
+/** Splits one line into rows of at most `width` cells (hard wrap, as a terminal would; never inside a character). */
 export function wrapLine(text: string, width: number): string[] {
   if (width <= 0) return [text];
   if (text.length <= width && textWidth(text) <= width) return [text];
   const rows: string[] = [];
   let row = '';
   let used = 0;
-  for (const char of text) {
-    const w = charWidth(char.codePointAt(0) ?? 0);
-    if (used + w > width) {
+  for (const piece of pieces(text)) {
+    if (piece.run) {
+      let at = 0;
+      while (at < piece.text.length) {
+        if (used === width) {
+          rows.push(row);
+          row = '';
+          used = 0;
+        }
+        const take = Math.min(width - used, piece.text.length - at);
+        row += piece.text.slice(at, at + take);
+        used += take;
+        at += take;
+      }
+      continue;
+    }
+    if (used + piece.width > width && row !== '') {
       rows.push(row);
       row = '';
       used = 0;
     }
-    row += char;
-    used += w;
+    row += piece.text;
+    used += piece.width;
   }
   rows.push(row);
   return rows;
@@ -103,6 +148,20 @@ export function clipRows(rows: readonly string[], max: number, width: number): s
   // truncate() adds its own `…`; a row that just fits has to lose a character to make room for one.
   kept[max - 1] = textWidth(last) < width ? `${last}…` : truncate(`${last}…`, width);
   return kept;
+}
+
+/**
+ * A path cut to `width` cells keeping what tells paths apart: the file name whole, and the
+ * start of the folders (`fir…/hello.wasm`, `sec…/hello.wasm`), never `first-projec…`.
+ */
+export function truncatePath(path: string, width: number): string {
+  if (textWidth(path) <= width) return path;
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return truncate(path, width);
+  const base = path.slice(slash);
+  const room = width - textWidth(base);
+  if (room < 2) return truncate(path.slice(slash + 1), width);
+  return `${truncate(path.slice(0, slash), room)}${base}`;
 }
 
 /** Wraps at spaces where it can (messages, hints), hard-wrapping only words longer than a row. */

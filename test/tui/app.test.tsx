@@ -24,8 +24,8 @@ class FakeFolder {
     return () => this.listeners.delete(listener);
   };
   snapshot = () => this.current;
-  set(jobs: JobEntry[]): void {
-    this.current = { jobs, ready: true, error: null };
+  set(jobs: JobEntry[], ready = true): void {
+    this.current = { jobs, ready, error: null };
     for (const listener of this.listeners) listener();
   }
 }
@@ -135,9 +135,14 @@ describe('App', () => {
     expect(engine.runs.map((run) => run.name)).toEqual(['gamma']);
     await press(ESC);
     await waitFor((f) => f.includes('Jobs (3)'), 'the filter cleared');
+    // `/` starts a new filter: the kept one is not added to.
+    await press('/', 'b', ENTER);
+    await waitFor((f) => f.includes('Jobs (1 of 3)') && f.includes('▶ beta'), 'filtered to beta');
+    await press('/', 'a', 'l');
+    await waitFor((f) => f.includes('▶ alpha') && f.includes('/ al'), 'a new filter, alpha');
   });
 
-  it('cancels with x, reruns the last job with r using the same stdin, toggles watch with w', async () => {
+  it('cancels with x, reruns the selected job with r using its last input, toggles watch with w', async () => {
     const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta')]);
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
     await press('i');
@@ -146,10 +151,13 @@ describe('App', () => {
     await press('x');
     expect(engine.runs[0]?.cancelled).toBe(true);
     await waitFor((f) => f.includes('cancelled'), 'the cancelled run');
-    await press('j', 'r');
+    await press('j', 'k', 'r');
     expect(engine.runs).toHaveLength(2);
     expect(engine.runs[1]?.name).toBe('alpha');
     expect(engine.runs[1]?.options.stdin).toBe('seed');
+    // r on a job never run runs it, with its field.
+    await press('j', 'r');
+    expect(engine.runs[2]?.name).toBe('beta');
     await press('w');
     await waitFor((f) => f.includes('watch ○'), 'watch off');
   });
@@ -206,7 +214,7 @@ describe('App', () => {
     engine.runs[0]?.finish(text);
     await waitFor((f) => f.includes('output line 60') && f.includes('✓ 0 · ok'), 'the end of the output');
     await press('u');
-    const paged = await waitFor((f) => /run #1 · ↑ \d+/.test(f), 'a page up');
+    const paged = await waitFor((f) => /run #1 · in: \(empty\) · ↑ \d+/.test(f), 'a page up');
     expect(paged).not.toContain('output line 60');
     await press('K');
     const up = Number(/↑ (\d+)/.exec(frame())?.[1]);
@@ -215,7 +223,7 @@ describe('App', () => {
     await press('g');
     await waitFor((f) => f.includes('output line 01'), 'the top');
     await press('G');
-    await waitFor((f) => f.includes('output line 60') && !f.includes('run #1 · ↑'), 'following the end');
+    await waitFor((f) => f.includes('output line 60') && !f.includes('(empty) · ↑'), 'following the end');
   });
 
   it('shows help from the key table and closes it with Esc', async () => {
@@ -223,7 +231,8 @@ describe('App', () => {
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
     await press('?');
     const help = await waitFor((f) => f.includes('Help · keys'), 'help');
-    expect(help).toContain('cancel the running job');
+    // 24 rows: four columns, descriptions cut to fit.
+    expect(help).toMatch(/x {7}cancel the/);
     await press(ESC);
     await waitFor((f) => f.includes('▶ alpha'), 'the list again');
   });
@@ -237,5 +246,125 @@ describe('App', () => {
     await waitFor((f) => f.includes('red ok'), 'the output');
     expect(frame()).not.toContain('pwned');
     expect(frame()).not.toContain('\x1b]');
+  });
+
+  it('selects nothing while the first scan runs, then the top job; a pick made meanwhile stays put', async () => {
+    const { folder, engine, waitFor, press, frame } = setup([]);
+    folder.set([moduleJob('beta')], false);
+    await waitFor((f) => f.includes('beta'), 'beta listed while scanning');
+    expect(frame()).not.toContain('▶');
+    await press(ENTER);
+    expect(engine.runs).toHaveLength(0);
+    folder.set([moduleJob('alpha'), moduleJob('beta')], true);
+    await waitFor((f) => f.includes('▶ alpha'), 'the top job selected once the scan is done');
+    // A pick made while scanning is the user's: jobs found later do not move it.
+    const second = setup([]);
+    second.folder.set([moduleJob('beta')], false);
+    await second.waitFor((f) => f.includes('beta'), 'beta listed');
+    await second.press('j');
+    await second.waitFor((f) => f.includes('▶ beta'), 'beta picked');
+    second.folder.set([moduleJob('alpha'), moduleJob('beta')], true);
+    await second.waitFor((f) => f.includes('alpha'), 'alpha listed');
+    expect(second.frame()).toContain('▶ beta');
+    await second.press(ENTER);
+    expect(second.engine.runs.map((run) => run.name)).toEqual(['beta']);
+  });
+
+  it('runs every listed job with a, and reruns only the failed ones with f, each with its last input', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha'), moduleJob('beta'), moduleJob('gamma')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('j', 'i', 'x', ENTER);
+    expect(engine.runs.map((run) => run.name)).toEqual(['beta']);
+    engine.runs[0]?.finish('');
+    await press('a');
+    expect(engine.runs.map((run) => run.name)).toEqual(['beta', 'alpha', 'beta', 'gamma']);
+    await waitFor((f) => f.includes('running 3 jobs'), 'the notice');
+    engine.runs[1]?.finish('', 'trap');
+    engine.runs[2]?.finish('', 'exit');
+    engine.runs[3]?.finish('');
+    await waitFor((f) => /gamma\s+✓/.test(f), 'all ended');
+    await press('f');
+    expect(engine.runs.slice(4).map((run) => [run.name, run.options.stdin])).toEqual([
+      ['alpha', ''],
+      ['beta', 'x'],
+    ]);
+    await waitFor((f) => f.includes('rerunning 2 failed jobs'), 'the notice');
+  });
+
+  it('zooms the output to the whole screen with z, scrolls there, and goes back with z', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press(ENTER);
+    const text = Array.from({ length: 40 }, (_, i) => `zoomed line ${String(i + 1).padStart(2, '0')}`).join('\n') + '\n';
+    engine.runs[0]?.finish(text);
+    await waitFor((f) => f.includes('zoomed line 40'), 'the output');
+    await press('z');
+    const zoomed = await waitFor((f) => !f.includes('Jobs (1)'), 'the zoomed pane');
+    // Header, then the pane (top border, 19 rows, bottom border), footer: more lines than the small pane held.
+    expect(zoomed).toContain('zoomed line 22');
+    expect(zoomed).toContain('zoomed line 40');
+    await press('g');
+    await waitFor((f) => f.includes('zoomed line 01') && f.includes('zoomed line 19'), 'the top, a whole screen of it');
+    await press('z');
+    await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
+  });
+
+  it("shows the job's details with o: its file, argv, env names, dirs and limits; Esc closes", async () => {
+    const { waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('o');
+    const details = await waitFor((f) => f.includes('Details · alpha'), 'the details');
+    expect(details).toContain('module    alpha.wat');
+    expect(details).toContain('args      alpha.wat');
+    expect(details).toContain('env       none');
+    expect(details).toMatch(/limits {4}memory 128 MiB · time 30 s · output 16\.0 MiB/);
+    await press(ESC);
+    await waitFor((f) => f.includes('▶ alpha'), 'the list again');
+  });
+
+  it('browses earlier runs of the job with [ and ], output, exit and input included', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('i', 'o', 'n', 'e', ENTER);
+    engine.runs[0]?.finish('first output\n');
+    await waitFor((f) => f.includes('first output'), 'run #1');
+    await press('i', 'x', ENTER);
+    engine.runs[1]?.finish('second output\n', 'trap');
+    await waitFor((f) => f.includes('second output') && f.includes('run #2'), 'run #2');
+    await press('[');
+    const older = await waitFor((f) => f.includes('first output'), 'run #1 again');
+    expect(older).toMatch(/run #1 of 2 · in: one/);
+    expect(older).toContain('✓ 0 · ok');
+    await press('[');
+    await waitFor((f) => f.includes('no earlier run kept'), 'the notice at the oldest');
+    await press(']');
+    const newer = await waitFor((f) => f.includes('second output'), 'run #2 again');
+    expect(newer).toMatch(/run #2 ≠ · in: onex/);
+  });
+
+  it('searches the zoomed output with /, and finds the next and previous matches with n and N', async () => {
+    const { engine, waitFor, press, frame } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press(ENTER);
+    const text = Array.from({ length: 90 }, (_, i) => (i % 30 === 4 ? `needle ${i + 1}` : `hay ${String(i + 1).padStart(2, '0')}`)).join('\n') + '\n';
+    engine.runs[0]?.finish(text);
+    await waitFor((f) => f.includes('hay 90'), 'the output');
+    await press('z', 'g', '/', 'n', 'e', 'e', 'd');
+    await waitFor((f) => f.includes('/need▏'), 'the search field');
+    await press(ENTER);
+    // The view starts at the first match; n goes to the next, N back, and it wraps around.
+    const first = await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 at the top');
+    expect(first).toContain('/need');
+    await press('n');
+    await waitFor((f) => /│ needle 35\s/.test(f.split('\n')[2] ?? ''), 'needle 35 at the top');
+    await press('N');
+    await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 again');
+    await press('N');
+    await waitFor((f) => f.includes('needle 65'), 'wrapped around to needle 65');
+    await press('/', 'x', 'y', 'z', ENTER);
+    await waitFor((f) => f.includes('no "xyz" in the output shown'), 'no match');
+    await press(ESC);
+    await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
+    expect(frame()).toContain('▶ alpha');
   });
 });

@@ -35,15 +35,20 @@ function facts(root: string): FileFact[] {
 const jobs = () => deriveJobs(facts(dir), dir, DEFAULT_CONFIG);
 
 describe('deriveJobs', () => {
-  it('lists the examples folder once per job: manifests cover their modules', () => {
+  it('lists the examples folder: each manifest, with the module it runs right under it', () => {
     const list = deriveJobs(facts(EXAMPLES), EXAMPLES, DEFAULT_CONFIG);
     expect(list.map((job) => [job.name, job.kind])).toEqual([
       ['args-env', 'manifest'],
+      ['args-env.wasm', 'module'],
       ['cat-file', 'manifest'],
+      ['cat-file.wasm', 'module'],
       ['hello', 'manifest'],
+      ['hello.wasm', 'module'],
       ['sha256', 'module'],
       ['sieve', 'manifest'],
+      ['sieve.wasm', 'module'],
     ]);
+    expect(list[1]?.parent).toBe(list[0]?.id);
     const hello = list.find((job) => job.name === 'hello');
     // hello's manifest is v0.1: it finds its module by hash.
     expect(hello?.spec?.modulePath).toBe(join(EXAMPLES, 'hello', 'hello.wasm'));
@@ -62,14 +67,20 @@ describe('deriveJobs', () => {
     ]);
   });
 
-  it('lists a module as its own job only when no manifest covers it', () => {
+  it('keeps a module a manifest runs as a job of its own, under the manifest, runnable with its own limits', () => {
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
     copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
-    writeFileSync(join(dir, 'echo.manifest.json'), JSON.stringify({ version: '0.2', name: 'echoer', module: 'echo.wat' }));
-    expect(jobs().map((job) => [job.name, job.kind, job.relPath])).toEqual([
+    writeFileSync(join(dir, 'echo.manifest.json'), JSON.stringify({ version: '0.2', name: 'echoer', module: 'echo.wat', timeout_seconds: 1 }));
+    const list = jobs();
+    expect(list.map((job) => [job.name, job.kind, job.relPath])).toEqual([
       ['echoer', 'manifest', 'echo.manifest.json'],
+      ['echo.wat', 'module', 'echo.wat'],
       ['hello', 'module', 'hello.wat'],
     ]);
+    expect(list[1]?.parent).toBe(join(dir, 'echo.manifest.json'));
+    expect(list[1]?.spec?.modulePath).toBe(join(dir, 'echo.wat'));
+    expect(list[0]?.spec?.limits.timeout_seconds).toBe(1);
+    expect(list[1]?.spec?.limits.timeout_seconds).toBe(DEFAULT_CONFIG.timeout_seconds);
   });
 
   it('recognises a manifest by its content when its name does not say so, and ignores other JSON', () => {
@@ -78,7 +89,7 @@ describe('deriveJobs', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'not-a-job', version: '1.0.0' }));
     writeFileSync(join(dir, 'data.json'), '{ not json');
     const list = jobs();
-    expect(list.map((job) => job.relPath)).toEqual(['job.json']);
+    expect(list.map((job) => job.relPath)).toEqual(['job.json', 'hello.wat']);
     expect(list[0]?.spec?.args).toEqual(['x']);
   });
 

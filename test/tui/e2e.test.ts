@@ -64,10 +64,10 @@ describe('plasm-tui in a terminal', () => {
     expect(screen).toContain('✓ 0 · ok');
     expect(row(screen, 'hello')).toMatch(/^▶ hello\s+✓ 0\s+[\d.]+ m?s$/);
     expect(screen).toContain('run #1');
-    expect(screen).toContain('.plasm/receipts/hello/0001.json');
-    const receipt = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello', '0001.json'), 'utf8')) as { status: string; exit_code: number };
+    expect(screen).toContain('.plasm/receipts/hello.wasm/0001.json');
+    const receipt = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wasm', '0001.json'), 'utf8')) as { status: string; exit_code: number };
     expect(receipt).toMatchObject({ status: 'ok', exit_code: 0 });
-    // The stdin stays in its field, and Enter there runs again: same input, same output.
+    // ⏎ ran and went back to the list; the stdin is kept, and ⏎ there runs again: same input, same output.
     await tui.press(KEYS.enter);
     await tui.waitForText('run #2 =');
   });
@@ -77,8 +77,9 @@ describe('plasm-tui in a terminal', () => {
     // 3 s: long enough that hello surely runs while loop spins, even on a loaded machine.
     writeFileSync(join(dir, 'loop.manifest.json'), JSON.stringify({ version: '0.2', module: 'loop.wat', timeout_seconds: 3 }));
     const tui = open(dir);
-    // loop.wat is covered by its manifest: two jobs, not three.
-    await tui.waitForText('Jobs (2)');
+    // loop.wat runs under its manifest, and is listed under it as a job of its own.
+    await tui.waitForText('Jobs (3)');
+    await tui.waitForText('↳ loop.wat');
     await pick(tui, 'loop');
     await tui.press(KEYS.enter);
     await tui.waitForText(/▶ loop\s+● /);
@@ -112,10 +113,12 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('run #2 ≠');
     expect(screen).not.toContain('invalid');
     // Exactly two runs happened, both ok: no bogus run of the half-written file.
-    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello')).sort();
+    const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello.wat')).filter((name) => name.endsWith('.json')).sort();
     expect(receipts).toEqual(['0001.json', '0002.json']);
+    // Each run's whole output sits beside its receipt.
+    expect(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wat', '0002.output.txt'), 'utf8')).toBe('HELLO FROM WAT\n');
     for (const file of receipts) {
-      expect(JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello', file), 'utf8'))).toMatchObject({ status: 'ok' });
+      expect(JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'hello.wat', file), 'utf8'))).toMatchObject({ status: 'ok' });
     }
     // Watch off: a further rebuild is left alone.
     await tui.press('w');
@@ -237,26 +240,28 @@ describe('plasm-tui in a terminal', () => {
     let lines = screen.split('\n');
     expect(lines).toHaveLength(24);
     expect(lines[0]).toContain('plasm-tui');
-    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 ─╮$/);
-    expect(lines[20]).toMatch(/^╭ stdin ─+ for exit-42 ─╮$/);
-    expect(lines[22]).toMatch(/^╰─+╯$/);
-    expect(lines[23]).toContain('q quit');
-    for (const line of lines.slice(1, 23)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
+    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
+    // The last row stays free: then Ink rewrites only the lines that change (see app.tsx).
+    expect(lines[19]).toMatch(/^╭ stdin ─+ for exit-42 ─╮$/);
+    expect(lines[21]).toMatch(/^╰─+╯$/);
+    expect(lines[22]).toContain('q quit');
+    expect(lines[23]).toBe('');
+    for (const line of lines.slice(1, 22)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
     expect(screen).toContain('✗ 42 · exit');
 
     tui.resize(100, 30);
-    screen = await tui.waitFor((s) => s.split('\n')[26]?.startsWith('╭ stdin') === true, 'the stdin pane at row 27');
+    screen = await tui.waitFor((s) => s.split('\n')[25]?.startsWith('╭ stdin') === true, 'the stdin pane at row 26');
     lines = screen.split('\n');
     expect(lines[1]).toHaveLength(100);
-    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 ─╮$/);
-    for (const line of lines.slice(1, 29)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
-    expect(lines[29]).toContain('q quit');
+    expect(lines[1]).toMatch(/^╭ Jobs \(2\) ─+╮╭ Output · exit-42 ─+ run #1 · in: \(empty\) ─╮$/);
+    for (const line of lines.slice(1, 28)) expect(line).toMatch(/^[╭│╰].*[╮│╯]$/);
+    expect(lines[28]).toContain('q quit');
 
     // Too small to lay out: it says so, and recovers when the terminal grows again.
     tui.resize(50, 12);
     await tui.waitForText('plasm-tui needs 60×18; this terminal is 50×12.');
     tui.resize(80, 24);
-    screen = await tui.waitFor((s) => s.split('\n')[20]?.startsWith('╭ stdin') === true, 'the stdin pane at row 21');
+    screen = await tui.waitFor((s) => s.split('\n')[19]?.startsWith('╭ stdin') === true, 'the stdin pane at row 20');
     expect(screen).toContain('✗ 42 · exit');
     expect(screen).not.toContain('plasm-tui needs');
   });
@@ -281,8 +286,8 @@ describe('plasm-tui in a terminal', () => {
     await tui.waitForText('Jobs (3)');
     await tui.press('?');
     const help = await tui.waitForText('Help · keys');
-    expect(help).toContain('rerun the last job run');
-    expect(help).toContain('watch: rerun on file changes');
+    expect(help).toContain('rerun with last input');
+    expect(help).toContain('watch: rerun on change');
     await tui.press(KEYS.esc);
     await tui.waitForText('Jobs (3)');
     await tui.press('/');

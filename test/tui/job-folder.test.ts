@@ -129,3 +129,38 @@ describe('settleModule', () => {
     expect(await settled).toBeNull();
   });
 });
+
+describe('JobFolder in a big tree', () => {
+  it('walks a bounded number of folders and says so, instead of scanning for ever', async () => {
+    for (let i = 0; i < 60; i++) mkdirSync(join(dir, `d${String(i).padStart(2, '0')}`, 'sub'), { recursive: true });
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'd59', 'sub', 'echo.wat'));
+    folder = new JobFolder(dir, DEFAULT_CONFIG, { maxDirs: 40 });
+    folder.start();
+    await until(() => folder?.snapshot().ready, 'the bounded scan');
+    expect(names()).toEqual(['hello']);
+    expect(folder.snapshot().notice).toMatch(/first 40 folders/);
+  });
+
+  it('stops at the depth limit, and skips hidden folders and what .gitignore names', async () => {
+    mkdirSync(join(dir, 'a', 'b', 'c'), { recursive: true });
+    mkdirSync(join(dir, '.cache'));
+    mkdirSync(join(dir, 'build'));
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'a', 'hello.wat'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'a', 'b', 'c', 'echo.wat'));
+    copyFileSync(join(WAT, 'exit-42.wat'), join(dir, '.cache', 'exit-42.wat'));
+    copyFileSync(join(WAT, 'loop.wat'), join(dir, 'build', 'loop.wat'));
+    copyFileSync(join(WAT, 'sleep.wat'), join(dir, 'a', 'sleep.wat'));
+    writeFileSync(join(dir, '.gitignore'), '# build output\nbuild/\n/a/sleep.wat\n');
+    folder = new JobFolder(dir, DEFAULT_CONFIG, { maxDepth: 2 });
+    folder.start();
+    await until(() => folder?.snapshot().ready && names().length > 0, 'the scan');
+    expect(names()).toEqual(['hello']);
+    expect(folder.snapshot().notice).toMatch(/more than 2 levels deep/);
+    // Files appearing later obey the same rules.
+    copyFileSync(join(WAT, 'exit-42.wat'), join(dir, 'build', 'exit-42.wat'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'a', 'b', 'echo.wat'));
+    await until(() => names().includes('echo'), 'a module added at depth 2');
+    expect(names()).toEqual(['echo', 'hello']);
+  });
+});

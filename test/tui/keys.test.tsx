@@ -73,7 +73,7 @@ describe('footer', () => {
   const text = (mode: Mode) => footerItems(mode).map((item) => `${item.key} ${item.label}`).join('  ');
 
   it('shows each mode its own keys, from the table', () => {
-    expect(text('normal')).toBe('↑↓ pick  ⏎ run  i stdin  r rerun  w watch  / filter  x cancel  ? help  q quit');
+    expect(text('normal')).toBe('↑↓ pick  ⏎ run  i stdin  r rerun  w watch  / filter  x cancel  u/d page  ? help  q quit');
     expect(text('stdin')).toBe('⏎ run  esc done  ctrl-c quit');
     expect(text('filter')).toBe('↑↓ pick  ⏎ keep  esc clear  ctrl-c quit');
     expect(text('help')).toBe('esc close  ctrl-c quit');
@@ -97,5 +97,12 @@ describe('help overlay', () => {
     const frame = lastFrame() ?? '';
     for (const binding of KEYS) expect(frame, binding.description).toContain(binding.description);
     expect(frame).toContain('Help · keys');
+  });
+
+  it('fits every binding on an 80×24 screen, in as many columns as it takes', () => {
+    const { lastFrame } = render(<HelpOverlay width={80} height={21} />);
+    const frame = lastFrame() ?? '';
+    expect(frame.split('\n')).toHaveLength(21);
+    for (const binding of KEYS) expect(frame, binding.key).toContain(`${binding.key.padEnd(8)}${binding.description.slice(0, 8)}`);
   });
 });

@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { editLine, type Line } from '../../src/tui/state/line-edit.js';
+import { editLine, pasteText, stdinDisplay, type Line } from '../../src/tui/state/line-edit.js';
 
 const NO_KEY: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 const type = (line: Line, input: string, key: Partial<Key> = {}) => editLine(line, input, { ...NO_KEY, ...key });
@@ -42,5 +42,12 @@ describe('editLine', () => {
     expect(type({ text: 'a', cursor: 1 }, 'b\x1b[31m\x07')).toEqual({ text: 'ab[31m', cursor: 6 });
     const line = { text: 'a', cursor: 1 };
     for (const key of [{ upArrow: true }, { return: true }, { escape: true }, { tab: true }, { ctrl: true }]) expect(type(line, 'x', key)).toBe(line);
+  });
+
+  it('keeps the line breaks and tabs of pasted text (CR LF and CR become LF), and shows them one character each', () => {
+    const pasted = pasteText({ text: 'ab', cursor: 1 }, 'one\r\ntwo\rthree\tfour\x07');
+    expect(pasted).toEqual({ text: 'aone\ntwo\nthree\tfourb', cursor: 19 });
+    expect(stdinDisplay(pasted.text)).toBe('aone↵two↵three→fourb');
+    expect([...stdinDisplay(pasted.text)]).toHaveLength([...pasted.text].length);
   });
 });

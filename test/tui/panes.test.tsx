@@ -10,7 +10,8 @@ import { StdinInput } from '../../src/tui/components/StdinInput.js';
 import { TimingPane } from '../../src/tui/components/TimingPane.js';
 import { TooSmall } from '../../src/tui/components/TooSmall.js';
 import type { ReceiptView } from '../../src/tui/runs/run-record.js';
-import { textWidth } from '../../src/tui/text-width.js';
+import { textWidth, truncatePath } from '../../src/tui/text-width.js';
+import { sha256 } from '../../src/core/hash.js';
 
 // Colour codes are not what these tests are about: compare the text a user reads.
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\x1b\[[0-9;]*m/g, '');
@@ -68,8 +69,21 @@ describe('JobList', () => {
   });
 });
 
+describe('JobList names', () => {
+  it('cuts a long path keeping the file name and the start of its folders, so same-name jobs stay apart', () => {
+    const rows = ['first-project-folder/hello.wasm', 'second-project-folder/hello.wasm'].map((name) => ({ id: name, name, state: 'ok' as const, status: '✓ 0', time: '' }));
+    const frame = frameOf(<JobList rows={rows} selected={0} total={2} scanning={false} focused filter="" filtering={false} width={36} height={6} />);
+    expect(frame).toContain('▶ fir…/hello.wasm');
+    expect(frame).toContain('  sec…/hello.wasm');
+    expect(truncatePath('a/b/c.wasm', 20)).toBe('a/b/c.wasm');
+    // A job that never ran has no status: its name gets that room too.
+    const fresh = frameOf(<JobList rows={[{ id: 'x', name: 'first-project-folder/hello.wasm', state: 'never', status: '', time: '' }]} selected={0} total={1} scanning={false} focused filter="" filtering={false} width={36} height={4} />);
+    expect(fresh).toContain('▶ first-project-fold…/hello.wasm');
+  });
+});
+
 describe('OutputPane', () => {
-  const base = { job: 'hello', runLabel: 'run #3 ≠', notes: [], scroll: 0, placeholder: null, width: 40, height: 6 };
+  const base = { job: 'hello', runLabel: 'run #3 ≠', notes: [], scroll: null, placeholder: null, width: 40, height: 6 };
 
   it('shows stdout and stderr lines with the run number and change mark', () => {
     const frame = frameOf(<OutputPane {...base} lines={[{ stream: 'stdout', text: 'dlroW ,olleH' }, { stream: 'stderr', text: 'warning: x' }]} />);
@@ -84,7 +98,7 @@ describe('OutputPane', () => {
     const end = frameOf(<OutputPane {...base} lines={lines} />);
     expect(end).toContain('line 20');
     expect(end).not.toContain('line 16');
-    const up = frameOf(<OutputPane {...base} lines={lines} scroll={5} />);
+    const up = frameOf(<OutputPane {...base} lines={lines} scroll={{ line: 11, row: 0 }} />);
     expect(up).toContain('line 15');
     expect(up).not.toContain('line 20');
     expect(up).toContain('run #3 ≠ · ↑ 5');
@@ -108,6 +122,7 @@ describe('TimingPane', () => {
     const frame = frameOf(<TimingPane {...size} elapsedMs={1234} phase="running" timing={null} history={[]} />);
     expect(frame).toContain('● 1.23 s');
     expect(frame).toContain('running…');
+    expect(frameOf(<TimingPane {...size} elapsedMs={2410} limitMs={30_000} phase="running" timing={null} history={[]} />)).toContain('● 2.41 s / 30 s');
   });
 
   it('shows the total, a sparkline of recent runs and the phases after a run', () => {
@@ -157,7 +172,31 @@ describe('ReceiptPane', () => {
     const frame = frameOf(<ReceiptPane {...size} receipt={receipt} absent="" />);
     expect(frame).toContain('✓ verified · .plasm/receipts/hello/0003.json');
     expect(frame).toContain('module sha256:3f2a…c9 · in sha256:9b1d…07 · out sha256:e0aa…4a');
-    expect(frame).toContain('signer abcdef…1234');
+    expect(frame).toContain('signer abcdef…1234 · err sha256:eeee…ee');
+  });
+
+  it('shows longer hashes where the pane is wider, every part whole', () => {
+    // The receipt pane of a 160-column screen.
+    const wide = frameOf(<ReceiptPane width={116} height={5} receipt={receipt} absent="" />);
+    expect(wide).toContain('module sha256:3f2a000000000000…000000c9 · in sha256:9b1d000000000000…00000007');
+    expect(wide).toContain('signer abcdef0000000000…00001234 · err sha256:eeeeeeeeeeeeeeee…eeeeeeee');
+    // ... and of a 100-column one: nothing cut off at the end of a row.
+    const narrow = frameOf(<ReceiptPane width={63} height={5} receipt={receipt} absent="" />);
+    for (const part of ['module sha256:', 'in sha256:', 'out sha256:', 'err sha256:', 'signer ']) expect(narrow).toContain(part);
+    expect(narrow).not.toMatch(/…\s*│$/m);
+  });
+
+  it('leaves out the hash of an empty stderr, so the signer keeps its place on a small screen', () => {
+    const quiet = frameOf(<ReceiptPane width={52} height={5} receipt={{ ...receipt, stderrHash: sha256('') }} absent="" />);
+    expect(quiet).toContain('signer ');
+    expect(quiet).not.toContain('err ');
+  });
+
+  it('keeps a long receipt path on one line, cut in the middle, with the hashes below', () => {
+    const frame = frameOf(<ReceiptPane width={63} height={5} receipt={{ ...receipt, savedTo: '.plasm/receipts/hello_2fhello.manifest.json/0001.json' }} absent="" />);
+    const rows = frame.split('\n');
+    expect(rows[1]).toBe('│ ✓ verified · .plasm/receipts/hello_2fhello.manif…/0001.json │');
+    expect(rows[2]).toContain('module sha256:');
   });
 
   it('says plainly when a receipt does not verify or could not be saved', () => {
@@ -173,9 +212,9 @@ describe('ReceiptPane', () => {
 
 describe('Header', () => {
   it('shows the folder, watch state, running jobs and a notice', () => {
-    const on = frameOf(<Header width={90} dir="wasm-examples" watch running={2} notice="hello changed on disk: rerunning" error={null} />);
+    const on = frameOf(<Header width={90} dir="wasm-examples" watch running={2} notice="hello.wat changed: rerunning hello" error={null} />);
     expect(on).toContain('plasm-tui · wasm-examples · watch ● · 2 running');
-    expect(on).toMatch(/hello changed on disk: rerunning\s*$/);
+    expect(on).toMatch(/hello.wat changed: rerunning hello\s*$/);
     expect(frameOf(<Header width={90} dir="x" watch={false} running={0} notice={null} error={null} />)).toContain('watch ○');
   });
 });

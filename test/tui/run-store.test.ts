@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { fakeEngine } from '../helpers/fake-engine.js';
 import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
-import { RunStore } from '../../src/tui/runs/run-store.js';
+import { RunStore, receiptFolder } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
 
 let dir: string;
@@ -40,7 +40,6 @@ describe('RunStore', () => {
     expect(store.isRunning('/w/job')).toBe(false);
     expect(record?.outcome).toMatchObject({ status: 'ok', exitCode: 0 });
     expect(record?.changed).toBeNull();
-    expect(store.lastJobId).toBe('/w/job');
     expect(notified).toBeGreaterThanOrEqual(4);
   });
 
@@ -111,9 +110,9 @@ describe('RunStore', () => {
     await store.whenIdle();
     expect(record?.outcome).toMatchObject({ status: 'ok', exitCode: 0 });
     expect(record?.output.view()).toEqual([{ stream: 'stdout', text: 'ping' }]);
-    expect(record?.receipt).toMatchObject({ verified: true, problem: '', savedTo: join('.plasm', 'receipts', 'echo', '0001.json'), signer: key.publicKeyHex });
+    expect(record?.receipt).toMatchObject({ verified: true, problem: '', savedTo: join('.plasm', 'receipts', 'echo.wat', '0001.json'), signer: key.publicKeyHex });
     expect(record?.receipt?.inputHash).toBe(sha256('ping'));
-    const saved = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'echo', '0001.json'), 'utf8')) as { input_hash: string };
+    const saved = JSON.parse(readFileSync(join(dir, '.plasm', 'receipts', 'echo.wat', '0001.json'), 'utf8')) as { input_hash: string };
     expect(saved.input_hash).toBe(sha256('ping'));
   });
 
@@ -127,6 +126,23 @@ describe('RunStore', () => {
     await store.whenIdle();
     expect(record?.receipt?.verified).toBe(false);
     expect(record?.receipt?.problem).toMatch(/not the pinned key/);
-    expect(existsSync(join(dir, '.plasm', 'receipts', 'hello', '0001.json'))).toBe(true);
+    expect(existsSync(join(dir, '.plasm', 'receipts', 'hello.wat', '0001.json'))).toBe(true);
+  });
+
+  it('keeps the receipts of same-name jobs apart: one folder per job path, flattened one to one', async () => {
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'a', 'main.wat'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'b', 'main.wat'));
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'a_main.wat'));
+    const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex });
+    for (const path of [join(dir, 'a', 'main.wat'), join(dir, 'b', 'main.wat'), join(dir, 'a_main.wat')]) {
+      const spec = jobFromModule(path, DEFAULT_CONFIG);
+      store.start({ id: path, spec, moduleHash: null, manifestHash: null }, path);
+    }
+    await store.whenIdle();
+    expect(readdirSync(join(dir, '.plasm', 'receipts')).sort()).toEqual(['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']);
+    for (const folder of ['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']) expect(readdirSync(join(dir, '.plasm', 'receipts', folder)).sort()).toEqual(['0001.json', '0001.output.txt']);
+    expect(receiptFolder(dir, join(dir, '..'))).toBe('_2e_2e');
   });
 });

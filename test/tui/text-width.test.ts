@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { clipRows, fit, packParts, textWidth, truncate, wrapLine, wrapWords } from '../../src/tui/text-width.js';
 import { formatMs, formatPhaseMs, changeMark } from '../../src/tui/format.js';
@@ -7,6 +8,27 @@ describe('text measuring and fitting', () => {
     expect(textWidth('abc')).toBe(3);
     expect(textWidth('日本')).toBe(4);
     expect(textWidth('✓ ≠ ▁')).toBe(5);
+  });
+
+  it("measures as Ink does (string-width): emoji, flags, ZWJ sequences, combining marks, CJK", () => {
+    const samples = ['👍', '🇫🇷', '👩‍💻', '❤️', 'e\u0301te\u0301', 'a\u0308\u0304', '日本語', '✓ ok', 'ｱｲｳ', '한국어', '☕ coffee', '1️⃣', '\u200bzero'];
+    for (const sample of samples) expect(textWidth(sample), JSON.stringify(sample)).toBe(stringWidth(sample));
+  });
+
+  it('never splits a character made of several code points when cutting or wrapping', () => {
+    expect(wrapLine('e\u0301e\u0301e\u0301', 2)).toEqual(['e\u0301e\u0301', 'e\u0301']);
+    expect(wrapLine('👩‍💻👩‍💻', 2)).toEqual(['👩‍💻', '👩‍💻']);
+    expect(truncate('🇫🇷🇫🇷🇫🇷', 5)).toBe('🇫🇷🇫🇷…');
+    for (const row of wrapLine('a👍b🇫🇷c日本e\u0301', 3)) expect(stringWidth(row)).toBeLessThanOrEqual(3);
+  });
+
+  it('stays fast on a 64 K line that is not all ASCII (Intl.Segmenter alone takes seconds)', () => {
+    const line = `…${'A'.repeat(65536)}`;
+    const started = performance.now();
+    expect(textWidth(line)).toBe(65537);
+    expect(wrapLine(line, 60)).toHaveLength(1093);
+    expect(truncate(line, 10)).toBe('…AAAAAAAA…');
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('truncates with an ellipsis and pads to an exact width', () => {

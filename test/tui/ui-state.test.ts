@@ -4,7 +4,7 @@ import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import { computeLayout, innerHeight, MIN_COLUMNS, MIN_ROWS } from '../../src/tui/layout.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunRecord } from '../../src/tui/runs/run-record.js';
-import { outputRowCount, outputWindow } from '../../src/tui/state/output-window.js';
+import { outputRowCount, outputWindow, scrollAnchor } from '../../src/tui/state/output-window.js';
 import { filterJobs, moveSelection, selectedIndex, windowStart } from '../../src/tui/state/selection.js';
 import { editFilter, initialUiState, uiReducer } from '../../src/tui/state/ui-state.js';
 import { jobsToRerun } from '../../src/tui/state/watch-reruns.js';
@@ -18,7 +18,7 @@ const key = (overrides: Partial<Key> = {}): Key =>
 
 describe('UI reducer', () => {
   it('starts in the job list with watch on', () => {
-    expect(initialUiState()).toMatchObject({ mode: 'normal', watch: true, filter: '', scroll: 0 });
+    expect(initialUiState()).toMatchObject({ mode: 'normal', watch: true, filter: '', scroll: null });
   });
 
   it('toggles watch and says so', () => {
@@ -37,13 +37,11 @@ describe('UI reducer', () => {
     expect(state.cursor).toBe(2);
   });
 
-  it('scrolls within bounds and resets scrolling when another job is selected', () => {
-    let state = uiReducer(initialUiState(), { type: 'scroll', by: 50, max: 10 });
-    expect(state.scroll).toBe(10);
-    state = uiReducer(state, { type: 'scroll', by: -3, max: 10 });
-    expect(state.scroll).toBe(7);
-    expect(uiReducer(state, { type: 'scroll', by: -30, max: 10 }).scroll).toBe(0);
-    expect(uiReducer(state, { type: 'select', id: 'other', index: 1 }).scroll).toBe(0);
+  it('holds the output where it was scrolled to, and follows again when another job is selected', () => {
+    const state = uiReducer(initialUiState(), { type: 'scroll-to', anchor: { line: 12, row: 0 } });
+    expect(state.scroll).toEqual({ line: 12, row: 0 });
+    expect(uiReducer(state, { type: 'scroll-to', anchor: null }).scroll).toBeNull();
+    expect(uiReducer(state, { type: 'select', id: 'other', index: 1 }).scroll).toBeNull();
   });
 
   it('edits the filter from raw keys, ignoring control keys', () => {
@@ -116,32 +114,58 @@ describe('output window', () => {
   const lines = log.view();
 
   it('shows the end of the output by default', () => {
-    const view = outputWindow(lines, [], 40, 5, 0);
+    const view = outputWindow(lines, [], 40, 5);
     expect(view.rows.map((r) => r.text)).toEqual(['line 26', 'line 27', 'line 28', 'line 29', 'line 30']);
     expect(view.more).toBe(true);
+    expect(view.scroll).toBe(0);
   });
 
-  it('scrolls up by rows and stops at the top', () => {
-    expect(outputWindow(lines, [], 40, 5, 10).rows[0]?.text).toBe('line 16');
-    const top = outputWindow(lines, [], 40, 5, 1000);
-    expect(top.rows[0]?.text).toBe('line 1');
-    expect(top.scroll).toBe(25);
-    expect(top.more).toBe(false);
+  it('scrolls up by rows from the end, stops at the top, and follows again at the bottom', () => {
+    const up = scrollAnchor(lines, [], 40, 5, null, 10);
+    expect(up).toEqual({ line: 15, row: 0 });
+    expect(outputWindow(lines, [], 40, 5, up).rows[0]?.text).toBe('line 16');
+    expect(outputWindow(lines, [], 40, 5, up).scroll).toBe(10);
+    const top = scrollAnchor(lines, [], 40, 5, up, Infinity);
+    expect(top).toEqual({ line: 0, row: 0 });
+    expect(outputWindow(lines, [], 40, 5, top).rows[0]?.text).toBe('line 1');
+    expect(outputWindow(lines, [], 40, 5, top).more).toBe(false);
+    expect(scrollAnchor(lines, [], 40, 5, top, 1000)).toEqual({ line: 0, row: 0 });
+    expect(scrollAnchor(lines, [], 40, 5, up, -10)).toBeNull();
+  });
+
+  it('keeps a held view on the same lines as output arrives and old lines are dropped', () => {
+    const more = [...lines, ...Array.from({ length: 20 }, (_, i) => ({ stream: 'stdout' as const, text: `line ${31 + i}` }))];
+    const anchor = scrollAnchor(lines, [], 40, 5, null, 10);
+    expect(outputWindow(more, [], 40, 5, anchor).rows.map((r) => r.text)).toEqual(['line 16', 'line 17', 'line 18', 'line 19', 'line 20']);
+    // The first 10 lines dropped from memory: lines[0] is now line 11, numbered 10.
+    expect(outputWindow(more.slice(10), [], 40, 5, anchor, 10).rows[0]?.text).toBe('line 16');
+    // The anchored line itself dropped: the view starts at the oldest line kept.
+    expect(outputWindow(more.slice(20), [], 40, 5, anchor, 20).rows[0]?.text).toBe('line 21');
+  });
+
+  it('anchors inside a wrapped line', () => {
+    const long = [{ stream: 'stdout' as const, text: 'abcdefghij' }, ...lines];
+    const anchor = scrollAnchor(long, [], 4, 3, null, Infinity);
+    const down = scrollAnchor(long, [], 4, 3, anchor, -1);
+    expect(down).toEqual({ line: 0, row: 1 });
+    expect(outputWindow(long, [], 4, 3, down).rows.map((r) => r.text)).toEqual(['efgh', 'ij', 'line']);
   });
 
   it('wraps long lines into rows and appends notes', () => {
     const long = [{ stream: 'stdout' as const, text: 'abcdefghij' }];
-    const view = outputWindow(long, ['cut at the limit'], 4, 10, 0);
+    const view = outputWindow(long, ['cut at the limit'], 4, 10);
     expect(view.rows).toEqual([
       { kind: 'stdout', text: 'abcd' },
       { kind: 'stdout', text: 'efgh' },
       { kind: 'stdout', text: 'ij' },
-      { kind: 'note', text: 'cut ' },
-      { kind: 'note', text: 'at t' },
-      { kind: 'note', text: 'he l' },
-      { kind: 'note', text: 'imit' },
+      // Notes are sentences: wrapped on words, a word longer than the row cut.
+      { kind: 'note', text: 'cut' },
+      { kind: 'note', text: 'at' },
+      { kind: 'note', text: 'the' },
+      { kind: 'note', text: 'limi' },
+      { kind: 'note', text: 't' },
     ]);
-    expect(outputRowCount(long, ['cut at the limit'], 4)).toBe(7);
+    expect(outputRowCount(long, ['cut at the limit'], 4)).toBe(8);
   });
 });
 

@@ -3,12 +3,12 @@ import { sha256 } from '../../src/core/hash.js';
 import type { JobEntry } from '../../src/tui/folder/job-entry.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
-import { containmentLine, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
+import { containmentLine, detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
 
 const ROOT = '/work/jobs';
 const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
 const outcome = (extra: Partial<RunOutcome> = {}): RunOutcome => ({ status: 'ok', exitCode: 0, message: 'The job exited with code 0.', timing: { start_ms: 90, compile_ms: 2, run_ms: 3, total_ms: 100 }, stdoutTruncated: false, stderrTruncated: false, outputHash: sha256(''), containment: [], ...extra });
-const run = (extra: Partial<RunRecord> = {}): RunRecord => ({ jobId: `${ROOT}/hello.wat`, no: 1, stdin: '', moduleHash: null, manifestHash: null, why: 'user', startedAt: 1000, phase: 'done', output: new OutputLog(), superseded: false, outcome: outcome(), changed: null, receipt: null, finishedAt: 1100, ...extra });
+const run = (extra: Partial<RunRecord> = {}): RunRecord => ({ jobId: `${ROOT}/hello.wat`, no: 1, stdin: '', moduleHash: null, manifestHash: null, why: 'user', startedAt: 1000, phase: 'done', output: new OutputLog(), superseded: false, outcome: outcome(), changed: null, receipt: null, fullOutput: null, finishedAt: 1100, ...extra });
 
 describe('views', () => {
   it('shortens the watched folder out of messages', () => {
@@ -28,6 +28,13 @@ describe('views', () => {
     expect(jobRowView(job({ name: 'a\x1b[2Jb' }), undefined, 0).name).toBe('ab');
   });
 
+  it('marks a result stale (~) when the module or manifest changed on disk since that run', () => {
+    const ran = run({ moduleHash: sha256('v1'), manifestHash: null });
+    expect(jobRowView(job({ moduleHash: sha256('v1') }), ran, 0).status).toBe('✓ 0');
+    expect(jobRowView(job({ moduleHash: sha256('v2') }), ran, 0)).toMatchObject({ status: '✓ 0 ~', time: '100 ms' });
+    expect(jobRowView(job({ moduleHash: sha256('v1'), manifestHash: sha256('m2') }), ran, 0).status).toBe('✓ 0 ~');
+  });
+
   it("shows a broken job's error and details, and hints how to run a job that never ran", () => {
     const broken = outputView(job({ spec: null, error: { message: `${ROOT}/x.json: /a must be string`, details: [`${ROOT}/x.json: /b is required`] } }), undefined, ROOT, false);
     expect(broken).toMatchObject({ placeholder: 'x.json: /a must be string\nx.json: /b is required', placeholderTone: 'bad' });
@@ -36,9 +43,9 @@ describe('views', () => {
   });
 
   it('labels runs with their number and change mark, and explains a run without output', () => {
-    expect(outputView(job(), run({ no: 3, changed: true }), ROOT, false).runLabel).toBe('run #3 ≠');
-    expect(outputView(job(), run({ no: 4, changed: false }), ROOT, false).runLabel).toBe('run #4 =');
-    expect(outputView(job(), run({ outcome: null }), ROOT, false)).toMatchObject({ runLabel: 'run #1 ●', placeholder: 'waiting for output…' });
+    expect(outputView(job(), run({ no: 3, changed: true }), ROOT, false).runLabel).toBe('run #3 ≠ · in: (empty)');
+    expect(outputView(job(), run({ no: 4, changed: false }), ROOT, false).runLabel).toBe('run #4 = · in: (empty)');
+    expect(outputView(job(), run({ outcome: null }), ROOT, false)).toMatchObject({ runLabel: 'run #1 ● · in: (empty)', placeholder: 'waiting for output…' });
     expect(outputView(job(), run({ outcome: outcome({ status: 'trap', exitCode: null, message: 'The job trapped: unreachable.' }) }), ROOT, false).placeholder).toBe('(no output)\n\nThe job trapped: unreachable.');
     const cut = outputView(job(), run({ outcome: outcome({ stdoutTruncated: true }) }), ROOT, false);
     expect(cut.notes.join()).toMatch(/stdout was cut at the output limit/);
@@ -49,6 +56,9 @@ describe('views', () => {
     expect(timingView(done[2], done, 0)).toMatchObject({ elapsedMs: null, history: [50, 100], timing: { total_ms: 100 } });
     const live = run({ outcome: null, phase: 'compiling', startedAt: 1000 });
     expect(timingView(live, [...done, live], 1250)).toMatchObject({ elapsedMs: 250, phase: 'compiling', timing: { total_ms: 100 } });
+    // The running timer shows its limit: `250 ms / 30.0 s`.
+    expect(timingView(live, [live], 1250, 30)).toMatchObject({ elapsedMs: 250, limitMs: 30_000 });
+    expect(timingView(done[2], done, 0, 30)).toMatchObject({ limitMs: null });
   });
 
   it('says how a run ended, or why the job cannot run', () => {
@@ -64,6 +74,19 @@ describe('views', () => {
     expect(receiptAbsence(job({ spec: null }), undefined)).toMatch(/cannot run/);
     expect(receiptAbsence(job(), run({ outcome: null }))).toMatch(/signed and saved when the run ends/);
     expect(receiptAbsence(job(), run())).toMatch(/nothing was signed/);
+  });
+
+  it('says a run refused before it started was refused, not that the module could not be read, and shows no 0.0 ms phases', () => {
+    const refused = run({ outcome: outcome({ status: 'invalid', exitCode: null, message: 'The module hash does not match the pin.', timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 1.2 } }) });
+    expect(receiptAbsence(job(), refused)).toBe('no receipt: the run was refused before it started (see Exit), so nothing was signed');
+    expect(timingView(refused, [run(), refused], 2000)).toMatchObject({ timing: null, refused: true, history: [100] });
+    expect(receiptAbsence(job(), run({ outcome: outcome({ status: 'trap' }) }))).toMatch(/nothing was signed for this trap run/);
+  });
+
+  it('does not repeat the headline in words: no "exited with code 0" under ✓ 0 · ok', () => {
+    expect(exitView(job(), run(), ROOT).message).toBe('');
+    expect(exitView(job(), run({ outcome: outcome({ status: 'exit', exitCode: 42, message: 'The job exited with code 42.' }) }), ROOT).message).toBe('');
+    expect(exitView(job(), run({ outcome: outcome({ status: 'trap', exitCode: null, message: 'The module trapped: unreachable.' }) }), ROOT).message).toBe('The module trapped: unreachable.');
   });
 });
 
@@ -82,5 +105,35 @@ describe('folderLabel', () => {
     expect(containmentLine([on('os_sandbox', false), on('kernel_limits'), on('wasi_paths')])).toEqual({ text: '⚠ no bwrap · held: rlimits paths', warn: true });
     const view = exitView(job(), run({ outcome: outcome({ containment: [on('os_sandbox', false), on('wasi_paths')] }) }), ROOT);
     expect(view.containment).toEqual({ text: '⚠ no bwrap · held: paths', warn: true });
+  });
+});
+
+describe('job details', () => {
+  it("lists a manifest job's module, argv, env names (not values), dirs read-only or not, limits and default stdin", () => {
+    const spec = {
+      name: 'greet',
+      modulePath: `${ROOT}/bin/greet.wasm`,
+      manifestPath: `${ROOT}/greet.manifest.json`,
+      manifestHash: null,
+      pinnedHash: null,
+      args: ['--name', 'two words'],
+      env: { TOKEN: 'secret-value', LANG: 'C' },
+      dirs: [{ host: '/data', guest: '/d', readonly: true }],
+      defaultStdin: 'a\nb',
+      limits: { memory_mb: 64, timeout_seconds: 2, max_output_bytes: 1024 * 1024, fuel: null, cpu_cores: 1 },
+      requested: null,
+    };
+    const lines = detailsView(job({ id: `${ROOT}/greet.manifest.json`, kind: 'manifest', spec, moduleHash: sha256('m') }), undefined, ROOT);
+    expect(lines).toEqual([
+      'manifest  greet.manifest.json',
+      'module    bin/greet.wasm',
+      `hash      ${sha256('m')}`,
+      'args      greet.wasm --name "two words"',
+      'env       TOKEN LANG',
+      'dirs      read-only  /data as /d',
+      'limits    memory 64 MiB · time 2 s · output 1.0 MiB · fuel none · cpu 1',
+      'stdin     a↵b',
+    ]);
+    expect(lines.join('\n')).not.toContain('secret-value');
   });
 });

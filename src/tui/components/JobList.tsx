@@ -5,7 +5,7 @@ import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import { windowStart } from '../state/selection.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
-import { fit } from '../text-width.js';
+import { fit, truncatePath } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface JobRowView {
@@ -59,10 +59,20 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
       {shown.map((row, i) => {
         const isSelected = start + i === selected;
         const cell = row.time === '' ? fit(row.status, statusWidth) : `${fit(row.status, Math.max(0, statusWidth - 1 - TIME_WIDTH))} ${fit(row.time, TIME_WIDTH, 'right')}`;
+        // A job with nothing to show yet lends its status column to its name.
+        const room = row.status === '' && row.time === '' ? nameWidth + 1 + statusWidth : nameWidth;
+        if (room !== nameWidth) {
+          return (
+            <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>
+              {isSelected ? '▶ ' : '  '}
+              {fit(truncatePath(row.name, room), room)}
+            </Text>
+          );
+        }
         return (
           <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>
             {isSelected ? '▶ ' : '  '}
-            {fit(row.name, nameWidth)} <Text color={theme.tone(stateTone(row.state))}>{fit(cell, statusWidth)}</Text>
+            {fit(truncatePath(row.name, nameWidth), nameWidth)} <Text color={theme.tone(stateTone(row.state))}>{fit(cell, statusWidth)}</Text>
           </Text>
         );
       })}

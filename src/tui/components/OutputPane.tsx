@@ -3,7 +3,7 @@ import type { Tone } from '../format.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { OutputLine } from '../runs/output-log.js';
-import { outputWindow } from '../state/output-window.js';
+import { outputWindow, type OutputAnchor } from '../state/output-window.js';
 import { wrapWords } from '../text-width.js';
 import { Panel } from './Panel.js';
 
@@ -13,19 +13,24 @@ export interface OutputPaneProps extends Size {
   /** `run #3 ≠`, or empty before the first run. */
   runLabel: string;
   lines: readonly OutputLine[];
-  /** Sanitised remarks after the output: truncation, lines dropped from the view. */
+  /** Sanitised remarks after the output (truncation). */
   notes: readonly string[];
-  scroll: number;
+  /** Sanitised remarks above the output (earlier lines not kept). */
+  head?: readonly string[];
+  /** Where a view scrolled back is held; null follows the end. */
+  scroll: OutputAnchor | null;
+  /** The number of `lines[0]` in the whole output (lines before it were dropped). */
+  first?: number;
   /** Shown instead of output when there is none (a hint, or why the job cannot run). */
   placeholder: string | null;
   placeholderTone?: Tone;
 }
 
-export function OutputPane({ job, runLabel, lines, notes, scroll, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
+export function OutputPane({ job, runLabel, lines, notes, head = [], scroll, first = 0, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rowsHigh = innerHeight({ width, height });
-  const view = outputWindow(lines, notes, inner, rowsHigh, scroll);
+  const view = outputWindow(lines, notes, inner, rowsHigh, scroll, first, head);
   const right = [runLabel, view.scroll > 0 ? `↑ ${view.scroll}` : ''].filter(Boolean).join(' · ');
   const title = job === '' ? 'Output' : `Output · ${job}`;
   if (view.rows.length === 0 && placeholder !== null) {

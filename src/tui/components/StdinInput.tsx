@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerWidth, type Size } from '../layout.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
+import { stdinDisplay } from '../state/line-edit.js';
 import { Panel } from './Panel.js';
 
 export interface StdinInputProps extends Size {
@@ -20,7 +21,7 @@ export interface StdinInputProps extends Size {
 export function StdinInput({ job, value, cursor, editing, width, height }: StdinInputProps) {
   const theme = useTheme();
   const room = Math.max(1, innerWidth({ width, height }) - 2);
-  const chars = [...sanitizeLabel(value)];
+  const chars = [...sanitizeLabel(stdinDisplay(value))];
   const right = job === null ? '' : `for ${job}`;
   let body;
   if (editing) {

@@ -10,20 +10,24 @@ import { Panel } from './Panel.js';
 export interface TimingPaneProps extends Size {
   /** Live elapsed time while a run is in flight, else null. */
   elapsedMs: number | null;
+  /** The run's wall-clock limit, shown beside the elapsed time (`2.41 s / 30 s`). */
+  limitMs?: number | null;
   phase: RunPhase | null;
   /** The last finished run's phases. */
   timing: { start_ms: number; compile_ms: number; run_ms: number; total_ms: number } | null;
   /** Total times of the job's recent finished runs, oldest first. */
   history: readonly number[];
+  /** The last run was refused before it started: there are no phases. */
+  refused?: boolean;
 }
 
-export function TimingPane({ elapsedMs, phase, timing, history, width, height }: TimingPaneProps) {
+export function TimingPane({ elapsedMs, limitMs = null, phase, timing, history, refused = false, width, height }: TimingPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rows = innerHeight({ width, height });
   let lines: { text: string; tone?: 'busy' | 'muted' }[];
   if (elapsedMs !== null) {
-    lines = [{ text: `● ${formatMs(elapsedMs)}`, tone: 'busy' }, { text: phase ? `${phase}…` : '' }];
+    lines = [{ text: `● ${formatMs(elapsedMs)}${limitMs === null ? '' : ` / ${limitMs % 1000 === 0 ? `${limitMs / 1000} s` : formatMs(limitMs)}`}`, tone: 'busy' }, { text: phase ? `${phase}…` : '' }];
   } else if (timing) {
     const total = formatMs(timing.total_ms);
     const spark = sparkline(history, Math.max(0, inner - textWidth(total) - 2));
@@ -32,6 +36,8 @@ export function TimingPane({ elapsedMs, phase, timing, history, width, height }:
     // Three phases on as few lines as fit: spaced out when there is room, tighter when not.
     const packed = [packParts(parts, inner), packParts(parts, inner, '  '), packParts(parts, inner, ' ')].find((p) => p.length < rows) ?? packParts(parts, inner, ' ');
     lines.push(...packed.map((text) => ({ text })));
+  } else if (refused) {
+    lines = [{ text: 'not started: refused', tone: 'muted' }];
   } else {
     lines = [{ text: 'not run yet', tone: 'muted' }];
   }

@@ -1,7 +1,8 @@
 /**
  * Turns the files of a folder into the job list. A manifest is a job (or an error row if it
- * cannot become one); a module is its own job only when no manifest covers it, so a module
- * with a manifest is listed once, under the manifest's name.
+ * cannot become one); a module is a job of its own too, with its own history: listed by its
+ * name when no manifest uses it, else by its file name right under the (first) manifest that
+ * does, so a module behind a 1-second-timeout manifest can still be run as it is.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, sep } from 'node:path';
@@ -19,11 +20,14 @@ export function deriveJobs(facts: Iterable<FileFact>, root: string, config: Conf
   for (const fact of facts) (fact.kind === 'module' ? modules : manifests).push(fact as never);
   modules.sort((a, b) => a.path.localeCompare(b.path));
   const hashOf = new Map(modules.map((m) => [m.path, m.hash]));
-  const covered = new Set<string>();
+  /** Module path → the id of the first manifest (by path) that runs it. */
+  const covered = new Map<string, string>();
   const entries: JobEntry[] = [];
 
+  manifests.sort((a, b) => a.path.localeCompare(b.path));
   for (const fact of manifests) {
     const base: Omit<JobEntry, 'spec' | 'error' | 'warning' | 'moduleHash'> = {
+      parent: null,
       id: fact.path,
       name: basename(fact.path),
       relPath: relative(root, fact.path),
@@ -41,23 +45,37 @@ export function deriveJobs(facts: Iterable<FileFact>, root: string, config: Conf
       entries.push({ ...base, spec: null, error: errorView(error), warning: null, moduleHash: null });
       continue;
     }
-    covered.add(spec.modulePath);
+    if (!covered.has(spec.modulePath)) covered.set(spec.modulePath, fact.path);
     const moduleHash = hashOf.get(spec.modulePath) ?? null;
     const warning = moduleHash === null && !existsSync(spec.modulePath) ? `The module ${spec.modulePath} does not exist.` : null;
     entries.push({ ...base, name: spec.name, spec, error: null, warning, moduleHash });
   }
 
+  const children: JobEntry[] = [];
   for (const fact of modules) {
-    if (covered.has(fact.path)) continue;
-    const base = { id: fact.path, name: basename(fact.path), relPath: relative(root, fact.path), kind: 'module' as const, manifestHash: null, moduleHash: fact.hash };
+    const parent = covered.get(fact.path);
+    const base = { id: fact.path, name: basename(fact.path), relPath: relative(root, fact.path), kind: 'module' as const, manifestHash: null, moduleHash: fact.hash, parent: parent ?? null };
+    let entry: JobEntry;
     try {
       const spec = jobFromModule(fact.path, config);
-      entries.push({ ...base, name: spec.name, spec, error: null, warning: null });
+      entry = { ...base, name: parent ? base.name : spec.name, spec, error: null, warning: null };
     } catch (error) {
-      entries.push({ ...base, spec: null, error: errorView(error), warning: null });
+      entry = { ...base, spec: null, error: errorView(error), warning: null };
     }
+    (parent ? children : entries).push(entry);
   }
-  return sortByName(disambiguate(entries));
+  return withChildren(sortByName(disambiguate(entries)), children);
+}
+
+/** Each manifest's module right after it. */
+function withChildren(top: JobEntry[], children: JobEntry[]): JobEntry[] {
+  if (children.length === 0) return top;
+  const out: JobEntry[] = [];
+  for (const entry of top) {
+    out.push(entry);
+    for (const child of children) if (child.parent === entry.id) out.push(child);
+  }
+  return out;
 }
 
 /**

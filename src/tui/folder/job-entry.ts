@@ -10,6 +10,8 @@ export interface JobEntry {
   /** Path relative to the watched folder. */
   relPath: string;
   kind: 'module' | 'manifest';
+  /** For a module a manifest runs: that manifest's id (the row is shown under it). */
+  parent?: string | null;
   /** Null when the manifest cannot be turned into a job; `error` says why. */
   spec: JobSpec | null;
   error: { message: string; details: string[] } | null;

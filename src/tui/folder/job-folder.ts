@@ -1,11 +1,11 @@
 /**
- * The watched folder as a live job list: chokidar reports files, each interesting one becomes
- * a fact (file-facts.ts), and the list is derived again from all facts (derive-jobs.ts) shortly
- * after any change, so a burst of events (a build writing ten modules) costs one update.
+ * The watched folder as a live job list: the tree watcher (tree-watcher.ts) reports files, each
+ * interesting one becomes a fact (file-facts.ts), and the list is derived again from all facts
+ * (derive-jobs.ts) shortly after any change, so a burst of events (a build writing ten modules,
+ * the first walk of a big tree) costs one update.
  */
-import { watch, type FSWatcher } from 'chokidar';
-import { relative, resolve, sep } from 'node:path';
-import { lstatSync, type Stats } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { lstatSync } from 'node:fs';
 import type { Config } from '../../core/config.js';
 import { describeError } from '../../core/errors.js';
 import { IGNORED_DIRS } from '../../engine/index.js';
@@ -13,19 +13,24 @@ import { deriveJobs } from './derive-jobs.js';
 import { candidateKind, jsonFact, moduleFact, type FileFact } from './file-facts.js';
 import type { JobEntry } from './job-entry.js';
 import { settleModule, type SettleOptions } from './settle-module.js';
+import { TreeWatcher } from './tree-watcher.js';
 
 export interface FolderSnapshot {
   jobs: readonly JobEntry[];
   /** The first scan is done (and every file found in it has been read). */
   ready: boolean;
-  /** A watcher problem (too many files to watch, permissions…), shown in the header. */
+  /** A watcher problem (permissions…), shown in the header. */
   error: string | null;
+  /** What is not watched because a limit was hit (too many folders, too deep). */
+  notice?: string | null;
 }
 
 export interface JobFolderOptions {
-  /** chokidar's awaitWriteFinish: quiet time before a write counts as finished. */
+  /** Quiet time before a write counts as finished (the bytes are validated too). */
   stabilityMs?: number;
-  pollMs?: number;
+  /** Bounds of the walk (see tree-watcher.ts). */
+  maxDirs?: number;
+  maxDepth?: number;
   settle?: Omit<SettleOptions, 'signal'>;
   /** Delay that batches bursts of events into one list update. */
   batchMs?: number;
@@ -36,7 +41,7 @@ export class JobFolder {
   private readonly facts = new Map<string, FileFact>();
   private readonly settling = new Map<string, AbortController>();
   private readonly listeners = new Set<() => void>();
-  private watcher: FSWatcher | null = null;
+  private watcher: TreeWatcher | null = null;
   private scanned = false;
   private timer: NodeJS.Timeout | null = null;
   private current: FolderSnapshot = { jobs: [], ready: false, error: null };
@@ -51,30 +56,35 @@ export class JobFolder {
 
   start(): void {
     if (this.watcher) return;
-    const { stabilityMs = 50, pollMs = 10 } = this.options;
-    this.watcher = watch(this.root, {
-      ignored: (path: string, stats?: Stats) => this.ignored(path, stats),
-      // The default waits 2 s of quiet; 50 ms is enough for the size to settle, and the
-      // bytes are validated afterwards anyway (settle-module.ts).
-      awaitWriteFinish: { stabilityThreshold: stabilityMs, pollInterval: pollMs },
-      ignorePermissionErrors: true,
-      // The folder may be hostile: a link `r -> /` must not make us walk (and watch) the disk,
-      // and a linked "module" or "manifest" may be any file of the user's.
-      followSymlinks: false,
+    const { stabilityMs = 50, maxDirs, maxDepth } = this.options;
+    // The folder may be hostile: a link `r -> /` must not make us walk (and watch) the disk,
+    // and a linked "module" or "manifest" may be any file of the user's: symlinks are skipped.
+    this.watcher = new TreeWatcher(
+      this.root,
+      {
+        add: (path) => this.update(path),
+        change: (path) => this.update(path),
+        unlink: (path) => this.remove(path),
+        unlinkDir: (path) => this.removeDir(path),
+        ready: () => {
+          this.scanned = true;
+          this.schedule();
+        },
+        limit: (message) => {
+          this.current = { ...this.current, notice: message };
+          this.notify();
+        },
+        error: (error) => {
+          this.current = { ...this.current, error: `Watching ${this.root} failed: ${describeError(error)}` };
+          this.notify();
+        },
+      },
+      { stabilityMs, maxDirs, maxDepth, ignoredDirs: IGNORED_DIRS, wanted: (path) => candidateKind(path) !== null },
+    );
+    this.watcher.start().catch((error: unknown) => {
+      this.current = { ...this.current, error: `Watching ${this.root} failed: ${describeError(error)}` };
+      this.notify();
     });
-    this.watcher
-      .on('add', (path) => this.update(path))
-      .on('change', (path) => this.update(path))
-      .on('unlink', (path) => this.remove(path))
-      .on('unlinkDir', (path) => this.removeDir(path))
-      .on('ready', () => {
-        this.scanned = true;
-        this.schedule();
-      })
-      .on('error', (error) => {
-        this.current = { ...this.current, error: `Watching ${this.root} failed: ${describeError(error)}` };
-        this.notify();
-      });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -91,15 +101,8 @@ export class JobFolder {
     for (const controller of this.settling.values()) controller.abort();
     this.settling.clear();
     this.listeners.clear();
-    await this.watcher?.close();
+    this.watcher?.close();
     this.watcher = null;
-  }
-
-  private ignored(path: string, stats?: Stats): boolean {
-    const rel = relative(this.root, path);
-    if (rel === '') return false;
-    if (rel.split(sep).some((segment) => IGNORED_DIRS.has(segment))) return true;
-    return stats?.isFile() === true && candidateKind(path) === null;
   }
 
   private update(path: string): void {
@@ -154,7 +157,7 @@ export class JobFolder {
       this.notify();
       return;
     }
-    this.current = { jobs, ready: this.scanned && this.settling.size === 0, error: this.current.error };
+    this.current = { ...this.current, jobs, ready: this.scanned && this.settling.size === 0 };
     this.notify();
   }
 

@@ -1,5 +1,5 @@
 /**
- * Waits until a module file on disk is a whole module. chokidar's awaitWriteFinish (tuned short
+ * Waits until a module file on disk is a whole module. The watcher's quiet-time wait (kept short
  * for snappy reruns) only sees the size stop changing; a compiler that pauses mid-write, or
  * writes in two steps, would still hand over half a file and produce a bogus "invalid" run. So
  * the bytes are validated too and re-read briefly until they are complete.

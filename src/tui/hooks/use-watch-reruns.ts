@@ -9,18 +9,19 @@ import { jobsToRerun } from '../state/watch-reruns.js';
  * grants the user has not allowed is never rerun on its own: `onRerun` hears about each, and
  * `asks` says it was held back for that.
  */
-export function useWatchReruns(jobs: readonly JobEntry[], store: RunStore, watch: boolean, onRerun: (job: JobEntry, asks: boolean) => void): void {
+export function useWatchReruns(jobs: readonly JobEntry[], store: RunStore, watch: boolean, onRerun: (job: JobEntry, asks: boolean, changed: 'module' | 'manifest') => void): void {
   useEffect(() => {
     if (!watch) return;
     for (const job of jobsToRerun(jobs, (id) => store.latest(id))) {
       if (!job.spec) continue;
+      const changed = store.latest(job.id)?.manifestHash !== job.manifestHash ? 'manifest' : 'module';
       if (store.pendingGrants(job.spec)) {
-        onRerun(job, true);
+        onRerun(job, true, changed);
         continue;
       }
       const stdin = store.latest(job.id)?.stdin ?? '';
       store.start({ id: job.id, spec: job.spec, moduleHash: job.moduleHash, manifestHash: job.manifestHash }, stdin, 'watch');
-      onRerun(job, false);
+      onRerun(job, false, changed);
     }
     // onRerun is a notification; a new function identity is not a reason to look again.
     // eslint-disable-next-line react-hooks/exhaustive-deps

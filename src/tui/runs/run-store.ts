@@ -3,16 +3,18 @@
  * lives outside React because the engine's events arrive far faster than a terminal should be
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { writeNewFile } from '../../core/atomic-file.js';
+import { STDERR_MARK } from '../format.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
-import { OutputLog } from './output-log.js';
+import { OutputLog, type Stream } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
-  /** The watched folder: receipts go to `<root>/.plasm/receipts/<job>/`. */
+  /** The watched folder: receipts go to `<root>/.plasm/receipts/<job path>/` (see receiptFolder). */
   root: string;
   /** What runs the jobs and keeps the user's consent to grants (tests give a stand-in). */
   engine: Pick<Engine, 'start' | 'pendingGrants' | 'allow'>;
@@ -36,11 +38,11 @@ export class RunStore {
   private readonly records = new Map<string, RunRecord[]>();
   private readonly counters = new Map<string, number>();
   private readonly handles = new Map<RunRecord, RunHandle>();
+  /** Each run's output chunks in arrival order, until the run ends and they are saved. */
+  private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<() => void>();
   private closing = false;
-  /** The job `r` reruns. */
-  lastJobId: string | null = null;
   /** Bumped on every change; views compare it to decide whether to redraw. */
   version = 0;
 
@@ -102,10 +104,12 @@ export class RunStore {
       outcome: null,
       changed: null,
       receipt: null,
+      fullOutput: null,
       finishedAt: null,
     };
+    const chunks: { stream: Stream; chunk: Uint8Array }[] = [];
+    this.arrivals.set(record, chunks);
     this.remember(record);
-    this.lastJobId = job.id;
 
     const handle = this.options.engine.start(job.spec, {
       stdin,
@@ -113,7 +117,10 @@ export class RunStore {
       allowGrants,
       onEvent: (event) => {
         if (event.type === 'phase') record.phase = event.phase;
-        else record.output.append(event.type, event.chunk);
+        else {
+          record.output.append(event.type, event.chunk);
+          chunks.push({ stream: event.type, chunk: event.chunk });
+        }
         this.changed();
       },
     });
@@ -124,6 +131,7 @@ export class RunStore {
     );
     const tracked = settled.finally(() => {
       this.handles.delete(record);
+      this.arrivals.delete(record);
       this.pending.delete(tracked);
       this.changed();
     });
@@ -176,6 +184,13 @@ export class RunStore {
       record.output.append('stderr', result.stderr);
       record.output.end();
     }
+    let chunks = this.arrivals.get(record) ?? [];
+    if (record.output.bytes.stdout !== result.stdout.length || record.output.bytes.stderr !== result.stderr.length) {
+      chunks = [
+        { stream: 'stdout', chunk: result.stdout },
+        { stream: 'stderr', chunk: result.stderr },
+      ];
+    }
     const outputHash = sha256(`${sha256(result.stdout)}${sha256(result.stderr)}`);
     record.outcome = {
       status: result.status,
@@ -194,6 +209,23 @@ export class RunStore {
       record.changed = before ? before.outcome?.outputHash !== outputHash : null;
     }
     if (result.receipt) record.receipt = this.keep(record, result);
+    if (record.receipt?.savedTo) record.fullOutput = this.keepOutput(record.receipt.savedTo, chunks);
+  }
+
+  /**
+   * Saves the whole output beside the receipt (`0003.json` → `0003.output.txt`): sanitised lines
+   * in arrival order, stderr's marked. The receipt's folder was just checked (no symlinks); the
+   * file is created new, never written through an existing name.
+   */
+  private keepOutput(receiptPath: string, chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string | null {
+    const path = join(dirname(receiptPath), `${receiptPath.slice(receiptPath.lastIndexOf('/') + 1).replace(/\.json$/, '')}.output.txt`);
+    const text = fullOutputText(chunks);
+    if (text === '') return null; // nothing printed: nothing to page through
+    try {
+      return writeNewFile(join(this.options.root, path), text) ? path : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Only a bug in plasm-tui rejects a run's result; show it like any other failure. */
@@ -229,7 +261,7 @@ export class RunStore {
     let savedTo: string | null = null;
     let saveError: string | null = null;
     try {
-      savedTo = relative(this.options.root, save(this.options.root, result.job, receipt));
+      savedTo = relative(this.options.root, save(this.options.root, receiptFolder(this.options.root, record.jobId), receipt));
     } catch (error) {
       saveError = describeError(error).replaceAll(`${this.options.root}/`, '');
     }
@@ -261,4 +293,30 @@ export class RunStore {
     this.version++;
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * A job's receipts folder: its file's path below the watched folder, flattened one to one into
+ * a plain name (`a/main.wasm` → `a_2fmain.wasm`): every byte but letters, digits, `.` and `-`
+ * becomes `_` and two hex digits, so `a/main.wasm`, `b/main.wasm` and `a_main.wasm` never share
+ * a history. (Names stay within what saveReceipt accepts; it still refuses symlinks on the way.)
+ */
+export function receiptFolder(root: string, jobPath: string): string {
+  const rel = relative(root, jobPath) || jobPath;
+  let out = '';
+  for (const byte of Buffer.from(rel, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9.-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out.replace(/^\.+$/, (dots) => dots.replaceAll('.', '_2e'));
+}
+
+/** All of a run's output as text: lines in arrival order, stderr's behind the gutter. */
+export function fullOutputText(chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string {
+  const log = new OutputLog({ maxLines: Infinity, maxChars: Infinity, maxPartial: Infinity });
+  for (const { stream, chunk } of chunks) log.append(stream, chunk);
+  log.end();
+  const lines = log.view();
+  if (lines.length === 0) return '';
+  return `${lines.map((line) => (line.stream === 'stderr' ? STDERR_MARK + line.text : line.text)).join('\n')}\n`;
 }

@@ -35,7 +35,28 @@ export function editLine(line: Line, input: string, key: Key): Line {
     return at([...chars.slice(0, start), ...chars.slice(cursor)], start);
   }
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.escape || key.return) return line;
-  const typed = [...input.replace(CONTROLS, '')];
+  return insert(line, input.replace(CONTROLS, ''));
+}
+
+/** Pasted (or edited) text keeps its line breaks (CR LF and CR become LF) and tabs; other controls go. */
+export function pasteText(line: Line, text: string): Line {
+  return insert(line, text.replace(/\r\n?/g, '\n').replace(PASTE_CONTROLS, ''));
+}
+
+const PASTE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function insert(line: Line, text: string): Line {
+  const chars = [...line.text];
+  const cursor = Math.min(Math.max(0, line.cursor), chars.length);
+  const typed = [...text];
   if (typed.length === 0) return line;
-  return at([...chars.slice(0, cursor), ...typed, ...chars.slice(cursor)], cursor + typed.length);
+  return { text: [...chars.slice(0, cursor), ...typed, ...chars.slice(cursor)].join(''), cursor: cursor + typed.length };
+}
+
+/**
+ * How stdin text is shown on one line: a line break as `↵`, a tab as `→`, one character each,
+ * so the cursor (in code points) stays where it is in the text.
+ */
+export function stdinDisplay(text: string): string {
+  return text.replace(/\n/g, '↵').replace(/\t/g, '→');
 }

@@ -1,45 +1,119 @@
 import type { OutputLine } from '../runs/output-log.js';
-import { wrapLine } from '../text-width.js';
+import { STDERR_MARK } from '../format.js';
+import { wrapLine, wrapWords } from '../text-width.js';
 
 export interface OutputRow {
   kind: 'stdout' | 'stderr' | 'note';
   text: string;
 }
 
+/**
+ * Where a view scrolled back stays: the line at its top (by its number in the whole output,
+ * so it survives lines arriving below and old ones being dropped above) and the wrapped row of
+ * that line. Null follows the end.
+ */
+export interface OutputAnchor {
+  line: number;
+  row: number;
+}
+
 export interface OutputWindow {
   rows: OutputRow[];
-  /** The scroll actually applied (a request past the top stops at the top). */
+  /** Rows below the window: 0 when it shows the end. */
   scroll: number;
   /** Whether there is more above the window. */
   more: boolean;
 }
 
+interface Item {
+  kind: OutputRow['kind'];
+  text: string;
+}
+
+
+/** An item's screen rows: wrapped to `width`, stderr's inside its gutter. */
+function rowsOf(item: Item, width: number): string[] {
+  // Notes are sentences: wrapped at spaces.
+  if (item.kind === 'note') return wrapWords(item.text, width).flatMap((row) => wrapLine(row, width));
+  if (item.kind !== 'stderr' || width <= STDERR_MARK.length) return wrapLine(item.text, width);
+  return wrapLine(item.text, width - STDERR_MARK.length).map((row) => STDERR_MARK + row);
+}
+
+/** Notes above, lines, notes below. */
+function itemsOf(lines: readonly OutputLine[], notes: readonly string[], head: readonly string[]): readonly Item[] {
+  const body = lines.map((line): Item => ({ kind: line.stream, text: line.text }));
+  if (notes.length === 0 && head.length === 0) return body;
+  return [...head.map((text) => ({ kind: 'note' as const, text })), ...body, ...notes.map((text) => ({ kind: 'note' as const, text }))];
+}
+
 /**
- * The `height` screen rows ending `scroll` rows above the end of the output, hard-wrapped to
- * `width`. Works backwards from the end and stops as soon as it has enough, so a long log
- * costs no more to draw than a short one.
+ * The `height` screen rows from `anchor` down, hard-wrapped to `width`; without an anchor (or
+ * when the anchor is within a screen of the end) the last `height` rows. Following the end works
+ * backwards and stops as soon as it has enough, so a long log costs no more to draw than a short one.
  */
-export function outputWindow(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, scroll: number): OutputWindow {
-  const all = notes.length === 0 ? lines : [...lines, ...notes.map((text) => ({ stream: 'note' as const, text }))];
-  const needed = height + Math.max(0, scroll);
+export function outputWindow(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null = null, first = 0, head: readonly string[] = []): OutputWindow {
+  const all = itemsOf(lines, notes, head);
+  // Item i is line number first + i - head.length: the head notes sit just above the first kept line.
+  first -= head.length;
+  if (anchor !== null && all.length > 0) {
+    const counts = all.map((item) => rowsOf(item, width).length);
+    const total = counts.reduce((sum, n) => sum + n, 0);
+    const index = Math.min(Math.max(0, anchor.line - first), all.length - 1);
+    let skip = anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1);
+    const top = counts.slice(0, index).reduce((sum, n) => sum + n, 0) + skip;
+    if (top + height < total) {
+      const rows: OutputRow[] = [];
+      for (let i = index; i < all.length && rows.length < height; i++) {
+        const item = all[i] as Item;
+        for (const text of rowsOf(item, width).slice(skip)) if (rows.length < height) rows.push({ kind: item.kind, text });
+        skip = 0;
+      }
+      return { rows, scroll: total - top - height, more: top > 0 };
+    }
+  }
+  const needed = height;
   const rows: OutputRow[] = [];
   let i = all.length - 1;
   for (; i >= 0 && rows.length < needed + 1; i--) {
-    const line = all[i];
-    if (!line) continue;
-    const wrapped = wrapLine(line.text, width);
-    for (let j = wrapped.length - 1; j >= 0; j--) rows.push({ kind: line.stream, text: wrapped[j] ?? '' });
+    const item = all[i] as Item;
+    const wrapped = rowsOf(item, width);
+    for (let j = wrapped.length - 1; j >= 0; j--) rows.push({ kind: item.kind, text: wrapped[j] ?? '' });
   }
   rows.reverse();
-  const applied = Math.max(0, Math.min(scroll, rows.length - height));
-  const end = rows.length - applied;
-  const start = Math.max(0, end - height);
-  return { rows: rows.slice(start, end), scroll: applied, more: start > 0 || i >= 0 };
+  const start = Math.max(0, rows.length - height);
+  return { rows: rows.slice(start), scroll: 0, more: start > 0 || i >= 0 };
 }
 
-/** All rows the output wraps to: what "page up" may scroll through. */
+/** All rows the output wraps to. */
 export function outputRowCount(lines: readonly OutputLine[], notes: readonly string[], width: number): number {
-  let count = notes.reduce((sum, note) => sum + wrapLine(note, width).length, 0);
-  for (const line of lines) count += wrapLine(line.text, width).length;
+  let count = notes.reduce((sum, text) => sum + rowsOf({ kind: 'note', text }, width).length, 0);
+  for (const line of lines) count += rowsOf({ kind: line.stream, text: line.text }, width).length;
   return count;
+}
+
+/**
+ * The anchor `by` rows up (negative: down) from where the window is now; null once it reaches
+ * the end, so the view follows new output again. `Infinity` goes to the top.
+ */
+export function scrollAnchor(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null, by: number, first = 0, head: readonly string[] = []): OutputAnchor | null {
+  const all = itemsOf(lines, notes, head);
+  first -= head.length;
+  const counts = all.map((item) => rowsOf(item, width).length);
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  const bottom = Math.max(0, total - height);
+  let top = bottom;
+  if (anchor !== null && all.length > 0) {
+    const index = Math.min(Math.max(0, anchor.line - first), all.length - 1);
+    top = counts.slice(0, index).reduce((sum, n) => sum + n, 0) + (anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1));
+    top = Math.min(top, bottom);
+  }
+  const next = by === Infinity ? 0 : Math.min(bottom, Math.max(0, top - by));
+  if (next >= bottom) return null;
+  let rest = next;
+  for (let i = 0; i < counts.length; i++) {
+    const n = counts[i] as number;
+    if (rest < n) return { line: first + i, row: rest };
+    rest -= n;
+  }
+  return null;
 }

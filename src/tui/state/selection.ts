@@ -8,9 +8,14 @@ export function filterJobs(jobs: readonly JobEntry[], filter: string): readonly 
   return jobs.filter((job) => job.name.toLowerCase().includes(needle) || job.relPath.toLowerCase().includes(needle));
 }
 
-/** Index of the selected job in `visible`; if it is gone, the job now nearest its old place. */
-export function selectedIndex(visible: readonly JobEntry[], state: Pick<UiState, 'selectedId' | 'selectedIndex'>): number {
+/**
+ * Index of the selected job in `visible`; if it is gone, the job now nearest its old place.
+ * Nothing is selected while the first scan runs and nobody has picked a job (-1): the top row
+ * would change under the user as files are found, and ⏎ would run a job they did not pick.
+ */
+export function selectedIndex(visible: readonly JobEntry[], state: Pick<UiState, 'selectedId' | 'selectedIndex'>, ready = true): number {
   if (visible.length === 0) return -1;
+  if (state.selectedId === null && !ready) return -1;
   const found = state.selectedId === null ? -1 : visible.findIndex((job) => job.id === state.selectedId);
   return found >= 0 ? found : clamp(state.selectedIndex, 0, visible.length - 1);
 }

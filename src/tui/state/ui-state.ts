@@ -2,6 +2,7 @@
 import type { Key } from 'ink';
 import { editLine } from './line-edit.js';
 import type { Mode } from '../keys.js';
+import type { OutputAnchor } from './output-window.js';
 
 export interface UiState {
   mode: Mode;
@@ -11,8 +12,12 @@ export interface UiState {
   selectedIndex: number;
   filter: string;
   watch: boolean;
-  /** Output lines scrolled up from the end; 0 follows new output. */
-  scroll: number;
+  /** Which of the selected job's runs the panes show: 0 the latest, 1 the one before… */
+  back: number;
+  /** What `/` in the zoomed output pane looks for (n, N find it again). */
+  search: string;
+  /** Where the output view is held when scrolled back; null follows new output. */
+  scroll: OutputAnchor | null;
   /** Each job's stdin text, kept while the TUI runs. */
   stdin: Readonly<Record<string, string>>;
   /** Cursor in the stdin field while editing. */
@@ -37,15 +42,16 @@ export type UiAction =
   | { type: 'select'; id: string | null; index: number }
   | { type: 'filter'; text: string }
   | { type: 'toggle-watch' }
-  | { type: 'scroll'; by: number; max: number }
-  | { type: 'scroll-to'; value: number }
+  | { type: 'search'; text: string }
+  | { type: 'back'; value: number }
+  | { type: 'scroll-to'; anchor: OutputAnchor | null }
   | { type: 'edit-stdin'; length: number }
   | { type: 'stdin'; id: string; text: string; cursor: number }
   | { type: 'notice'; text: string | null }
   | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, scroll: 0, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -55,15 +61,17 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'select':
       if (action.id === state.selectedId && action.index === state.selectedIndex) return state;
       // A different job's output starts at its end.
-      return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : 0 };
+      return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : null, back: action.id === state.selectedId ? state.back : 0 };
     case 'filter':
       return { ...state, filter: action.text };
     case 'toggle-watch':
       return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
-    case 'scroll':
-      return { ...state, scroll: clamp(state.scroll + action.by, 0, Math.max(0, action.max)) };
+    case 'back':
+      return state.back === action.value ? state : { ...state, back: Math.max(0, action.value), scroll: null };
+    case 'search':
+      return { ...state, search: action.text };
     case 'scroll-to':
-      return { ...state, scroll: Math.max(0, action.value) };
+      return { ...state, scroll: action.anchor };
     case 'edit-stdin':
       return { ...state, mode: 'stdin', cursor: action.length };
     case 'stdin':

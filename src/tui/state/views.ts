@@ -11,7 +11,8 @@ import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';
 import { sanitizeLabel, sanitizeText } from '../../core/sanitize.js';
 import type { Layer, LayerName } from '../../engine/index.js';
-import { textWidth } from '../text-width.js';
+import { textWidth, truncate } from '../text-width.js';
+import { stdinDisplay } from './line-edit.js';
 
 /** Paths under the watched folder read better relative to it: `hello.wasm`, not `/home/…/hello.wasm`. */
 export function relativize(text: string, root: string): string {
@@ -23,11 +24,14 @@ export function relativize(text: string, root: string): string {
 const ROW_STATUS_ROOM = 14;
 
 export function jobRowView(job: JobEntry, latest: RunRecord | undefined, now: number): JobRowView {
-  const base = { id: job.id, name: sanitizeLabel(job.name) };
+  // A module a manifest runs sits under it: `↳ hello.wasm`.
+  const base = { id: job.id, name: `${job.parent ? '↳ ' : ''}${sanitizeLabel(job.name)}` };
   if (latest && latest.outcome === null) return { ...base, state: 'running', status: `● ${formatMs(now - latest.startedAt)}`, time: '' };
   if (latest?.outcome) {
     const { status, exitCode, timing } = latest.outcome;
-    const text = `${STATE_GLYPHS[status]} ${(status === 'ok' || status === 'exit') && exitCode !== null ? exitCode : stateWord(status)}`;
+    // `~`: the module or manifest changed on disk since this run (watch off, or not rerun): the result is stale.
+    const stale = (job.moduleHash !== null && latest.moduleHash !== job.moduleHash) || latest.manifestHash !== job.manifestHash;
+    const text = `${STATE_GLYPHS[status]} ${(status === 'ok' || status === 'exit') && exitCode !== null ? exitCode : stateWord(status)}${stale ? ' ~' : ''}`;
     const time = formatMs(timing.total_ms);
     return { ...base, state: status, status: text, time: textWidth(text) + 1 + 7 <= ROW_STATUS_ROOM ? time : '' };
   }
@@ -40,14 +44,18 @@ export interface OutputView {
   job: string;
   runLabel: string;
   lines: readonly OutputLine[];
+  /** The number of `lines[0]` in the whole output. */
+  first: number;
+  /** Above the lines: what is not shown here. */
+  head: string[];
   notes: string[];
   placeholder: string | null;
   placeholderTone: Tone;
 }
 
-export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean): OutputView {
+export function outputView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string, scanning: boolean, newest: number | null = null): OutputView {
   const name = job ? sanitizeLabel(job.name) : '';
-  const empty = { job: name, runLabel: '', lines: [], notes: [], placeholderTone: 'muted' as Tone };
+  const empty = { job: name, runLabel: '', lines: [], first: 0, head: [], notes: [], placeholderTone: 'muted' as Tone };
   if (!job) return { ...empty, placeholder: scanning ? 'Looking for modules and manifests…' : 'No job selected.' };
   if (!latest) {
     if (job.error) {
@@ -60,13 +68,20 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   const running = latest.outcome === null;
   const mark = changeMark(latest.changed);
   const notes: string[] = [];
-  if (latest.output.dropped > 0) notes.push(`… ${latest.output.dropped} earlier lines are not shown here (the receipt covers all output)`);
+  const head: string[] = [];
+  if (latest.output.dropped > 0) {
+    const where = running ? 'the whole output is saved when the run ends' : latest.fullOutput ? `p opens all of it (${latest.fullOutput})` : 'the whole output could not be saved';
+    head.push(`… ${latest.output.dropped} earlier lines are not kept here: ${where}`);
+  }
   if (latest.outcome?.stdoutTruncated) notes.push(`stdout was cut at the output limit (${formatBytes(latest.output.bytes.stdout)} kept)`);
   if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
   return {
     job: name,
-    runLabel: `run #${latest.no}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''}`,
+    // Which input made this output: the field may hold something else by now.
+    runLabel: `run #${latest.no}${newest !== null && newest !== latest.no ? ` of ${newest}` : ''}${mark ? ` ${mark}` : ''}${running ? ' ●' : ''} · in: ${inputLabel(latest.stdin)}`,
     lines: latest.output.view(),
+    first: latest.output.dropped,
+    head,
     notes,
     // Without output the pane has room for the whole exit message, which the exit pane may cut.
     placeholder: running ? 'waiting for output…' : latest.outcome?.status === 'ok' ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(latest.outcome?.message ?? '', root))}`,
@@ -74,21 +89,28 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   };
 }
 
-export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number): Omit<TimingPaneProps, 'width' | 'height'> {
-  const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled');
+export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number, limitSeconds: number | null = null): Omit<TimingPaneProps, 'width' | 'height'> {
+  const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled' && !neverStarted(run));
   const lastFinished = [...runs].reverse().find((run) => run.outcome);
   const running = latest !== undefined && latest.outcome === null;
+  const refused = lastFinished !== undefined && neverStarted(lastFinished);
   return {
     elapsedMs: running ? now - latest.startedAt : null,
+    limitMs: running && limitSeconds !== null ? limitSeconds * 1000 : null,
     phase: running ? latest.phase : null,
-    timing: lastFinished?.outcome?.timing ?? null,
+    // A refused run has no phases to show: not `0.0 ms` each.
+    timing: refused ? null : (lastFinished?.outcome?.timing ?? null),
+    refused: !running && refused,
     history: finished.slice(-20).map((run) => run.outcome?.timing.total_ms ?? 0),
   };
 }
 
 export function exitView(job: JobEntry | undefined, latest: RunRecord | undefined, root: string): Omit<ExitPaneProps, 'width' | 'height'> {
   if (latest?.outcome) {
-    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : latest.outcome.message;
+    const { status, exitCode } = latest.outcome;
+    // The headline already says `✓ 0 · ok` / `✗ 42 · exit`: its sentence would only repeat it.
+    const repeats = (status === 'ok' || status === 'exit') && latest.outcome.message === `The job exited with code ${exitCode}.`;
+    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : repeats ? '' : latest.outcome.message;
     return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)), containment: containmentLine(latest.outcome.containment) };
   }
   if (latest) return { state: 'running', exitCode: null, message: `${latest.phase}…` };
@@ -101,7 +123,14 @@ export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | un
   if (!job) return '';
   if (!latest) return job.spec ? 'no receipt yet: each run is signed and saved in .plasm/receipts' : 'this job cannot run, so nothing is signed';
   if (latest.outcome === null) return '● signed and saved when the run ends';
-  return 'no receipt: the module could not be read, so nothing was signed';
+  if (neverStarted(latest)) return 'no receipt: the run was refused before it started (see Exit), so nothing was signed';
+  return `no receipt: nothing was signed for this ${stateWord(latest.outcome.status)} run`;
+}
+
+/** Refused before a sandbox started (a hash pin, an unreadable or invalid module): no phase ran. */
+export function neverStarted(run: RunRecord): boolean {
+  const timing = run.outcome?.timing;
+  return run.outcome?.status === 'invalid' && timing !== undefined && timing.start_ms === 0 && timing.compile_ms === 0 && timing.run_ms === 0;
 }
 
 const LAYER_WORDS: Readonly<Record<LayerName, string>> = {
@@ -122,4 +151,33 @@ export function containmentLine(layers: readonly Layer[]): { text: string; warn:
   const off = layers.filter((layer) => !layer.active).map((layer) => LAYER_WORDS[layer.name]);
   const heldText = `held: ${held.join(' ')}`;
   return off.length > 0 ? { text: `⚠ no ${off.join(' ')} · ${heldText}`, warn: true } : { text: heldText, warn: false };
+}
+
+/** A run's stdin in a title: one line (`↵` for breaks), cut to a glance. */
+export function inputLabel(stdin: string): string {
+  return stdin === '' ? '(empty)' : truncate(sanitizeLabel(stdinDisplay(stdin)), 24);
+}
+
+/**
+ * What the details overlay says about a job: where it comes from, what it is given and what it
+ * is held to. Env values are not shown (they may be secrets): their names are.
+ */
+export function detailsView(job: JobEntry, latest: RunRecord | undefined, root: string): string[] {
+  const rel = (path: string): string => sanitizeLabel(relativize(path, root));
+  const lines = [`${job.kind.padEnd(10)}${rel(job.id)}`];
+  const spec = job.spec;
+  if (!spec) return [...lines, `cannot run: ${sanitizeLabel(relativize(job.error?.message ?? 'not a valid job', root))}`];
+  if (job.kind === 'manifest') lines.push(`module    ${rel(spec.modulePath)}`);
+  lines.push(`hash      ${job.moduleHash ?? 'not read yet'}${spec.pinnedHash ? `  (pinned: ${spec.pinnedHash === job.moduleHash ? 'matches' : `expects ${spec.pinnedHash}`})` : ''}`);
+  const argv = [spec.modulePath.slice(spec.modulePath.lastIndexOf('/') + 1), ...spec.args].map((arg) => (/^[\w./=:-]+$/.test(arg) ? arg : JSON.stringify(arg)));
+  lines.push(`args      ${sanitizeLabel(argv.join(' '))}`);
+  const env = Object.keys(spec.env);
+  lines.push(`env       ${env.length === 0 ? 'none' : sanitizeLabel(env.join(' '))}`);
+  if (spec.dirs.length === 0) lines.push('dirs      none');
+  spec.dirs.forEach((dir, i) => lines.push(`${i === 0 ? 'dirs' : ''}`.padEnd(10) + sanitizeLabel(`${dir.readonly ? 'read-only ' : 'read-write'} ${dir.host} as ${dir.guest}`)));
+  const { memory_mb, timeout_seconds, max_output_bytes, fuel, cpu_cores } = spec.limits;
+  lines.push(`limits    memory ${memory_mb} MiB · time ${timeout_seconds} s · output ${formatBytes(max_output_bytes)} · fuel ${fuel ?? 'none'} · cpu ${cpu_cores}`);
+  if (spec.defaultStdin !== null) lines.push(`stdin     ${inputLabel(spec.defaultStdin)}`);
+  if (latest) lines.push(`last run  #${latest.no} · ${latest.outcome ? stateWord(latest.outcome.status) : 'running'} · in: ${inputLabel(latest.stdin)}`);
+  return lines;
 }

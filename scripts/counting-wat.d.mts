@@ -1,0 +1,1 @@
+export function countingWat(lines: number, intervalMs: number, stderrEvery?: number): string;

@@ -1,0 +1,2 @@
+export function readmeScreen(cols?: number, rows?: number): Promise<string>;
+export function comparable(screen: string): string;

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The screen the README shows: `plasm-tui wasm-examples` at 100×30, after picking hello, pressing
+ * `i`, typing `Hello, World` and Enter. Runs the real bin in a pseudo-terminal on a copy of the
+ * examples (receipts go there, not into the repo) and prints the screen as text; a test checks
+ * that the README shows the same screen (times, hashes and keys aside: see `comparable`).
+ *
+ *   node scripts/readme-screen.mjs [--cols C] [--rows R]     (needs dist/: `npm run build`)
+ */
+import pty from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function readmeScreen(cols = 100, rows = 30) {
+  const work = mkdtempSync(join(tmpdir(), 'plasm-readme-'));
+  cpSync(join(ROOT, 'wasm-examples'), join(work, 'wasm-examples'), { recursive: true });
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  const child = pty.spawn(process.execPath, [join(ROOT, 'bin', 'plasm-tui.js'), 'wasm-examples'], {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: work,
+    env: { XDG_CONFIG_HOME: join(work, 'config'), TERM: 'xterm-256color', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+  child.onData((data) => term.write(data));
+  const screen = () => Array.from({ length: rows }, (_, i) => term.buffer.active.getLine(i)?.translateToString(true) ?? '').join('\n');
+  const waitFor = async (text) => {
+    const deadline = Date.now() + 15_000;
+    while (!screen().includes(text)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${screen()}`);
+      await sleep(20);
+    }
+  };
+  const press = async (...keys) => {
+    for (const key of keys) {
+      child.write(key);
+      await sleep(80);
+    }
+  };
+  try {
+    await waitFor('▶ args-env');
+    await press('\x1b[B', '\x1b[B', '\x1b[B', '\x1b[B');
+    await waitFor('▶ hello ');
+    await press('i', ...'Hello, World', '\r');
+    await waitFor('✓ verified');
+    await sleep(300);
+    return screen().replace(/\s+$/, '');
+  } finally {
+    child.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The screen with what changes from run to run (times, hashes, keys, the sparkline) made alike. */
+export function comparable(screen) {
+  return screen
+    .replace(/[0-9a-f]{4,}…[0-9a-f]{2,}|[0-9a-f]{64}/g, 'H')
+    .replace(/\d+(\.\d+)?/g, 'N')
+    .replace(/[▁▂▃▄▅▆▇█]+/g, 'S')
+    .replace(/─+/g, '─')
+    .replace(/ +/g, ' ');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { cols: { type: 'string', default: '100' }, rows: { type: 'string', default: '30' } } });
+  console.log(await readmeScreen(Number(values.cols), Number(values.rows)));
+}
