@@ -9,3 +9,5 @@ export { RUNTIME } from './runtime.js';
 export type { Layer, LayerName } from '../sandbox/containment.js';
 export { runReport, REPORT_VERSION } from './report.js';
 export { createWarmPool, type WarmPool, type WarmPoolOptions, type Sandbox } from '../sandbox/sandbox.js';
+export { JobFolder, type FolderSnapshot, type JobFolderOptions } from './folder/job-folder.js';
+export type { JobEntry } from './folder/job-entry.js';

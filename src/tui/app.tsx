@@ -17,7 +17,7 @@ import { ReceiptPane } from './components/ReceiptPane.js';
 import { StdinInput } from './components/StdinInput.js';
 import { TimingPane } from './components/TimingPane.js';
 import { TooSmall } from './components/TooSmall.js';
-import type { JobEntry } from './folder/job-entry.js';
+import type { JobEntry } from '../engine/index.js';
 import { useJobFolder, type FolderSource } from './hooks/use-job-folder.js';
 import { useKeyDispatch, type Handlers } from './hooks/use-key-dispatch.js';
 import { useLiveReducer } from './hooks/use-live-reducer.js';

@@ -14,7 +14,7 @@ import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey } from '../core/keys.js';
 import { App } from './app.js';
 import { frameStream } from './frame-stream.js';
-import { JobFolder } from './folder/job-folder.js';
+import { JobFolder } from '../engine/index.js';
 import { RunStore } from './runs/run-store.js';
 import { createEngine, createWarmPool } from '../engine/index.js';
 import { ThemeContext, colorsWanted, makeTheme } from './theme.js';

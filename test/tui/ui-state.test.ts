@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import type { JobEntry } from '../../src/tui/folder/job-entry.js';
+import type { JobEntry } from '../../src/engine/folder/job-entry.js';
 import { computeLayout, innerHeight, MIN_COLUMNS, MIN_ROWS } from '../../src/tui/layout.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunRecord } from '../../src/tui/runs/run-record.js';

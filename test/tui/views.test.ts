@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/core/hash.js';
-import type { JobEntry } from '../../src/tui/folder/job-entry.js';
+import type { JobEntry } from '../../src/engine/folder/job-entry.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
 import { containmentLine, detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';

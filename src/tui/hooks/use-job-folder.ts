@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { FolderSnapshot } from '../folder/job-folder.js';
+import type { FolderSnapshot } from '../../engine/index.js';
 
 /** What the app needs of the watched folder (JobFolder, or a stand-in in tests). */
 export interface FolderSource {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { JobEntry } from '../folder/job-entry.js';
+import type { JobEntry } from '../../engine/index.js';
 import type { RunStore } from '../runs/run-store.js';
 import { jobsToRerun } from '../state/watch-reruns.js';
 

@@ -1,5 +1,5 @@
 /** Filtering, selecting and windowing the job list: pure functions of the list and UI state. */
-import type { JobEntry } from '../folder/job-entry.js';
+import type { JobEntry } from '../../engine/index.js';
 import { clamp, type UiState } from './ui-state.js';
 
 export function filterJobs(jobs: readonly JobEntry[], filter: string): readonly JobEntry[] {

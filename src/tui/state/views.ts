@@ -5,7 +5,7 @@
 import type { JobRowView } from '../components/JobList.js';
 import type { ExitPaneProps } from '../components/ExitPane.js';
 import type { TimingPaneProps } from '../components/TimingPane.js';
-import type { JobEntry } from '../folder/job-entry.js';
+import type { JobEntry } from '../../engine/index.js';
 import { STATE_GLYPHS, changeMark, formatBytes, formatMs, stateWord, type JobState, type Tone } from '../format.js';
 import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';

@@ -1,4 +1,4 @@
-import type { JobEntry } from '../folder/job-entry.js';
+import type { JobEntry } from '../../engine/index.js';
 import type { RunRecord } from '../runs/run-record.js';
 
 /**

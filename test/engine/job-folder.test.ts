@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { sha256 } from '../../src/core/hash.js';
-import { JobFolder } from '../../src/tui/folder/job-folder.js';
-import { isWholeModule, settleModule } from '../../src/tui/folder/settle-module.js';
+import { JobFolder } from '../../src/engine/folder/job-folder.js';
+import { isWholeModule, settleModule } from '../../src/engine/folder/settle-module.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 let dir: string;

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, sep } from 'node:path';
 import type { Config } from '../../core/config.js';
-import { jobFromManifest, jobFromModule, type JobSpec } from '../../engine/index.js';
+import { jobFromManifest, jobFromModule, type JobSpec } from '../job.js';
 import { errorView, type FileFact } from './file-facts.js';
 import type { JobEntry } from './job-entry.js';
 

@@ -8,7 +8,7 @@ import { resolve, sep } from 'node:path';
 import { lstatSync } from 'node:fs';
 import type { Config } from '../../core/config.js';
 import { describeError } from '../../core/errors.js';
-import { IGNORED_DIRS } from '../../engine/index.js';
+import { IGNORED_DIRS } from '../find-module.js';
 import { deriveJobs } from './derive-jobs.js';
 import { candidateKind, jsonFact, moduleFact, type FileFact } from './file-facts.js';
 import type { JobEntry } from './job-entry.js';

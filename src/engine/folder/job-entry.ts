@@ -1,5 +1,5 @@
 import type { Hash } from '../../core/hash.js';
-import type { JobSpec } from '../../engine/index.js';
+import type { JobSpec } from '../job.js';
 
 /** One row of the job list: a manifest or a module no manifest covers. */
 export interface JobEntry {

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { sha256 } from '../../src/core/hash.js';
 import { IGNORED_DIRS } from '../../src/engine/index.js';
-import { deriveJobs } from '../../src/tui/folder/derive-jobs.js';
-import { candidateKind, jsonFact, moduleFact, type FileFact } from '../../src/tui/folder/file-facts.js';
+import { deriveJobs } from '../../src/engine/folder/derive-jobs.js';
+import { candidateKind, jsonFact, moduleFact, type FileFact } from '../../src/engine/folder/file-facts.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 let dir: string;

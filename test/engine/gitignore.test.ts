@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitignored, parseGitignore } from '../../src/tui/folder/gitignore.js';
+import { gitignored, parseGitignore } from '../../src/engine/folder/gitignore.js';
 
 describe('.gitignore rules', () => {
   const rules = parseGitignore(['# build output', 'build/', '*.log', '/top.wasm', 'docs/**/*.wat', '!keep.log', 'a?c', ''].join('\n'));

@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import { isPlasmError, describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { isManifestFileName, loadManifest, looksLikeManifest, type LoadedManifest } from '../../core/manifest.js';
-import { isModulePath } from '../../engine/index.js';
+import { isModulePath } from '../job.js';
 
 export type FileFact =
   | { kind: 'module'; path: string; hash: Hash }

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { watToWasm } from '../../engine/wat.js';
+import { watToWasm } from '../wat.js';
 
 export interface SettleOptions {
   retryMs?: number;
