@@ -57,3 +57,19 @@ function lastNumber(dir: string): number {
   }
   return last;
 }
+
+/**
+ * A job's receipts folder: its file's path below the watched folder, flattened one to one into
+ * a plain name (`a/main.wasm` → `a_2fmain.wasm`): every byte but letters, digits, `.` and `-`
+ * becomes `_` and two hex digits, so `a/main.wasm`, `b/main.wasm` and `a_main.wasm` never share
+ * a history. (Names stay within what saveReceipt accepts; it still refuses symlinks on the way.)
+ */
+export function receiptFolder(root: string, jobPath: string): string {
+  const rel = relative(root, jobPath) || jobPath;
+  let out = '';
+  for (const byte of Buffer.from(rel, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /[A-Za-z0-9.-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out.replace(/^\.+$/, (dots) => dots.replaceAll('.', '_2e'));
+}

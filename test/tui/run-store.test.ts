@@ -7,7 +7,8 @@ import { fakeEngine } from '../helpers/fake-engine.js';
 import { sha256 } from '../../src/core/hash.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
-import { RunStore, receiptFolder } from '../../src/tui/runs/run-store.js';
+import { RunStore } from '../../src/tui/runs/run-store.js';
+import { receiptFolder } from '../../src/engine/receipt-store.js';
 import { WAT } from '../helpers/cli.js';
 
 let dir: string;

@@ -9,7 +9,7 @@ import { STDERR_MARK } from '../format.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
-import { saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { receiptFolder, saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog, type Stream } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
@@ -293,22 +293,6 @@ export class RunStore {
     this.version++;
     for (const listener of this.listeners) listener();
   }
-}
-
-/**
- * A job's receipts folder: its file's path below the watched folder, flattened one to one into
- * a plain name (`a/main.wasm` → `a_2fmain.wasm`): every byte but letters, digits, `.` and `-`
- * becomes `_` and two hex digits, so `a/main.wasm`, `b/main.wasm` and `a_main.wasm` never share
- * a history. (Names stay within what saveReceipt accepts; it still refuses symlinks on the way.)
- */
-export function receiptFolder(root: string, jobPath: string): string {
-  const rel = relative(root, jobPath) || jobPath;
-  let out = '';
-  for (const byte of Buffer.from(rel, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9.-]/.test(char) ? char : `_${byte.toString(16).padStart(2, '0')}`;
-  }
-  return out.replace(/^\.+$/, (dots) => dots.replaceAll('.', '_2e'));
 }
 
 /** All of a run's output as text: lines in arrival order, stderr's behind the gutter. */
