@@ -6,6 +6,7 @@ Usage:
                                           run one job; its stdout is yours, a summary goes to stderr
   plasm-tui verify <receipt.json> --pubkey HEX [--module F] [--stdin F] [--stdout F]
                                           check a receipt's signature and what it binds
+  plasm-tui watch [DIR] [--json]          run DIR's jobs and rerun them on rebuild, without a screen
   plasm-tui allow [--revoke] <manifest>…  allow the dirs and env a manifest asks for (remembered)
   plasm-tui validate <file.json>…         check manifests, receipts or a config against the schemas
   plasm-tui key                           print this machine's public key (64 hex characters)
@@ -91,4 +92,20 @@ and the environment variable names) and remembers your consent to exactly that, 
 $XDG_CONFIG_HOME/plasm-tui/allowed/. A manifest that later asks for anything else is refused
 until it is allowed again. --revoke forgets the consent. Flags typed on the command line
 (--dir, --ro-dir, --env) need no allowing.
+`;
+
+export const WATCH_HELP = `Usage: plasm-tui watch [DIR] [--json] [--no-initial] [--concurrency N]
+
+The terminal UI's watch mode without a screen, for scripts and CI: lists DIR's jobs (default: the
+current folder), runs each once, then again whenever its module or manifest is rebuilt (a run in
+flight is cancelled), and saves each signed receipt in DIR/.plasm/receipts/. A manifest asking
+for dirs or env that were not allowed (\`plasm-tui allow\`) is reported and not run.
+
+  --json             one JSON object per line for each event (schemas/event.schema.json):
+                     watching, job_added, job_changed, job_removed, job_invalid, grants_needed,
+                     run_started, run_finished, stopped
+  --no-initial       run jobs only when they are rebuilt, not once at the start
+  --concurrency N    jobs running at once (default: the machine's cores)
+
+SIGINT (Ctrl-C) or SIGTERM cancels what runs and stops; the exit code is then 0.
 `;

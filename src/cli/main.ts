@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
         return (await import('./commands/verify.js')).verifyCommand(rest);
       case 'validate':
         return (await import('./commands/validate.js')).validateCommand(rest);
+      case 'watch':
+        return await (await import('./commands/watch.js')).watchCommand(rest);
       case 'allow':
         return (await import('./commands/allow.js')).allowCommand(rest);
       case 'key':

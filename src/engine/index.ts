@@ -11,3 +11,5 @@ export { runReport, REPORT_VERSION } from './report.js';
 export { createWarmPool, type WarmPool, type WarmPoolOptions, type Sandbox } from '../sandbox/sandbox.js';
 export { JobFolder, type FolderSnapshot, type JobFolderOptions } from './folder/job-folder.js';
 export type { JobEntry } from './folder/job-entry.js';
+export { FolderRunner, type FolderRunnerOptions } from './watch/folder-runner.js';
+export { EVENT_VERSION, type WatchEvent, type WatchEventType, type EventJob } from './watch/events.js';

@@ -3,10 +3,18 @@ import { PlasmError } from '../core/errors.js';
 import { Job, type SubmitOptions } from './job.js';
 import type { Result } from './result.js';
 import { LocalTransport, type LocalTransportOptions, type Transport } from './transport.js';
+import { FolderRunner, type FolderRunnerOptions, type WatchEvent } from '../engine/index.js';
+import { EventQueue } from './event-queue.js';
 
 export interface ClientOptions extends LocalTransportOptions {
   /** Where jobs run; a `LocalTransport` (this machine) unless given. */
   transport?: Transport;
+}
+
+/** A watched folder: its events as they come, until `close()`. */
+export interface FolderWatch {
+  events(): AsyncIterableIterator<WatchEvent>;
+  close(): Promise<void>;
 }
 
 /** One job of a batch, with its own stdin. */
@@ -61,6 +69,22 @@ export class Client {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
     return results;
+  }
+
+  /**
+   * Watches a folder as `plasm-tui watch --json` does: runs its jobs once, then again on each
+   * rebuild, and yields the same events (schemas/event.schema.json). Needs the local transport.
+   * `for await (const event of watcher.events())`; `await watcher.close()` stops it.
+   */
+  watch(dir: string, options: FolderRunnerOptions = {}): FolderWatch {
+    if (!(this.transport instanceof LocalTransport)) throw new PlasmError('usage', 'watch runs jobs on this machine: it needs the local transport.');
+    const queue = new EventQueue<WatchEvent>();
+    const runner = new FolderRunner(this.transport.engine, dir, (event) => {
+      queue.push(event);
+      if (event.type === 'stopped') queue.end();
+    }, options);
+    runner.start();
+    return { events: () => queue.iterate(), close: () => runner.close() };
   }
 
   /** Stops what the transport keeps running (e.g. warm sandboxes). */

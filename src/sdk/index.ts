@@ -3,13 +3,14 @@
  * limited, with signed receipts. The fluent client sits on the same engine as the CLI and the TUI,
  * whose building blocks are exported too.
  */
-export { Client, type ClientOptions, type BatchItem, type SubmitAllOptions } from './client.js';
+export { Client, type ClientOptions, type BatchItem, type FolderWatch, type SubmitAllOptions } from './client.js';
 export { Job, type DirOptions, type RunningJob, type SubmitOptions } from './job.js';
 export { Result, type Timing } from './result.js';
 export { Receipt } from './receipt.js';
 export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun } from './transport.js';
 
 export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, RUNTIME } from '../engine/index.js';
+export type { WatchEvent, WatchEventType, EventJob, FolderRunnerOptions } from '../engine/index.js';
 export type { Engine, EngineInputs, GrantRequest, JobSpec, JobDir, JobOverrides, Layer, LayerName, RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from '../engine/index.js';
 export { loadConfig, DEFAULT_CONFIG, type Config } from '../core/config.js';
 export { loadOrCreateNodeKey, publicKeyFromHex, type NodeKey } from '../core/keys.js';

@@ -1,0 +1,103 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../core/config.js';
+import { PlasmError } from '../../core/errors.js';
+import { loadOrCreateNodeKey } from '../../core/keys.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
+import { createEngine, createWarmPool, FolderRunner, type WatchEvent } from '../../engine/index.js';
+import { WATCH_HELP } from '../help.js';
+import { reportError } from '../output.js';
+import { parseCommand } from '../parse.js';
+
+/**
+ * `plasm-tui watch [DIR] [--json]`: the TUI's watch mode without a screen, for scripts and CI.
+ * Runs every job once, then again on each rebuild, and reports each event on its own line
+ * (JSON with --json, see schemas/event.schema.json). SIGINT or SIGTERM stops it cleanly.
+ */
+export async function watchCommand(argv: string[]): Promise<number> {
+  let runner: FolderRunner;
+  let json = false;
+  try {
+    const { values, positionals } = parseCommand('watch', argv, {
+      json: { type: 'boolean' },
+      'no-initial': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(WATCH_HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new PlasmError('usage', 'watch takes one folder. See `plasm-tui watch --help`.');
+    const dir = resolve(positionals[0] ?? '.');
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) throw new PlasmError('not_found', `${positionals[0] ?? '.'} is not a folder.`);
+    const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+      throw new PlasmError('usage', `--concurrency takes a whole number of at least 1, not "${values.concurrency}".`);
+    }
+    json = values.json ?? false;
+    const engine = createEngine({ config: loadConfig(), key: loadOrCreateNodeKey(), sandbox: createWarmPool() });
+    engine.warm();
+    runner = new FolderRunner(engine, dir, json ? printJson : printLine, { runOnStart: !values['no-initial'], concurrency });
+    runner.start();
+    // Held until the runner has stopped: closing releases every handle the process waits on.
+    const alive = setInterval(() => {}, 1 << 30);
+    await new Promise<void>((done) => {
+      const stop = (signal: NodeJS.Signals): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void runner
+          .close(signal)
+          .then(() => engine.close())
+          .then(() => {
+            clearInterval(alive);
+            done();
+          });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function printJson(event: WatchEvent): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+/** One readable line per event; names and messages come from files, so they are sanitised. */
+function printLine(event: WatchEvent): void {
+  const job = 'job' in event ? sanitizeLabel(event.job.id) : '';
+  let text: string;
+  switch (event.type) {
+    case 'watching':
+      text = `watching ${sanitizeLabel(event.dir)} (${event.jobs} jobs); Ctrl-C stops`;
+      break;
+    case 'run_finished':
+      text = `${job} #${event.run}: ${event.status}${event.exit_code === null ? '' : ` ${event.exit_code}`} · ${event.timing.total_ms.toFixed(1)} ms${event.status === 'ok' ? '' : ` · ${sanitizeLabel(event.message)}`}${event.receipt_path ? ` · ${sanitizeLabel(event.receipt_path)}` : ''}`;
+      break;
+    case 'run_started':
+      text = `${job} #${event.run}: running (${event.why})`;
+      break;
+    case 'job_invalid':
+      text = `${job}: invalid: ${sanitizeLabel(event.message)}`;
+      break;
+    case 'grants_needed':
+      text = `${job}: not run: it asks for grants; review and allow them with \`${sanitizeLabel(event.allow_with)}\``;
+      break;
+    case 'stopped':
+      text = `stopped (${event.reason})`;
+      break;
+    default:
+      text = `${job}: ${event.type.replace('job_', '')}`;
+  }
+  process.stdout.write(`plasm-tui: ${text}\n`);
+}
