@@ -101,8 +101,8 @@ describe('folderLabel', () => {
   it('says which containment layers held a run, and warns by name about one that was off', () => {
     const on = (name: 'os_sandbox' | 'kernel_limits' | 'die_with_parent' | 'node_permissions' | 'wasi_paths', active = true) => ({ name, active, detail: '' });
     expect(containmentLine([])).toBeNull();
-    expect(containmentLine([on('os_sandbox'), on('kernel_limits'), on('die_with_parent'), on('wasi_paths')])).toEqual({ text: 'held: bwrap rlimits paths', warn: false });
-    expect(containmentLine([on('os_sandbox', false), on('kernel_limits'), on('wasi_paths')])).toEqual({ text: '⚠ no bwrap · held: rlimits paths', warn: true });
+    expect(containmentLine([on('os_sandbox'), on('kernel_limits'), on('die_with_parent'), on('wasi_paths')])).toEqual({ text: 'held: bwrap rlimit paths', warn: false });
+    expect(containmentLine([on('os_sandbox', false), on('kernel_limits'), on('wasi_paths')])).toEqual({ text: '⚠ no bwrap · held: rlimit paths', warn: true });
     const view = exitView(job(), run({ outcome: outcome({ containment: [on('os_sandbox', false), on('wasi_paths')] }) }), ROOT);
     expect(view.containment).toEqual({ text: '⚠ no bwrap · held: paths', warn: true });
   });

@@ -26,7 +26,7 @@ export interface FolderSnapshot {
 }
 
 export interface JobFolderOptions {
-  /** Quiet time before a write counts as finished (the bytes are validated too). */
+  /** Quiet time before a write is looked at (5 ms: it only merges one write's events; the bytes are validated, and re-read until whole, so a half-written file never runs). */
   stabilityMs?: number;
   /** Bounds of the walk (see tree-watcher.ts). */
   maxDirs?: number;
@@ -56,7 +56,7 @@ export class JobFolder {
 
   start(): void {
     if (this.watcher) return;
-    const { stabilityMs = 50, maxDirs, maxDepth } = this.options;
+    const { stabilityMs = 5, maxDirs, maxDepth } = this.options;
     // The folder may be hostile: a link `r -> /` must not make us walk (and watch) the disk,
     // and a linked "module" or "manifest" may be any file of the user's: symlinks are skipped.
     this.watcher = new TreeWatcher(
@@ -145,7 +145,7 @@ export class JobFolder {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.refresh();
-    }, this.options.batchMs ?? 15);
+    }, this.options.batchMs ?? 5);
   }
 
   private refresh(): void {

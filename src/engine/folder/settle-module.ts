@@ -17,7 +17,7 @@ export interface SettleOptions {
 
 /** The file's bytes once complete; null if it vanished or the wait was aborted. */
 export async function settleModule(path: string, options: SettleOptions = {}): Promise<Buffer | null> {
-  const { retryMs = 50, deadlineMs = 1500, signal } = options;
+  const { retryMs = 25, deadlineMs = 1500, signal } = options;
   const began = Date.now();
   for (;;) {
     if (signal?.aborted) return null;

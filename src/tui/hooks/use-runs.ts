@@ -1,8 +1,8 @@
 import type { RunStore } from '../runs/run-store.js';
 import { useThrottledVersion } from './use-throttled.js';
 
-/** ~15 redraws a second at most while output streams; see use-throttled.ts. */
-export const RUN_REDRAW_MS = 66;
+/** ~30 redraws a second at most while output streams (Ink's own frame rate); see use-throttled.ts. */
+export const RUN_REDRAW_MS = 33;
 
 /** Re-renders the caller when runs change; the returned number changes with each redraw. */
 export function useRuns(store: RunStore): number {

@@ -135,7 +135,7 @@ export function neverStarted(run: RunRecord): boolean {
 
 const LAYER_WORDS: Readonly<Record<LayerName, string>> = {
   os_sandbox: 'bwrap',
-  kernel_limits: 'rlimits',
+  kernel_limits: 'rlimit',
   die_with_parent: 'pdeath',
   node_permissions: 'perms',
   wasi_paths: 'paths',
@@ -147,7 +147,8 @@ const LAYER_WORDS: Readonly<Record<LayerName, string>> = {
  */
 export function containmentLine(layers: readonly Layer[]): { text: string; warn: boolean } | null {
   if (layers.length === 0) return null;
-  const held = layers.filter((layer) => layer.active && layer.name !== 'die_with_parent').map((layer) => LAYER_WORDS[layer.name]);
+  // Layers that are always on (the permission model) or follow from the others stay out of the short line while they hold.
+  const held = layers.filter((layer) => layer.active && layer.name !== 'die_with_parent' && layer.name !== 'node_permissions').map((layer) => LAYER_WORDS[layer.name]);
   const off = layers.filter((layer) => !layer.active).map((layer) => LAYER_WORDS[layer.name]);
   const heldText = `held: ${held.join(' ')}`;
   return off.length > 0 ? { text: `⚠ no ${off.join(' ')} · ${heldText}`, warn: true } : { text: heldText, warn: false };
