@@ -106,13 +106,13 @@ if (want(3)) {
   const sha = jobFromModule(SHA, DEFAULT_CONFIG);
   const metered = jobFromModule(SHA, DEFAULT_CONFIG, { fuel: Number.MAX_SAFE_INTEGER });
   engine.warm(sha);
-  const plain = () => execa(process.execPath, ['--no-warnings', plainRunner, SHA]);
+  const plain = () => execa(process.execPath, ['--no-warnings', plainRunner, SHA], { input: '' });
   const viaEngine = await sideBySide(runs, async () => {
     const result = await engine.run(sha);
     if (result.status !== 'ok') throw new Error(result.message);
   }, plain, () => pause(250));
   row(3, 'sha256 128 MiB, engine (warm)  vs  plain node:wasi process', viaEngine.subject, viaEngine.baseline, 'ms', '≤ 1.05');
-  const viaCli = await sideBySide(runs, () => execa(process.execPath, [BIN, 'run', '-q', SHA]), plain);
+  const viaCli = await sideBySide(runs, () => execa(process.execPath, [BIN, 'run', '-q', SHA], { input: '' }), plain);
   row(3, 'sha256 128 MiB, plasm-tui run  vs  plain node:wasi process', viaCli.subject, viaCli.baseline, 'ms', '≤ 1.05');
   let fuel = null;
   const fuelOnOff = await sideBySide(runs, async () => {
