@@ -68,3 +68,22 @@ describe('client.watch()', () => {
     await client.close();
   });
 });
+
+describe('a hostile folder, watched through the real binary', () => {
+  it('does not walk a symlink to / nor take linked files for jobs: the scan ends at once with the folder\'s own job', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-links-'));
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('/', join(dir, 'r'));
+    symlinkSync(join(EXAMPLES, 'sieve', 'sieve.wasm'), join(dir, 'linked.wasm'));
+    const watch = execa(process.execPath, [BIN, 'watch', dir, '--json', '--no-initial'], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME } });
+    let out = '';
+    watch.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const events = (): WatchEvent[] => out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as WatchEvent);
+    const watching = await until(() => events().find((e) => e.type === 'watching'), 'the end of the first scan', 5000);
+    expect(watching).toMatchObject({ jobs: 1 });
+    expect(events().filter((e) => e.type === 'job_added').map((e) => ('job' in e ? e.job.id : ''))).toEqual(['hello.wat']);
+    watch.kill('SIGINT');
+    expect((await watch).exitCode).toBe(0);
+  });
+});
