@@ -82,8 +82,12 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
   const current = () => selection(uiRef.current, folder.snapshot());
   // The selection is a job, not a row: once one is shown it is pinned by id, so files found or
   // added later (sorting before it) never move it.
+  // It reads the latest state, not this render's: a key handled before this effect ran (a busy
+  // machine) may already have moved the selection, and must not be undone.
   useEffect(() => {
-    if (job && (ui.selectedId !== job.id || ui.selectedIndex !== index)) dispatch({ type: 'select', id: job.id, index });
+    const now = current();
+    const state = uiRef.current;
+    if (now.job && (state.selectedId !== now.job.id || state.selectedIndex !== now.index)) dispatch({ type: 'select', id: now.job.id, index: now.index });
   }, [job?.id, index, ui.selectedId, ui.selectedIndex]);
   /** The run the panes show: the latest, or an earlier one picked with `[`. */
   const shownRun = (state: UiState, entry: JobEntry | undefined): RunRecord | undefined => {

@@ -367,4 +367,17 @@ describe('App', () => {
     await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
     expect(frame()).toContain('▶ alpha');
   });
+
+  it('keeps a pick made before the screen caught up (a key right after the list changed)', async () => {
+    const { waitFor, press, instance } = setup([moduleJob('alpha'), moduleJob('beta'), moduleJob('gamma')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('/', 'g', ENTER);
+    await waitFor((f) => f.includes('Jobs (1 of 3)') && f.includes('▶ gamma'), 'filtered to gamma');
+    // In one tick: `/` starts a new filter (the list grows back), ↑ moves up from gamma.
+    instance.stdin.write('/');
+    instance.stdin.write('\x1b[A');
+    await waitFor((f) => f.includes('Jobs (3)'), 'the whole list');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor((f) => f.includes('▶ beta'), 'beta picked, and kept');
+  });
 });
