@@ -4,7 +4,7 @@
 // alone 106):
 //   - dist/cli/bundle.js: the command line (src/cli/main.ts) with its dependencies inlined. The
 //     TUI stays out: `import('../tui/start.js')` is left as it is, so it loads the tsc-built
-//     dist/tui/ (and Ink, React, chokidar from node_modules) only when the TUI opens. ajv stays
+//     dist/tui/ (and Ink and React from node_modules) only when the TUI opens. ajv stays
 //     in node_modules too: src/core/schemas.ts requires it on first use (createRequire, which
 //     esbuild leaves alone), so a run that validates nothing never loads it.
 //   - dist/sandbox/worker.bundle.mjs: the sandbox worker, the only file of the package it may read.

@@ -93,7 +93,7 @@ describe('JobFolder', () => {
 
     const half = full.subarray(0, Math.floor(full.length / 2));
     writeFileSync(join(dir, 'app.wasm'), half);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // longer than chokidar's 100 ms stability wait
+    await new Promise((resolve) => setTimeout(resolve, 400)); // well past the watcher's settle time
     writeFileSync(join(dir, 'app.wasm'), full);
     await until(() => folder?.snapshot().jobs.find((job) => job.name === 'app')?.moduleHash === sha256(full), 'the whole module');
     expect(seen.has(sha256(half))).toBe(false);
