@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most of a test's time is spent waiting on the processes it starts (the CLI, sandbox
+    // workers, a TUI in a pty), not on a core: three files at a time keep two cores busy.
+    maxWorkers: 3,
   },
 });

@@ -20,7 +20,8 @@ import { prepare } from './prepare.js';
 export type RunPhase = 'reading' | 'starting' | 'compiling' | 'running' | 'done';
 
 export type RunEvent =
-  | { type: 'phase'; phase: RunPhase; at_ms: number }
+  /** `module_hash` comes with `starting`: the bytes this run really uses (the file may have changed since it was listed). */
+  | { type: 'phase'; phase: RunPhase; at_ms: number; module_hash?: Hash }
   | { type: 'stdout'; chunk: Buffer }
   | { type: 'stderr'; chunk: Buffer };
 
@@ -139,7 +140,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       return finish(refused, prepared.moduleHash, [spec.modulePath.split('/').pop() ?? '', ...spec.args]);
     }
     const { job } = prepared;
-    phase('starting');
+    emit({ type: 'phase', phase: 'starting', at_ms: performance.now() - began, module_hash: job.moduleHash });
     const profile = workerProfile(context, spec);
     const outcome = await context.sandbox.run({
       module: job.wasm,

@@ -32,6 +32,8 @@ export class FolderRunner {
   private known = new Map<string, JobEntry>();
   private readonly runs = new Map<string, { no: number; handle: RunHandle | null }>();
   private readonly counters = new Map<string, number>();
+  /** The module bytes each job's latest run really used (the engine reads the file itself). */
+  private readonly ranHash = new Map<string, string>();
   private readonly queue: { entry: JobEntry; why: 'initial' | 'rebuild' }[] = [];
   private readonly pending = new Set<Promise<void>>();
   private running = 0;
@@ -124,6 +126,8 @@ export class FolderRunner {
 
   private schedule(entry: JobEntry, why: 'initial' | 'rebuild'): void {
     if (this.closed || !entry.spec || entry.moduleHash === null || this.engine.pendingGrants(entry.spec)) return;
+    // The run in flight may already have read this very build: it must not run twice.
+    if (why === 'rebuild' && this.ranHash.get(entry.id) === `${entry.moduleHash} ${entry.manifestHash}`) return;
     // A rebuild replaces what was queued or running for the job.
     const queued = this.queue.findIndex((item) => item.entry.id === entry.id);
     if (queued >= 0) this.queue.splice(queued, 1);
@@ -147,7 +151,11 @@ export class FolderRunner {
     this.counters.set(entry.id, no);
     let handle: RunHandle;
     try {
-      handle = this.engine.start(spec);
+      handle = this.engine.start(spec, {
+        onEvent: (event) => {
+          if (event.type === 'phase' && event.module_hash) this.ranHash.set(entry.id, `${event.module_hash} ${entry.manifestHash}`);
+        },
+      });
     } catch (error) {
       this.send({ type: 'job_invalid', job: this.ref(entry), message: describeError(error), details: [] });
       return;

@@ -116,7 +116,12 @@ export class RunStore {
       // The app asked the user (the grants dialog) before it started this run.
       allowGrants,
       onEvent: (event) => {
-        if (event.type === 'phase') record.phase = event.phase;
+        if (event.type === 'phase') {
+          record.phase = event.phase;
+          // Watch compares the file on disk with what the run used: the bytes the engine read, which
+          // may already be a newer build than the list knew (else that build would run twice).
+          if (event.module_hash) record.moduleHash = event.module_hash;
+        }
         else {
           record.output.append(event.type, event.chunk);
           chunks.push({ stream: event.type, chunk: event.chunk });
