@@ -11,6 +11,7 @@ import { compileMessage, stackOverflowMessage, trapMessage } from './trap-messag
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
 import { countOutput } from './wasi/count-output.js';
+import { unsignedArgs } from './wasi/unsigned-args.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
@@ -96,7 +97,7 @@ async function run(job: JobMessage): Promise<void> {
     });
   }
   const readonlyFds = fds.flatMap((p) => (p.readonly ? [p.fd] : []));
-  const imports = readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports;
+  const imports = unsignedArgs(readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports);
 
   const runStart = performance.now();
   const memoryBytes = (): number | null => {

@@ -3,7 +3,9 @@
 // not, odd paths get the errno the spec's hosts agree on. Played through the real binary.
 import { describe, expect, it } from 'vitest';
 import { existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { ERRNO, fsOps, hostTree } from '../helpers/fs-ops.js';
+import { cli, WAT } from '../helpers/cli.js';
 
 const SYMLINK_TYPE = 7;
 const DIRECTORY_TYPE = 3;
@@ -128,5 +130,12 @@ describe('descriptors opened beneath a grant', () => {
     const t = box();
     const lines = await fsOps(t.grant, ['read', '1', '1', 'x', 'mkdir', '0', 'x', 'read', '7', '1', 'x']);
     expect(lines).toEqual([`read=${ERRNO.NOTDIR}`, `mkdir=${ERRNO.NOTDIR}`, `read=${ERRNO.BADF}`]);
+  });
+});
+
+describe('descriptors are u32, as WASI says', () => {
+  it('fd -31337 is EBADF for fd_write, fd_close and path_open, through every layer (no EINVAL)', async () => {
+    const r = await cli(['run', '--json', join(WAT, 'negative-fds.wat')]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'ok', exit_code: 0 });
   });
 });

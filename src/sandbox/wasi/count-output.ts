@@ -17,11 +17,15 @@ export function countOutput(imports: Imports, memory: () => unknown, counts: Out
   const wasi = imports.wasi_snapshot_preview1 as Record<string, WasiFunction> | undefined;
   const fdWrite = wasi?.fd_write;
   if (!wasi || !fdWrite) return imports;
-  const counted = (fd: unknown, iovs: unknown, iovsLen: unknown, nwritten: unknown): unknown => {
-    const errno = fdWrite(fd, iovs, iovsLen, nwritten);
+  // A wasm i32 arrives here signed; called straight from wasm, uvwasi would have read it as the
+  // u32 WASI means (fd -31337 is EBADF, not EINVAL): pass it on the same way.
+  const counted = (fdArg: unknown, iovs: unknown, iovsLen: unknown, nwrittenArg: unknown): unknown => {
+    const fd = Number(fdArg) >>> 0;
+    const nwritten = Number(nwrittenArg) >>> 0;
+    const errno = fdWrite(fd, Number(iovs) >>> 0, Number(iovsLen) >>> 0, nwritten);
     if (errno === 0 && (fd === 1 || fd === 2)) {
       const mem = memory();
-      if (mem instanceof WebAssembly.Memory && typeof nwritten === 'number' && nwritten >= 0 && nwritten + 4 <= mem.buffer.byteLength) {
+      if (mem instanceof WebAssembly.Memory && nwritten + 4 <= mem.buffer.byteLength) {
         const n = new DataView(mem.buffer).getUint32(nwritten, true);
         if (fd === 1) counts.stdout += n;
         else counts.stderr += n;
