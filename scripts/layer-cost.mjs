@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 20);
 const hello = readFileSync(fileURLToPath(new URL('../wasm-examples/hello/hello.wasm', import.meta.url)));
-const job = { module: hello, argv: ['hello.wasm'], env: {}, preopens: [], stdin: Buffer.from('Hello, World\n'), memoryCapBytes: 128 << 20, timeoutMs: 10_000, maxOutputBytes: 1 << 20, stackKb: 984 };
+const job = { module: hello, argv: ['hello.wasm'], env: {}, preopens: [], stdin: Buffer.from('Hello, World\n'), memoryCapBytes: 128 << 20, timeoutMs: 10_000, maxOutputBytes: 1 << 20, stackKb: 984, fuel: null };
 
 /** The worker started as before the launcher: node and its flags, no exec chain. */
 async function bare() {
