@@ -40,6 +40,8 @@ export interface RunResult {
   input_hash: Hash;
   /** The containment layers the job ran under (empty when it was refused before it started). */
   containment: Layer[];
+  /** The order the guest wrote stdout and stderr in (runs of bytes), when it is known. */
+  output_order: { stream: 'stdout' | 'stderr'; bytes: number }[] | null;
   receipt: Receipt | null;
 }
 
@@ -103,6 +105,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     module_hash: null,
     input_hash: inputHash,
     containment: [],
+    output_order: null,
     receipt: null,
   };
   const finish = (result: RunResult, moduleHash: Hash, argv: string[]): RunResult => {
@@ -173,6 +176,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
         timing: { ...outcome.timing, total_ms: performance.now() - began },
         usage: { memory_peak_bytes: outcome.memoryPeakBytes, fuel_consumed: outcome.fuelConsumed },
         containment: outcome.layers,
+        output_order: outcome.outputOrder,
       },
       job.moduleHash,
       job.argv,

@@ -41,8 +41,8 @@ export type WorkerMessage =
       wasi_paths?: boolean;
       /** Instructions charged when the job was metered; null when it was not (or never ran). */
       fuel_consumed?: number | null;
-      /** Bytes the guest wrote to stdout and stderr: the parent need not wait for the exit. */
-      written?: { stdout: number; stderr: number };
+      /** Bytes the guest wrote to stdout and stderr (and in what order): the parent need not wait for the exit. */
+      written?: { stdout: number; stderr: number; order?: [number, number][] | null };
     };
 
 const OUTCOMES: readonly string[] = ['exit', 'trap', 'invalid', 'memory_limit', 'fuel_exhausted', 'error'];
@@ -63,10 +63,22 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
         typeof m.message === 'string' && m.message.length <= 2000 &&
         typeof m.run_ms === 'number' && Number.isFinite(m.run_ms) && finiteOrNull(m.memory_bytes) &&
         (m.wasi_paths === undefined || typeof m.wasi_paths === 'boolean') &&
-        (m.written === undefined || (typeof m.written === 'object' && m.written !== null && Number.isSafeInteger((m.written as Record<string, unknown>).stdout) && Number.isSafeInteger((m.written as Record<string, unknown>).stderr))) &&
+        (m.written === undefined || isWritten(m.written)) &&
         (m.fuel_consumed === undefined || m.fuel_consumed === null || (Number.isSafeInteger(m.fuel_consumed) && (m.fuel_consumed as number) >= 0))
       );
     default:
       return false;
   }
+}
+
+function isWritten(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const w = value as Record<string, unknown>;
+  if (!Number.isSafeInteger(w.stdout) || !Number.isSafeInteger(w.stderr)) return false;
+  if (w.order === undefined || w.order === null) return true;
+  return (
+    Array.isArray(w.order) &&
+    w.order.length <= 20_000 &&
+    w.order.every((run) => Array.isArray(run) && run.length === 2 && (run[0] === 1 || run[0] === 2) && Number.isSafeInteger(run[1]) && (run[1] as number) > 0)
+  );
 }

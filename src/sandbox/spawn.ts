@@ -54,6 +54,11 @@ export interface SandboxResult {
   memoryPeakBytes: number | null;
   /** Instructions charged when the job was metered, else null. */
   fuelConsumed: number | null;
+  /**
+   * The order the guest wrote its output in: runs of [stream, bytes] that add up to exactly
+   * `stdout` and `stderr`; null when it is not known (a flood, a cut, a worker that ended early).
+   */
+  outputOrder: { stream: 'stdout' | 'stderr'; bytes: number }[] | null;
   /** The containment layers this job ran under, active or not and why. */
   layers: Layer[];
 }
@@ -187,6 +192,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     timing,
     memoryPeakBytes: result?.memory_bytes ?? null,
     fuelConsumed: result?.fuel_consumed ?? null,
+    outputOrder: stdout.truncated || stderr.truncated ? null : outputOrder(result?.written, stdout.received, stderr.received),
     layers: [...launch.layers, wasiPathsLayer(result)],
   };
   const seconds = (request.timeoutMs / 1000).toString();
@@ -245,6 +251,7 @@ function refused(message: string, layers: Layer[], elapsedMs: number): SandboxRe
     timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: elapsedMs },
     memoryPeakBytes: null,
     fuelConsumed: null,
+    outputOrder: null,
     layers,
   };
 }
@@ -257,4 +264,18 @@ function refused(message: string, layers: Layer[], elapsedMs: number): SandboxRe
 function wasiPathsLayer(result: Extract<WorkerMessage, { type: 'result' }> | undefined): Layer {
   if (result && result.wasi_paths !== true) return { name: 'wasi_paths', active: false, detail: 'the module did not get to run' };
   return { name: 'wasi_paths', active: true, detail: 'paths resolved component by component inside each preopen; no escaping symlink or ..' };
+}
+
+/** The worker's record of write order, if it accounts for exactly the bytes that were captured. */
+function outputOrder(written: { order?: [number, number][] | null } | undefined, stdoutBytes: number, stderrBytes: number): SandboxResult['outputOrder'] {
+  const order = written?.order;
+  if (!order) return null;
+  let out = 0;
+  let err = 0;
+  for (const [fd, bytes] of order) {
+    if (fd === 1) out += bytes;
+    else err += bytes;
+  }
+  if (out !== stdoutBytes || err !== stderrBytes) return null;
+  return order.map(([fd, bytes]) => ({ stream: fd === 1 ? 'stdout' : 'stderr', bytes }));
 }

@@ -10,7 +10,7 @@ import type { JobMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
-import { countOutput } from './wasi/count-output.js';
+import { countOutput, type OutputCounts } from './wasi/count-output.js';
 import { unsignedArgs } from './wasi/unsigned-args.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
@@ -24,7 +24,7 @@ function send(message: WorkerMessage): void {
 }
 
 /** Bytes the guest wrote to stdout and stderr, reported with the result (see count-output.ts). */
-const written = { stdout: 0, stderr: 0 };
+const written: OutputCounts = { stdout: 0, stderr: 0, order: [] };
 /** Set once the job's WASI imports go through the path layer; reported with the result. */
 let wasiPaths = false;
 /** Set when the job is metered: every ending reads its fuel back, and exhaustion wins. */

@@ -40,6 +40,7 @@ export function fakeEngine() {
           module_hash: null,
           input_hash: sha256(''),
           containment: [],
+          output_order: null,
           receipt: null,
         }),
     };

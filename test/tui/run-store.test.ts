@@ -103,6 +103,25 @@ describe('RunStore', () => {
     expect(record?.outcome?.message).toContain('boom');
   });
 
+  it('with the real engine: keeps stdout and stderr in the order the module wrote them, in the log and the saved output', async () => {
+    copyFileSync(join(WAT, 'interleave.wat'), join(dir, 'interleave.wat'));
+    const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex });
+    const spec = jobFromModule(join(dir, 'interleave.wat'), DEFAULT_CONFIG);
+    // Several runs: the two pipes race each other differently each time; the order must not.
+    for (let i = 0; i < 5; i++) {
+      const record = store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, '');
+      await store.whenIdle();
+      expect(record?.output.view()).toEqual([
+        { stream: 'stdout', text: 'out1' },
+        { stream: 'stderr', text: 'err1' },
+        { stream: 'stdout', text: 'out2' },
+        { stream: 'stderr', text: 'err2' },
+      ]);
+    }
+    const saved = readFileSync(join(dir, '.plasm', 'receipts', 'interleave.wat', '0005.output.txt'), 'utf8');
+    expect(saved.split('\n').map((line) => line.replace(/^\W+ ?/, ''))).toEqual(['out1', 'err1', 'out2', 'err2', '']);
+  });
+
   it('with the real engine: saves each receipt under .plasm/receipts and verifies it against the node key', async () => {
     copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
     const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex });

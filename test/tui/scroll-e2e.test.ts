@@ -62,5 +62,8 @@ describe('stderr in the output pane', () => {
     expect(screen).toMatch(/│ ▌ err {2}0003\s+│/);
     expect(screen).toMatch(/│ ▌ err {2}0006\s+│/);
     expect(screen).toMatch(/│ line 0005\s+│/);
+    // In the order the module wrote them, though they came on two pipes.
+    const rows = screen.split('\n').map((row) => /│ (?:▌ )?(line|err) {1,2}(\d{4})\s+│/.exec(row)?.[2]).filter(Boolean);
+    expect(rows).toEqual(['0001', '0002', '0003', '0004', '0005', '0006']);
   });
 });

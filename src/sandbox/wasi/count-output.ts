@@ -11,7 +11,16 @@ type Imports = Record<string, Record<string, unknown>>;
 export interface OutputCounts {
   stdout: number;
   stderr: number;
+  /**
+   * The order of the writes: runs of [1 = stdout | 2 = stderr, bytes]. stdout and stderr reach
+   * the parent on two pipes, which lose their order against each other; with this the parent can
+   * put the bytes back in the order the guest wrote them. Dropped (null) past MAX_RUNS.
+   */
+  order: [number, number][] | null;
 }
+
+/** Enough for any program a person reads the output of; a flood only loses the order. */
+export const MAX_RUNS = 20_000;
 
 export function countOutput(imports: Imports, memory: () => unknown, counts: OutputCounts): Imports {
   const wasi = imports.wasi_snapshot_preview1 as Record<string, WasiFunction> | undefined;
@@ -29,6 +38,12 @@ export function countOutput(imports: Imports, memory: () => unknown, counts: Out
         const n = new DataView(mem.buffer).getUint32(nwritten, true);
         if (fd === 1) counts.stdout += n;
         else counts.stderr += n;
+        const last = counts.order?.at(-1);
+        if (n === 0 || !counts.order) {
+          // nothing written, or the order is already given up on
+        } else if (last && last[0] === fd) last[1] += n;
+        else if (counts.order.length < MAX_RUNS) counts.order.push([fd, n]);
+        else counts.order = null;
       }
     }
     return errno;

@@ -196,6 +196,14 @@ export class RunStore {
         { stream: 'stderr', chunk: result.stderr },
       ];
     }
+    // stdout and stderr arrive on two pipes, out of order against each other; the sandbox knows
+    // the order the guest wrote them in, so the kept log and the saved output follow that.
+    if (result.output_order) {
+      chunks = inWriteOrder(result);
+      record.output = new OutputLog();
+      for (const { stream, chunk } of chunks) record.output.append(stream, chunk);
+      record.output.end();
+    }
     const outputHash = sha256(`${sha256(result.stdout)}${sha256(result.stderr)}`);
     record.outcome = {
       status: result.status,
@@ -308,4 +316,15 @@ export function fullOutputText(chunks: readonly { stream: Stream; chunk: Uint8Ar
   const lines = log.view();
   if (lines.length === 0) return '';
   return `${lines.map((line) => (line.stream === 'stderr' ? STDERR_MARK + line.text : line.text)).join('\n')}\n`;
+}
+
+/** The run's output as the guest wrote it: its stdout and stderr bytes cut along the write order. */
+function inWriteOrder(result: RunResult): { stream: Stream; chunk: Uint8Array }[] {
+  const at = { stdout: 0, stderr: 0 };
+  return (result.output_order ?? []).map(({ stream, bytes }) => {
+    const source = stream === 'stdout' ? result.stdout : result.stderr;
+    const chunk = source.subarray(at[stream], at[stream] + bytes);
+    at[stream] += bytes;
+    return { stream, chunk };
+  });
 }
