@@ -67,6 +67,8 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
     await engine.run(spec, { stdin: 'x' }); // the profile is now one the pool keeps spares for
     const [spare] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'a spare');
     process.kill(spare as number, 'SIGKILL');
+    // The pool notices the death (the launch has exited), counts it and starts another spare.
+    await poll(() => pool.stats().replaced === 1 || undefined, 'the pool to count the dead spare');
     const [replacement] = await poll(() => (spareWorkers(pool).length === 1 && !spareWorkers(pool).includes(spare as number) ? spareWorkers(pool) : undefined), 'a replacement spare');
     expect(replacement).not.toBe(spare);
     expect(pool.stats().replaced).toBe(1);
