@@ -14,3 +14,10 @@ export const WASM_PAGE = 64 * 1024;
 export function capPages(memoryCapBytes: number): number {
   return Math.max(1, Math.floor(memoryCapBytes / WASM_PAGE));
 }
+
+/** Why a module whose initial memory is over the cap is refused before it runs, or null. */
+export function initialMemoryOverCap(initialPages: number | null, capBytes: number): string | null {
+  if (initialPages === null || initialPages * WASM_PAGE <= capBytes) return null;
+  const asked = Math.ceil((initialPages * WASM_PAGE) / MIB);
+  return `The module asks for ${asked} MiB of initial memory, over its ${capBytes / MIB} MiB cap; raise the memory limit to run it.`;
+}

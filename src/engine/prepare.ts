@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { fsError } from '../core/errors.js';
 import { sha256, type Hash } from '../core/hash.js';
-import { MIB } from '../core/limits.js';
+import { initialMemoryOverCap, MIB } from '../core/limits.js';
 import type { Status } from '../core/status.js';
 import { inspectWasm } from '../core/wasm-info.js';
 import type { JobSpec } from './job.js';
@@ -47,10 +47,7 @@ export function prepare(spec: JobSpec): Prepared {
   const wasm: Uint8Array = fileBytes;
   const header = inspectWasm(wasm);
   if (header.problem) return refuse('invalid', `${name}: ${header.problem}.`);
-  const capBytes = spec.limits.memory_mb * MIB;
-  if (header.initialPages !== null && header.initialPages * 65536 > capBytes) {
-    const askedMb = Math.ceil((header.initialPages * 65536) / MIB);
-    return refuse('memory_limit', `The module asks for ${askedMb} MiB of initial memory, over its ${spec.limits.memory_mb} MiB cap; raise the memory limit to run it.`);
-  }
+  const overCap = initialMemoryOverCap(header.initialPages, spec.limits.memory_mb * MIB);
+  if (overCap) return refuse('memory_limit', overCap);
   return { ok: true, job: { spec, moduleHash, wasm, argv: [name, ...spec.args] } };
 }

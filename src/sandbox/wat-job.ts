@@ -8,22 +8,12 @@
  * (RLIMIT_DATA still bounds it) and put back, and checked, before the guest is compiled.
  */
 import { setFlagsFromString } from 'node:v8';
-import { capPages, MIB, WASM_PAGE } from '../core/limits.js';
+import { capPages, initialMemoryOverCap, MIB } from '../core/limits.js';
 import { inspectWasm } from '../core/wasm-info.js';
+import { compileWat, type Wabt } from '../core/wat-text.js';
 import type { JobMessage, WorkerMessage } from './protocol.js';
 
 type Refusal = Omit<Extract<WorkerMessage, { type: 'result' }>, 'type'>;
-
-type Wabt = {
-  parseWat: (name: string, text: string, features?: Record<string, boolean>) => {
-    resolveNames(): void;
-    validate(): void;
-    toBinary(options: object): { buffer: Uint8Array };
-    destroy(): void;
-  };
-};
-
-const FEATURES = { bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true, multi_value: true };
 
 /** The job's wasm bytes, or the result that refuses it (invalid text, initial memory over the cap). */
 export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessage['wat']> }): Promise<Uint8Array | Refusal> {
@@ -33,7 +23,7 @@ export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessag
   setFlagsFromString('--wasm-max-mem-pages=65536');
   try {
     const wabt = (await import(wabtUrl)) as { default: () => Promise<Wabt> };
-    compiled = compile(await wabt.default(), fileName, Buffer.from(job.module).toString('utf8'));
+    compiled = compileWat(await wabt.default(), fileName, Buffer.from(job.module).toString('utf8'));
   } finally {
     setFlagsFromString(`--wasm-max-mem-pages=${capPages(job.memoryCapBytes)}`);
   }
@@ -44,29 +34,9 @@ export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessag
   }
   if (typeof compiled === 'string') return refuse('invalid', `${fileName} is not valid WebAssembly text: ${compiled}`);
 
-  const pages = inspectWasm(compiled).initialPages;
-  if (pages !== null && pages * WASM_PAGE > job.memoryCapBytes) {
-    const asked = Math.ceil((pages * WASM_PAGE) / MIB);
-    return refuse('memory_limit', `The module asks for ${asked} MiB of initial memory, over its ${job.memoryCapBytes / MIB} MiB cap; raise the memory limit to run it.`);
-  }
+  const overCap = initialMemoryOverCap(inspectWasm(compiled).initialPages, job.memoryCapBytes);
+  if (overCap) return refuse('memory_limit', overCap);
   return compiled;
-}
-
-/** The binary, or wabt's first error line. */
-function compile(tools: Wabt, fileName: string, text: string): Uint8Array | string {
-  let parsed: ReturnType<Wabt['parseWat']> | undefined;
-  try {
-    parsed = tools.parseWat(fileName, text, FEATURES);
-    parsed.resolveNames();
-    parsed.validate();
-    return parsed.toBinary({}).buffer;
-  } catch (error) {
-    const message = String(error instanceof Error ? error.message : error);
-    const first = message.split('\n').find((l) => l.includes('error')) ?? message;
-    return first.replace(/^parseWat failed:\s*/, '').trim();
-  } finally {
-    parsed?.destroy();
-  }
 }
 
 /** True when a memory one page over the cap is refused, as the guest's will be. */
