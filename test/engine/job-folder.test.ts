@@ -7,6 +7,7 @@ import { sha256 } from '../../src/core/hash.js';
 import { JobFolder } from '../../src/engine/folder/job-folder.js';
 import { isWholeModule, settleModule } from '../../src/engine/folder/settle-module.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
 
 let dir: string;
 let folder: JobFolder | undefined;
@@ -19,15 +20,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const names = () => folder?.snapshot().jobs.map((job) => job.name) ?? [];
 

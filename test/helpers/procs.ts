@@ -57,12 +57,3 @@ export function isGone(pid: number): boolean {
   return stat === null || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
-/** Polls `check` every `everyMs` until it returns a value other than undefined, or the deadline. */
-export async function poll<T>(check: () => T | undefined, deadlineMs: number, everyMs = 10): Promise<T | undefined> {
-  const end = performance.now() + deadlineMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined || performance.now() > end) return value;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}

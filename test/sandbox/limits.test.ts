@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, WAT } from '../helpers/cli.js';
 import { envFor, MODES } from '../helpers/modes.js';
-import { descendants, isGone, isWorker, peakRss, poll } from '../helpers/procs.js';
+import { descendants, isGone, isWorker, peakRss } from '../helpers/procs.js';
+import { until } from '../helpers/poll.js';
 
 const MB = 1024 * 1024;
 
@@ -62,13 +63,12 @@ describe.each(MODES)('PLASM_OS_SANDBOX=%s', (mode) => {
     const run = cli(['run', '--timeout', '60', join(WAT, 'loop.wat')], { env: envFor(mode) });
     const cliPid = run.pid as number;
     // Mid-job: the worker has spun the loop for a fifth of a second of CPU time.
-    const worker = await poll(() => descendants(cliPid).find((pid) => isWorker(pid) && cpuTicks(pid) >= 20), 10_000);
-    expect(worker).toBeDefined();
+    const worker = await until(() => descendants(cliPid).find((pid) => isWorker(pid) && cpuTicks(pid) >= 20), 'the worker to be mid-job');
+    expect(isWorker(worker)).toBe(true);
     const family = descendants(cliPid); // the worker and, under bwrap, bwrap's own processes
     process.kill(cliPid, 'SIGKILL');
     await run;
-    const left = await poll(() => (family.every(isGone) ? [] : undefined), 5_000);
-    expect(left).toEqual([]);
+    await until(() => family.every(isGone), 'every process of the job to be gone', 5_000);
     expect(family.filter((pid) => !isGone(pid))).toEqual([]);
   });
 
