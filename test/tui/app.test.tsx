@@ -10,6 +10,7 @@ import type { JobEntry } from '../../src/engine/folder/job-entry.js';
 import type { FolderSnapshot } from '../../src/engine/folder/job-folder.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
+import { ceiling } from '../helpers/ceiling.js';
 import { fakeEngine } from '../helpers/fake-engine.js';
 
 const ROOT = WAT;
@@ -49,7 +50,7 @@ function setup(jobs: JobEntry[]) {
   instances.push(instance);
   const frame = () => (instance.lastFrame() ?? '').replace(/\x1b\[[0-9;]*m/g, '');
   const waitFor = async (check: (frame: string) => boolean, what: string) => {
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + ceiling(3000);
     while (!check(frame())) {
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Frame:\n${frame()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -94,6 +95,21 @@ describe('App', () => {
     await press('iab');
     const typed = await waitFor((f) => f.includes('› ab'), 'i opened the field and the rest was typed into it');
     expect(typed).toContain('▶ gamma');
+  });
+
+  it('applies control keys that arrive in one read with others (held Backspace, i then Ctrl-U)', async () => {
+    const { engine, waitFor, press } = setup([moduleJob('alpha')]);
+    await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
+    await press('ione');
+    await waitFor((f) => f.includes('› one'), 'typed text');
+    await press(ESC);
+    await waitFor((f) => !f.includes('esc done'), 'the field left');
+    // One read: i enters the field, three DELs erase "one", the rest is new text.
+    await press('i\x7f\x7f\x7ftwo');
+    await waitFor((f) => f.includes('› two'), 'the erased and retyped text');
+    await press(ESC, 'i\x15new\r');
+    await waitFor(() => engine.runs.length === 1, 'the run started from the same read');
+    expect(engine.runs[0]?.options.stdin).toBe('new');
   });
 
   it('keeps stdin per job: i edits, Enter runs with it, typed letters are not shortcuts, Esc leaves', async () => {

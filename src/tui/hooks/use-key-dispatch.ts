@@ -1,6 +1,7 @@
 import { useInput, useStdin, type Key } from 'ink';
 import { useCallback, useEffect, useRef } from 'react';
 import { actionFor, type Action, type Mode } from '../keys.js';
+import { singleKey } from '../state/single-key.js';
 
 /** One handler per action: the type makes a key in the table without a handler a compile error. */
 export type Handlers = Record<Action, () => void>;
@@ -74,8 +75,9 @@ export function useKeyDispatch(getMode: () => Mode, handlers: Handlers, unbound?
         press('', { ...key, meta: false, escape: true, upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false, return: false, tab: false, backspace: false, delete: false });
         key = { ...key, meta: false };
       }
-      // Ink hands over plain characters that arrived in one read as one string ("jj", "iab"):
-      // each is a key press of its own, and may change the mode for the next.
+      // Ink hands over characters that arrived in one read as one string ("jj", "iab", "i" and
+      // three DELs): each is a key press of its own, named as Ink names it alone, and may
+      // change the mode for the next.
       const chars = [...input];
       const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
       if (!plain || chars.length < 2) return press(input, key);
@@ -83,7 +85,7 @@ export function useKeyDispatch(getMode: () => Mode, handlers: Handlers, unbound?
       // bracketed paste. In a text field it is text; elsewhere, each character is a key.
       const inner = /[\r\n]/.test(input.replace(/[\r\n]+$/, ''));
       if (inner && getMode() !== 'normal' && latest.current.unbound) return latest.current.unbound.paste(getMode(), input);
-      for (const char of chars) press(char, char === '\r' ? { ...key, return: true } : key);
+      for (const char of chars) press(...singleKey(char));
     },
     [getMode, press],
   );
