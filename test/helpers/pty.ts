@@ -6,6 +6,7 @@ import pty, { type IPty } from '@lydell/node-pty';
 import { readFileSync, readdirSync } from 'node:fs';
 import xterm from '@xterm/headless';
 import { BIN, ROOT } from './cli.js';
+import { ceiling } from './ceiling.js';
 
 const { Terminal } = xterm;
 type XTerm = InstanceType<typeof Terminal>;
@@ -89,7 +90,9 @@ export class TuiSession {
     return this.waitFor((screen) => !(typeof text === 'string' ? screen.includes(text) : text.test(screen)), `no ${String(text)}`, timeoutMs);
   }
 
-  async waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+  /** `timeoutMs` is what a quiet machine needs at most; it is scaled for this one (ceiling.ts). */
+  async waitFor(predicate: (screen: string) => boolean, what: string, quietTimeoutMs = 10_000): Promise<string> {
+    const timeoutMs = ceiling(quietTimeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
@@ -129,7 +132,8 @@ export class TuiSession {
   }
 
   /** Waits for the process to end; rejects after `timeoutMs`. */
-  async waitForExit(timeoutMs = 10_000): Promise<Exit> {
+  async waitForExit(quietTimeoutMs = 10_000): Promise<Exit> {
+    const timeoutMs = ceiling(quietTimeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`The TUI did not exit within ${timeoutMs} ms. Screen:\n${this.screen()}`)), timeoutMs);

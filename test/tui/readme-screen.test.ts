@@ -11,5 +11,5 @@ describe('README screen', () => {
     const start = readme.indexOf('```\n plasm-tui · wasm-examples') + 4;
     const shown = readme.slice(start, readme.indexOf('```', start)).replace(/\s+$/, '');
     expect(comparable(await readmeScreen(100, 30))).toBe(comparable(shown));
-  }, 30_000);
+  });
 });

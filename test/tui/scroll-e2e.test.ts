@@ -18,7 +18,8 @@ const above = (screen: string): number => Number(/↑ (\d+)/.exec(screen)?.[1] ?
 
 async function streaming(): Promise<TuiSession> {
   const dir = folderWith();
-  writeFileSync(join(dir, 'count.wat'), countingWat(600, 10));
+  // Lines until the test ends, however slow the machine: every wait below has more to come.
+  writeFileSync(join(dir, 'count.wat'), countingWat(1_000_000, 10));
   const tui = open(dir);
   await tui.waitForText('▶ count');
   await tui.press(KEYS.enter);
