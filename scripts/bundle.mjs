@@ -9,13 +9,16 @@
 //     esbuild leaves alone), so a run that validates nothing never loads it.
 //   - dist/sandbox/worker.bundle.mjs: the sandbox worker, the only file of the package it may read.
 // Both sit two folders below the package root, like every tsc-built file, so the paths derived
-// from `import.meta.url` (src/core/paths.ts) hold in them too. Runs after tsc (`npm run build`).
+// from `import.meta.url` (src/core/paths.ts) hold in them too. Runs after tsc (scripts/build.mjs).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Where tsc put its output: scripts/build.mjs passes a fresh folder beside dist/. */
+const OUT = process.argv[2] ?? join(ROOT, 'dist');
+const outdir = relative(ROOT, OUT);
 
 const common = {
   absWorkingDir: ROOT,
@@ -40,17 +43,17 @@ const tuiStaysOut = {
 const cli = await build({
   ...common,
   entryPoints: { 'cli/bundle': 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir,
   banner: requireInEsm,
   plugins: [tuiStaysOut],
   metafile: true,
 });
-writeLicenses(cli.metafile, join(ROOT, 'dist', 'cli', 'bundle.licenses.txt'));
+writeLicenses(cli.metafile, join(OUT, 'cli', 'bundle.licenses.txt'));
 
 await build({
   ...common,
   entryPoints: { 'sandbox/worker.bundle': 'src/sandbox/worker.ts' },
-  outdir: 'dist',
+  outdir,
   outExtension: { '.js': '.mjs' },
 });
 

@@ -9,7 +9,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { gitignored, parseGitignore, type IgnoreRule } from './gitignore.js';
+import { gitignored, parseGitignore, type IgnoreRules } from './gitignore.js';
 
 export interface TreeWatcherOptions {
   /** Folders walked and watched at most. */
@@ -42,7 +42,7 @@ export class TreeWatcher {
   private readonly dirs = new Map<string, FSWatcher | null>();
   private readonly files = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly ignores = new Map<string, IgnoreRule[]>();
+  private readonly ignores = new Map<string, IgnoreRules>();
   private closed = false;
   private limited = false;
 
