@@ -4,9 +4,10 @@ import { fsError } from './errors.js';
 /**
  * Writes a new file atomically and never over an existing one: the bytes go to a temp file
  * beside it, are flushed, then hard-linked into place (link fails if the name is taken).
- * Returns false if `path` already exists.
+ * Returns false if `path` already exists. `shown` is how errors name the file (when `path` is
+ * a descriptor's /proc path, see open-dir.ts).
  */
-export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o644): boolean {
+export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o644, shown = path): boolean {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const fd = openSync(temp, 'wx', mode);
@@ -24,7 +25,7 @@ export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o6
       throw error;
     }
   } catch (error) {
-    throw fsError(error, path, 'write');
+    throw fsError(error, shown, 'write');
   } finally {
     try {
       unlinkSync(temp);

@@ -3,7 +3,7 @@ export { createEngine, type Engine, type EngineInputs } from './engine.js';
 export { resolveJob, jobFromModule, jobFromManifest, isModulePath, isPlainName, type JobSpec, type JobDir, type JobOverrides } from './job.js';
 export type { RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from './run.js';
 export { describeGrants, summarizeGrants, grantRequest, type GrantRequest } from './grants.js';
-export { receiptFolder, saveReceipt, writeReceiptFile } from './receipt-store.js';
+export { openReceiptFolder, receiptFolder, saveReceipt, writeReceiptFile, type ReceiptFolder } from './receipt-store.js';
 export { IGNORED_DIRS } from './find-module.js';
 export { RUNTIME } from './runtime.js';
 export type { Layer, LayerName } from '../sandbox/containment.js';

@@ -1,8 +1,8 @@
-import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { writeNewFile } from '../core/atomic-file.js';
 import { PlasmError, fsError } from '../core/errors.js';
-import { receiptsDir } from '../core/paths.js';
+import { fdPath, openDirBelow, openDirectory } from '../core/open-dir.js';
 import type { Receipt } from '../core/receipt.js';
 
 function receiptText(receipt: Receipt): string {
@@ -17,41 +17,99 @@ export function writeReceiptFile(path: string, receipt: Receipt): void {
 }
 
 /**
- * Keeps a receipt as `<root>/.plasm/receipts/<job>/<NNNN>.json`, numbered in run order. The
- * watched folder may be hostile: no part below `root` is followed if it is a symlink (`.plasm ->
- * /elsewhere` is refused, not written through), and the job's folder is always a plain name.
+ * A job's receipts folder, held open: `<root>/.plasm/receipts/<job>/`. Every part below `root`
+ * was opened without following a symlink, and everything written here goes through the folder's
+ * descriptor (`/proc/self/fd/N/<name>`, created new, never over an existing name), so swapping
+ * any of those folders for a symlink later — while a run is verified, its output saved — does
+ * not redirect a single write. Close it when done.
  */
-export function saveReceipt(root: string, job: string, receipt: Receipt): string {
-  const folder = job.replace(/[^\w.-]+/g, '_').replace(/^\.+$/, '_');
-  const dir = join(receiptsDir(root), folder);
-  let at = root;
-  for (const part of relative(root, dir).split(sep)) {
-    at = join(at, part);
-    realDirectory(at);
+export class ReceiptFolder {
+  private open = true;
+
+  constructor(
+    private readonly fd: number,
+    /** The folder's path, for messages and for the paths returned. */
+    readonly path: string,
+  ) {}
+
+  /** Writes a new file `name` in this folder; false if the name is taken. */
+  writeNew(name: string, data: string | Uint8Array): boolean {
+    if (name.includes('/') || name === '.' || name === '..') throw new PlasmError('internal', `${name} is not a plain file name.`);
+    return writeNewFile(fdPath(this.fd, name), data, 0o644, join(this.path, name));
   }
-  let next = lastNumber(dir) + 1;
-  for (;;) {
-    const path = join(dir, `${String(next).padStart(4, '0')}.json`);
-    if (writeNewFile(path, receiptText(receipt))) return path;
-    next++; // another process took that number first
+
+  /** Keeps `receipt` as the next `NNNN.json`; returns its path. */
+  save(receipt: Receipt): string {
+    let next = lastNumber(readdirSync(fdPath(this.fd))) + 1;
+    for (;;) {
+      const name = `${String(next).padStart(4, '0')}.json`;
+      if (this.writeNew(name, receiptText(receipt))) return join(this.path, name);
+      next++; // another process took that number first
+    }
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
   }
 }
 
-/** Makes `path` a directory if it is missing; refuses a symlink or anything else in its place. */
-function realDirectory(path: string): void {
+/** Opens (making what is missing) the receipts folder of `job` below the watched folder `root`. */
+export function openReceiptFolder(root: string, job: string): ReceiptFolder {
+  const folder = job.replace(/[^\w.-]+/g, '_').replace(/^\.+$/, '_');
+  let fd: number;
   try {
-    mkdirSync(path, { mode: 0o755 });
+    fd = openDirectory(realpathSync(root));
+  } catch (error) {
+    throw error instanceof PlasmError ? error : fsError(error, root, 'open');
+  }
+  let at = root;
+  try {
+    for (const part of ['.plasm', 'receipts', folder]) {
+      at = join(at, part);
+      const next = realDirectoryBelow(fd, part, at);
+      closeSync(fd);
+      fd = next;
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return new ReceiptFolder(fd, at);
+}
+
+/** Keeps a receipt as `<root>/.plasm/receipts/<job>/<NNNN>.json`, numbered in run order. */
+export function saveReceipt(root: string, job: string, receipt: Receipt): string {
+  const folder = openReceiptFolder(root, job);
+  try {
+    return folder.save(receipt);
+  } finally {
+    folder.close();
+  }
+}
+
+/** Opens the directory `name` below `parent`, making it if it is missing; refuses a symlink or anything else. */
+function realDirectoryBelow(parent: number, name: string, path: string): number {
+  try {
+    mkdirSync(fdPath(parent, name), { mode: 0o755 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, path, 'create');
   }
-  const stat = lstatSync(path);
+  const stat = lstatSync(fdPath(parent, name));
   if (stat.isSymbolicLink()) throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
   if (!stat.isDirectory()) throw new PlasmError('io', `${path} is not a directory; plasm-tui cannot keep receipts there.`);
+  // Opened without following: had it become a symlink since the lstat, this fails (ELOOP).
+  try {
+    return openDirBelow(parent, name, path);
+  } catch {
+    throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
+  }
 }
 
-function lastNumber(dir: string): number {
+function lastNumber(names: string[]): number {
   let last = 0;
-  for (const name of readdirSync(dir)) {
+  for (const name of names) {
     const match = /^(\d+)\.json$/.exec(name);
     if (match) last = Math.max(last, Number(match[1]));
   }

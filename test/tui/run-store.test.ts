@@ -9,7 +9,7 @@ import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
 import { RunStore } from '../../src/tui/runs/run-store.js';
 import { receiptFolder } from '../../src/engine/receipt-store.js';
-import { WAT } from '../helpers/cli.js';
+import { WAT, cli } from '../helpers/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -149,6 +149,24 @@ describe('RunStore', () => {
     expect(existsSync(join(dir, '.plasm', 'receipts', 'hello.wat', '0001.json'))).toBe(true);
   });
 
+  it('saves the exact stdin, stdout and stderr beside the receipt, and verify passes on them', async () => {
+    copyFileSync(join(WAT, 'echo.wat'), join(dir, 'echo.wat'));
+    const store = new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex });
+    const spec = jobFromModule(join(dir, 'echo.wat'), DEFAULT_CONFIG);
+    store.start({ id: spec.modulePath, spec, moduleHash: null, manifestHash: null }, 'tab\there, \x1b[2J and é');
+    await store.whenIdle();
+    const folder = join(dir, '.plasm', 'receipts', 'echo.wat');
+    expect(readFileSync(join(folder, '0001.stdin'), 'utf8')).toBe('tab\there, \x1b[2J and é');
+    expect(readFileSync(join(folder, '0001.stdout'), 'utf8')).toBe('tab\there, \x1b[2J and é');
+    const files = ['--stdin', '0001.stdin', '--stdout', '0001.stdout', '--stderr', '0001.stderr'].map((arg) => (arg.startsWith('--') ? arg : join(folder, arg)));
+    const verified = await cli(['verify', '--pubkey', key.publicKeyHex, join(folder, '0001.json'), ...files]);
+    expect(verified.stdout).toContain('0001.json: verified');
+    expect(verified.exitCode).toBe(0);
+    // The display text is not the bytes: it is what the pager shows.
+    const display = await cli(['verify', '--pubkey', key.publicKeyHex, join(folder, '0001.json'), '--stdout', join(folder, '0001.output.txt')]);
+    expect(display.exitCode).not.toBe(0);
+  });
+
   it('keeps the receipts of same-name jobs apart: one folder per job path, flattened one to one', async () => {
     mkdirSync(join(dir, 'a'));
     mkdirSync(join(dir, 'b'));
@@ -162,7 +180,7 @@ describe('RunStore', () => {
     }
     await store.whenIdle();
     expect(readdirSync(join(dir, '.plasm', 'receipts')).sort()).toEqual(['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']);
-    for (const folder of ['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']) expect(readdirSync(join(dir, '.plasm', 'receipts', folder)).sort()).toEqual(['0001.json', '0001.output.txt']);
+    for (const folder of ['a_2fmain.wat', 'a_5fmain.wat', 'b_2fmain.wat']) expect(readdirSync(join(dir, '.plasm', 'receipts', folder)).sort()).toEqual(['0001.json', '0001.output.txt', '0001.stderr', '0001.stdin', '0001.stdout']);
     expect(receiptFolder(dir, join(dir, '..'))).toBe('_2e_2e');
   });
 });

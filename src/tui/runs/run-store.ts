@@ -3,13 +3,12 @@
  * lives outside React because the engine's events arrive far faster than a terminal should be
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
-import { dirname, join, relative } from 'node:path';
-import { writeNewFile } from '../../core/atomic-file.js';
+import { relative } from 'node:path';
 import { STDERR_MARK } from '../format.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
-import { receiptFolder, saveReceipt, type Engine, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { openReceiptFolder, receiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog, type Stream } from './output-log.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
@@ -21,7 +20,7 @@ export interface RunStoreOptions {
   /** This machine's public key: receipts are verified against it before they show as verified. */
   publicKeyHex: string;
   /** A seam for tests; defaults to the engine's. */
-  saveReceipt?: typeof saveReceipt;
+  openReceiptFolder?: typeof openReceiptFolder;
   /** Runs remembered per job (for the sparkline and the `≠` comparison). */
   historySize?: number;
 }
@@ -221,21 +220,37 @@ export class RunStore {
       const before = this.previousFinished(record);
       record.changed = before ? before.outcome?.outputHash !== outputHash : null;
     }
-    if (result.receipt) record.receipt = this.keep(record, result);
-    if (record.receipt?.savedTo) record.fullOutput = this.keepOutput(record.receipt.savedTo, chunks);
+    if (!result.receipt) return;
+    let folder: ReceiptFolder | null = null;
+    try {
+      const kept = this.keep(record, result);
+      folder = kept.folder;
+      record.receipt = kept.view;
+      if (folder && kept.view.savedTo) record.fullOutput = this.keepOutput(folder, kept.view.savedTo, record, result, chunks);
+    } finally {
+      folder?.close();
+    }
   }
 
   /**
-   * Saves the whole output beside the receipt (`0003.json` → `0003.output.txt`): sanitised lines
-   * in arrival order, stderr's marked. The receipt's folder was just checked (no symlinks); the
-   * file is created new, never written through an existing name.
+   * Saves what the run read and wrote beside its receipt (`0003.json`): the exact bytes of its
+   * stdin, stdout and stderr (`0003.stdin`, `0003.stdout`, `0003.stderr`, as captured, within
+   * the output cap), which `plasm-tui verify --stdin/--stdout/--stderr` checks against the
+   * receipt; and the whole output as display text (`0003.output.txt`: sanitised lines in write
+   * order, stderr's marked), which `p` opens. All of it through the folder's descriptor, each
+   * file created new: the folder cannot be swapped for a symlink between the receipt and these.
+   * Returns the display text's path, or null when there is none.
    */
-  private keepOutput(receiptPath: string, chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string | null {
-    const path = join(dirname(receiptPath), `${receiptPath.slice(receiptPath.lastIndexOf('/') + 1).replace(/\.json$/, '')}.output.txt`);
-    const text = fullOutputText(chunks);
-    if (text === '') return null; // nothing printed: nothing to page through
+  private keepOutput(folder: ReceiptFolder, receiptPath: string, record: RunRecord, result: RunResult, chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string | null {
+    const stem = receiptPath.slice(receiptPath.lastIndexOf('/') + 1).replace(/\.json$/, '');
+    const relativeTo = (name: string): string => `${receiptPath.slice(0, receiptPath.lastIndexOf('/') + 1)}${name}`;
     try {
-      return writeNewFile(join(this.options.root, path), text) ? path : null;
+      folder.writeNew(`${stem}.stdin`, Buffer.from(record.stdin, 'utf8'));
+      folder.writeNew(`${stem}.stdout`, result.stdout);
+      folder.writeNew(`${stem}.stderr`, result.stderr);
+      const text = fullOutputText(chunks);
+      if (text === '') return null; // nothing printed: nothing to page through
+      return folder.writeNew(`${stem}.output.txt`, text) ? relativeTo(`${stem}.output.txt`) : null;
     } catch {
       return null;
     }
@@ -268,14 +283,18 @@ export class RunStore {
   }
 
   /** Saves the receipt next to the jobs and checks it against our own key and what we saw. */
-  private keep(record: RunRecord, result: RunResult): ReceiptView {
+  private keep(record: RunRecord, result: RunResult): { view: ReceiptView; folder: ReceiptFolder | null } {
     const receipt = result.receipt as Receipt;
-    const save = this.options.saveReceipt ?? saveReceipt;
+    const open = this.options.openReceiptFolder ?? openReceiptFolder;
     let savedTo: string | null = null;
     let saveError: string | null = null;
+    let folder: ReceiptFolder | null = null;
     try {
-      savedTo = relative(this.options.root, save(this.options.root, receiptFolder(this.options.root, record.jobId), receipt));
+      folder = open(this.options.root, receiptFolder(this.options.root, record.jobId));
+      savedTo = relative(this.options.root, folder.save(receipt));
     } catch (error) {
+      folder?.close();
+      folder = null;
       saveError = describeError(error).replaceAll(`${this.options.root}/`, '');
     }
     let verified = false;
@@ -288,7 +307,7 @@ export class RunStore {
     } catch (error) {
       problem = describeError(error);
     }
-    return {
+    const view: ReceiptView = {
       version: receipt.version,
       moduleHash: receipt.module_hash,
       inputHash: receipt.version === '0.2' ? receipt.input_hash : null,
@@ -300,6 +319,7 @@ export class RunStore {
       savedTo,
       saveError,
     };
+    return { view, folder };
   }
 
   private changed(): void {
