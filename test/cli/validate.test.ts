@@ -1,9 +1,9 @@
 // `plasm-tui validate`: manifests, receipts and configs against schemas/, with errors that name
 // the file, the JSON path and the rule.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 
 const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
@@ -15,6 +15,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'plasm-tui-validate-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
@@ -31,11 +32,40 @@ async function refusal(path: string, ...flags: string[]) {
   return String(result.stderr).trim().split('\n');
 }
 
+/**
+ * The manifests under `root`: regular files named `*.manifest.json`, outside dot folders. What a
+ * user's runs leave in the checkout (`.plasm/receipts/<job>.manifest.json/`, a folder) is not one.
+ */
+function manifestsUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.manifest.json')) found.push(path);
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
 describe('the examples', () => {
-  const manifests = readdirSync(EXAMPLES, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.manifest.json'))
-    .map((name) => join(EXAMPLES, name))
-    .sort();
+  const manifests = manifestsUnder(EXAMPLES);
+
+  test('what runs leave in the folder is not taken for a manifest', () => {
+    const root = mkdtempSync(join(tmpdir(), 'plasm-tui-examples-'));
+    try {
+      mkdirSync(join(root, 'hello'));
+      writeFileSync(join(root, 'hello', 'hello.manifest.json'), '{}');
+      mkdirSync(join(root, '.plasm', 'receipts', 'hello_2fhello.manifest.json'), { recursive: true });
+      writeFileSync(join(root, '.plasm', 'receipts', 'hello_2fhello.manifest.json', '0001.json'), '{}');
+      mkdirSync(join(root, 'odd', 'folder.manifest.json'), { recursive: true });
+      expect(manifestsUnder(root).map((path) => relative(root, path))).toEqual([join('hello', 'hello.manifest.json')]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   test('there are manifests of both versions to check', () => {
     expect(manifests.length).toBeGreaterThanOrEqual(4);
