@@ -45,10 +45,13 @@ async function run(job: JobMessage): Promise<void> {
   if (!(source instanceof Uint8Array)) return finish(source);
   let bytes = source;
   if (job.fuel !== null) {
+    // A module invalid as written is not metered: compiling it as it is (below) says why.
     const metered = meterFuel(source, job.fuel);
-    if ('problem' in metered) return finish({ outcome: 'invalid', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
-    meter = metered;
-    bytes = metered.bytes;
+    if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'invalid', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
+    if (metered !== 'invalid') {
+      meter = metered;
+      bytes = metered.bytes;
+    }
   }
   let module: WebAssembly.Module;
   try {
@@ -64,6 +67,8 @@ async function run(job: JobMessage): Promise<void> {
       memory_bytes: null,
     });
   }
+  // Should the engine compile what it did not validate, a job with a budget still never runs unmetered.
+  if (job.fuel !== null && meter === null) return finish({ outcome: 'invalid', exit_code: null, message: 'The WebAssembly module is not valid.', run_ms: 0, memory_bytes: null });
   send({ type: 'compiled', compile_ms: performance.now() - compileStart });
 
   const problem = checkShape(module);

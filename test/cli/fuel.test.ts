@@ -1,12 +1,13 @@
 // Fuel through the real binary and the SDK: a budget meters the guest's executed instructions,
 // the count is the same on every run of the same module and input, and running out ends the job
 // with fuel_exhausted (exit 125) wherever it happens — a loop, a start function, mid-output.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/sdk/index.js';
 import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
+import { envFor, MODES } from '../helpers/modes.js';
 
 const SIEVE = join(EXAMPLES, 'sieve', 'sieve.wasm');
 
@@ -82,5 +83,71 @@ describe('fuel', () => {
     expect(ok.stdout()).toBe('cba');
     expect(ok.usage().fuelConsumed).toBeGreaterThan(0);
     expect(ok.receipt().data).toMatchObject({ fuel_consumed: ok.usage().fuelConsumed });
+  });
+});
+
+// Metering adds one i64 local to every function (after its last local) and one mutable i64
+// global (after the last global): the fuel. A module that names the index one past the end is
+// invalid as written, and used to become valid once metered, its out-of-range index now naming
+// the fuel. Both modules below forged their fuel that way; now they are refused as written.
+describe.each(MODES)('a module invalid as written cannot reach the fuel (OS sandbox %s)', (mode) => {
+  let dir: string;
+  let wabt: Awaited<ReturnType<typeof import('wabt')>>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'plasm-fuel-forge-'));
+    wabt = await (await import('wabt')).default();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** WAT → wasm bytes as written: no name resolution, no validation (wat2wasm would refuse these). */
+  function unvalidated(name: string, text: string): string {
+    const module = wabt.parseWat(`${name}.wat`, text);
+    try {
+      const path = join(dir, `${name}.wasm`);
+      writeFileSync(path, module.toBinary({}).buffer);
+      return path;
+    } finally {
+      module.destroy();
+    }
+  }
+
+  const HEAD = '(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (memory (export "memory") 1)';
+  it.each([
+    [
+      // `_start` has one local (0, the loop counter); local 1 would be the fuel. It refilled
+      // the fuel, ran a million iterations on a budget of 1000, and then set what was left so
+      // that the receipt said it used 1 instruction.
+      'local',
+      `${HEAD} (func (export "_start") (local i32)
+        (local.set 1 (i64.const 0x7fffffffffffffff))
+        (loop (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if 0 (i32.lt_u (local.get 0) (i32.const 1000000))))
+        (local.set 1 (i64.const 999))))`,
+      /invalid local index: 1/,
+    ],
+    [
+      // No globals: global 0 would be the fuel. It set the fuel below zero and trapped, and the
+      // run was reported as having run out of fuel (the status it chose), not as the trap it was.
+      'global',
+      `${HEAD} (func (export "_start")
+        (global.set 0 (i64.const -1))
+        (drop (i32.div_u (i32.const 1) (i32.load (i32.const 0))))))`,
+      /invalid global index: 0/i,
+    ],
+  ])('an index one past its %ss: invalid (65) with or without fuel, in the same words', async (name, text, words) => {
+    const module = unvalidated(name, text);
+    const run = async (args: string[]) => {
+      const r = await cli(['run', '--json', ...args, module], { env: envFor(mode) });
+      return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as { status: string; message: string; usage: { fuel_consumed: number | null }; receipt: { status: string; fuel_consumed: number | null } } };
+    };
+    const plain = await run([]);
+    expect(plain.report.status).toBe('invalid');
+    expect(plain.report.message).toMatch(words);
+    expect(plain.exitCode).toBe(65);
+    const metered = await run(['--fuel', '1000']);
+    expect(metered.report.status).toBe('invalid');
+    expect(metered.exitCode).toBe(65);
+    expect(metered.report.message).toBe(plain.report.message);
+    expect(metered.report.usage.fuel_consumed).toBeNull();
+    expect(metered.report.receipt).toMatchObject({ status: 'invalid', fuel_consumed: null });
   });
 });

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { isPlasmError } from '../../src/core/errors.js';
 import { watToWasm } from '../../src/engine/wat.js';
 import { FUEL_EXPORT, instrumentFuel } from '../../src/sandbox/fuel/instrument.js';
+import { meterFuel } from '../../src/sandbox/fuel/meter.js';
 import { fuelUsage, isFuelTrap } from '../../src/sandbox/fuel/usage.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
@@ -31,6 +32,16 @@ function wat(text: string): Uint8Array {
   try {
     module.resolveNames();
     module.validate();
+    return new Uint8Array(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}
+
+/** WAT → wasm as written, without validation: what a hostile module may be. */
+function unvalidated(text: string): Uint8Array {
+  const module = wabt.parseWat('inline.wat', text);
+  try {
     return new Uint8Array(module.toBinary({}).buffer);
   } finally {
     module.destroy();
@@ -330,6 +341,28 @@ describe('refusals', () => {
 
   test('a module that already has the fuel export', () => {
     expect(refusal(wat(`(module (global (export "${FUEL_EXPORT}") i32 (i32.const 0)))`))).toMatch(/already exports __plasm_fuel/);
+  });
+
+  test('code naming the local or the global the fuel takes: one past the last, params and imports counted', () => {
+    const local = (text: string) => unvalidated(`(module (func ${text}))`);
+    expect(refusal(local('(param i32) (drop (local.get 1))'))).toMatch(/names a local the function does not have/);
+    expect(refusal(local('(param i32) (local i64) (local.set 2 (i64.const 1))'))).toMatch(/names a local/);
+    expect(refusal(local('(local i32 i32) (drop (local.tee 2 (i32.const 1)))'))).toMatch(/names a local/);
+    expect(() => instrumentFuel(local('(param i32) (local i64) (drop (local.get 1))'), 100)).not.toThrow();
+    const global = (text: string) => unvalidated(`(module (import "env" "g" (global i32)) (global (mut i64) (i64.const 0)) (func ${text}))`);
+    expect(refusal(global('(drop (global.get 2))'))).toMatch(/names a global the module does not have/);
+    expect(refusal(global('(global.set 2 (i64.const -1))'))).toMatch(/names a global/);
+    expect(() => instrumentFuel(global('(global.set 1 (i64.const -1)) (drop (global.get 0))'), 100)).not.toThrow();
+  });
+
+  test('meterFuel meters only a module valid as written', () => {
+    // Each of these becomes valid once a local and a global are appended, with the guest on the fuel.
+    for (const text of ['(func (local.set 0 (i64.const 1)))', '(func (global.set 0 (i64.const 1)))', '(func (result i64) (local.get 0))']) {
+      expect(meterFuel(unvalidated(`(module ${text})`), 100)).toBe('invalid');
+    }
+    expect(meterFuel(unvalidated('(module (func (result i32) (i64.const 1)))'), 100)).toBe('invalid');
+    const metered = meterFuel(HELLO, 100);
+    expect(metered !== 'invalid' && 'bytes' in metered && WebAssembly.validate(metered.bytes as Uint8Array<ArrayBuffer>)).toBe(true);
   });
 
   test('an instruction of a proposal it does not decode', () => {

@@ -17,6 +17,11 @@
  * Write-backs go before every way out of the function that the host can observe: calls (the
  * callee, or WASI's proc_exit, reads the global), `return`, branches to the function's own
  * label, its final `end`, and the guest's own `unreachable`.
+ *
+ * The fuel's local and global are the first index past the function's locals and past the
+ * module's globals: an instruction of the original body that names either is refused here, so
+ * the guest's code can never read or write its own fuel (a valid module never names them; see
+ * ./meter.ts, which validates first).
  */
 import { type Reader, unmeterable } from './leb128.js';
 import { skipImmediates, unsupported } from './opcodes.js';
@@ -50,8 +55,16 @@ const LOOP = 2;
 const IF = 3;
 const ELSE = 4;
 
+/** Where the fuel lives: indices the original code must stay below. */
+export interface FuelIndices {
+  /** The fuel's local: the function's parameter and local count. */
+  local: number;
+  /** The fuel's global: the module's global count, imported ones included. */
+  global: number;
+}
+
 /** Reads the instructions from `r.pos` to `r.end` (one function's expression) and returns what to insert, in order. */
-export function insertionsOf(r: Reader): Insertion[] {
+export function insertionsOf(r: Reader, fuel: FuelIndices): Insertion[] {
   const kinds: number[] = [FUNCTION];
   const targeted: boolean[] = [false];
   const out: Insertion[] = [];
@@ -142,6 +155,15 @@ export function insertionsOf(r: Reader): Insertion[] {
         r.skipLeb(5);
         sync(at);
         next = Insert.Resume;
+        break;
+      case 0x20: // local.get
+      case 0x21: // local.set
+      case 0x22: // local.tee
+        if (r.u32() >= fuel.local) throw unmeterable(`the instruction at byte ${at} names a local the function does not have`);
+        break;
+      case 0x23: // global.get
+      case 0x24: // global.set
+        if (r.u32() >= fuel.global) throw unmeterable(`the instruction at byte ${at} names a global the module does not have`);
         break;
       default:
         if (op < 0x1a && op !== 0x01) throw unsupported(op, at);

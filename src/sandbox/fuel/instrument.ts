@@ -43,9 +43,11 @@
  * write-back — still the same on every run, as long as the trap itself is.
  *
  * Refused with a PlasmError('invalid') and a one-sentence message: bytes that are not a wasm
- * module, truncated or malformed sections and bodies, an existing `__plasm_fuel` export, and
- * instructions of proposals the decoder does not know (exceptions, GC, typed references).
- * The output is not otherwise validated: compile it, and the engine reports what is wrong.
+ * module, truncated or malformed sections and bodies, an existing `__plasm_fuel` export,
+ * instructions of proposals the decoder does not know (exceptions, GC, typed references), and
+ * code that names a local or a global past the last one: that index would be the fuel's.
+ * The input must be valid as written (./meter.ts validates it first): the added local and
+ * global would make some invalid modules valid, with the guest's own code on the fuel.
  */
 import { Reader, Writer, encodeS64, encodeU32, unmeterable } from './leb128.js';
 import { Insert, insertionsOf } from './blocks.js';
@@ -225,7 +227,7 @@ function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], gl
       fn.valType();
     }
     const groupsEnd = fn.pos;
-    const insertions = insertionsOf(fn);
+    const insertions = insertionsOf(fn, { local: localIndex, global: globalIndex });
 
     // The fuel lives in one more i64 local while the function runs: registers, not memory.
     body.length = 0;

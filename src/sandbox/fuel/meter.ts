@@ -12,7 +12,14 @@ export interface FuelMeter {
   usage(instance: WebAssembly.Instance | undefined, error?: unknown): FuelUsage | null;
 }
 
-export function meterFuel(wasm: Uint8Array, budget: number): FuelMeter | { problem: string } {
+/**
+ * `invalid` when the module is not valid as written: it is not metered, for metering adds a
+ * local to every function and a global after the last, and a module naming those indices would
+ * become valid with its own code on the fuel. Compiling it unmetered says what is wrong, in the
+ * same words as a run without fuel.
+ */
+export function meterFuel(wasm: Uint8Array, budget: number): FuelMeter | { problem: string } | 'invalid' {
+  if (!WebAssembly.validate(wasm as Uint8Array<ArrayBuffer>)) return 'invalid';
   let metered: FuelInstrumented;
   try {
     metered = instrumentFuel(wasm, budget);

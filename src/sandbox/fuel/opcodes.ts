@@ -4,7 +4,8 @@
  * float-to-int and bulk memory (0xFC 0–17), reference types, multi-value, SIMD and relaxed
  * SIMD (0xFD), threads (0xFE). Anything else (exceptions, GC, typed function references) is
  * refused by name rather than guessed at: a wrong guess would shift every later instruction.
- * Control instructions (0x00–0x15) are decoded by ./blocks.ts, which needs their labels.
+ * Control instructions (0x00–0x15) are decoded by ./blocks.ts, which needs their labels, and
+ * so are local.* and global.* (0x20–0x24), whose index it checks.
  */
 import { type Reader, unmeterable } from './leb128.js';
 
@@ -23,11 +24,6 @@ export function skipImmediates(op: number, r: Reader): void {
       for (let i = 0; i < count; i++) r.valType();
       return;
     }
-    case 0x20: // local.get
-    case 0x21: // local.set
-    case 0x22: // local.tee
-    case 0x23: // global.get
-    case 0x24: // global.set
     case 0x25: // table.get
     case 0x26: // table.set
     case 0x3f: // memory.size (memory index)
