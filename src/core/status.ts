@@ -2,6 +2,8 @@
 export const STATUSES = [
   'ok', // exit code 0
   'exit', // non-zero exit code
+  'bad_exit', // an exit code outside 0–255, which no process exit code can carry
+  'raised', // the module raised a signal on itself (proc_raise); it is not delivered
   'trap', // a WebAssembly trap (unreachable, divide by zero, out of bounds, stack overflow…)
   'timeout', // wall-clock limit reached; the sandbox process was killed
   'fuel_exhausted', // fuel limit reached
@@ -17,9 +19,13 @@ export type Status = (typeof STATUSES)[number];
 
 /**
  * Process exit codes for each status (`ok` and `exit` pass the module's own code through).
- * Chosen after the conventions of timeout(1), sysexits(3) and a shell's 128+signal.
+ * Chosen after the conventions of timeout(1), sysexits(3) and a shell's 128+signal; `bad_exit`
+ * is bash's 128 for an exit argument out of range, and `raised` stays out of the 128+signal
+ * range on purpose: the signal was asked for, not delivered.
  */
 export const STATUS_EXIT_CODES: Readonly<Record<Exclude<Status, 'ok' | 'exit'>, number>> = {
+  bad_exit: 128,
+  raised: 126,
   trap: 134,
   timeout: 124,
   fuel_exhausted: 125,

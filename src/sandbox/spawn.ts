@@ -9,6 +9,7 @@ import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
 import type { JobMessage, Preopen, WorkerMessage } from './protocol.js';
 import { deathSignal, limitDeath } from './crash.js';
+import { resultEnding } from './exit-status.js';
 import { OutputCapture } from './output-capture.js';
 import { WorkerProcess, type WorkerProfile } from './worker-process.js';
 
@@ -212,13 +213,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     default:
       break;
   }
-  if (result) {
-    if (result.outcome === 'exit') {
-      const code = result.exit_code ?? 0;
-      return { ...base, status: code === 0 ? 'ok' : 'exit', exitCode: code, message: code === 0 ? 'The job exited with code 0.' : `The job exited with code ${code}.` };
-    }
-    return { ...base, status: result.outcome, exitCode: null, message: result.message };
-  }
+  if (result) return { ...base, ...resultEnding(result) };
   // Without a result, only the process's exit ended the wait.
   const died = exit ?? (await worker.exited);
   const limited = limitDeath({ signal: died.signal, exitCode: died.exitCode }, base.stderr, { memoryCapBytes: request.memoryCapBytes, cpuSeconds: limits.cpuSeconds });

@@ -16,6 +16,8 @@ import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
 import { meterFuel, type FuelMeter } from './fuel/meter.js';
+import { withoutRaise } from './wasi/proc-raise.js';
+import { raisedMessage } from './exit-status.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -29,10 +31,16 @@ const written: OutputCounts = { stdout: 0, stderr: 0, order: [] };
 let wasiPaths = false;
 /** Set when the job is metered: every ending reads its fuel back, and exhaustion wins. */
 let meter: FuelMeter | null = null;
+/** The signal the guest first raised on itself (proc_raise): the run ends as raised, whatever follows. */
+let raised: number | null = null;
 
 function finish(result: Omit<Result, 'type'>, error?: unknown): void {
   const fuel = meter?.usage(instance, error) ?? null;
-  const ended = fuel?.exhausted ? { outcome: 'fuel_exhausted' as const, exit_code: null, message: `The job ran out of fuel: it used its whole budget of ${fuel.consumed} instructions.` } : {};
+  const ended = fuel?.exhausted
+    ? { outcome: 'fuel_exhausted' as const, exit_code: null, message: `The job ran out of fuel: it used its whole budget of ${fuel.consumed} instructions.` }
+    : raised !== null
+      ? { outcome: 'raised' as const, exit_code: null, message: raisedMessage(raised) }
+      : {};
   process.send?.({ type: 'result', ...result, ...ended, wasi_paths: wasiPaths, fuel_consumed: fuel?.consumed ?? null, written } satisfies Result, () => process.disconnect());
 }
 
@@ -102,7 +110,10 @@ async function run(job: JobMessage): Promise<void> {
     });
   }
   const readonlyFds = fds.flatMap((p) => (p.readonly ? [p.fd] : []));
-  const imports = unsignedArgs(readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports);
+  const onRaise = (signal: number): void => {
+    raised ??= signal;
+  };
+  const imports = unsignedArgs(withoutRaise(readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports, onRaise));
 
   const runStart = performance.now();
   const memoryBytes = (): number | null => {

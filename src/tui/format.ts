@@ -32,6 +32,8 @@ export type JobState = Status | 'running' | 'never' | 'broken';
 export const STATE_GLYPHS: Readonly<Record<JobState, string>> = {
   ok: '✓',
   exit: '✗',
+  bad_exit: '✗',
+  raised: '✗',
   trap: '✗',
   timeout: '⏱',
   fuel_exhausted: '⚠',
@@ -47,6 +49,7 @@ export const STATE_GLYPHS: Readonly<Record<JobState, string>> = {
 };
 
 const WORDS: Partial<Record<JobState, string>> = {
+  bad_exit: 'bad exit',
   fuel_exhausted: 'out of fuel',
   memory_limit: 'memory limit',
   output_limit: 'output limit',
