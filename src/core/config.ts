@@ -15,6 +15,8 @@ export interface Config {
   receipt_version: '0.1' | '0.2';
   /** The largest file a job may write into a read-write dir (RLIMIT_FSIZE). */
   max_file_bytes: number;
+  /** The largest module file read (to run, list or hash): bigger ones are refused unread. */
+  max_module_bytes: number;
   /** A fuel budget for every job that sets none (null: no metering, the default). */
   fuel: number | null;
   /** The most a manifest may ask for (flags a user types are consent and are not held to them). */
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   stack_kb: 984,
   receipt_version: '0.2',
   max_file_bytes: 1024 * 1024 * 1024,
+  max_module_bytes: 256 * 1024 * 1024,
   fuel: null,
   ceilings: Object.freeze({ memory_mb: 1024, timeout_seconds: 600, max_output_bytes: 64 * 1024 * 1024 }),
 });

@@ -53,7 +53,7 @@ export function createEngine(inputs: EngineInputs): Engine {
   const grants = inputs.grants ?? new GrantStore();
   let key: NodeKey | undefined = typeof inputs.key === 'function' ? undefined : inputs.key;
   const loadKey = (): NodeKey => (key ??= (inputs.key as () => NodeKey)());
-  const context = { sandbox, key: loadKey, receiptVersion: config.receipt_version, stackKb: config.stack_kb, maxFileBytes: config.max_file_bytes };
+  const context = { sandbox, key: loadKey, receiptVersion: config.receipt_version, stackKb: config.stack_kb, maxFileBytes: config.max_file_bytes, maxModuleBytes: config.max_module_bytes };
 
   const pendingGrants = (spec: JobSpec): GrantRequest | null => {
     const request = grantRequest(spec);

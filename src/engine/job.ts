@@ -86,7 +86,7 @@ export function jobFromManifest(loaded: LoadedManifest, config: Config, override
   const base = dirname(path);
   const fromManifestName = basename(path).replace(/(\.manifest)?\.json$/i, '');
   if (manifest.version === '0.1') {
-    const modulePath = overrides.module ? resolve(overrides.module) : findModuleByHash(base, manifest.module_hash, path);
+    const modulePath = overrides.module ? resolve(overrides.module) : findModuleByHash(base, manifest.module_hash, path, config.max_module_bytes);
     return checked({
       name: fromManifestName,
       modulePath,

@@ -1,17 +1,16 @@
 /**
  * The prepare stage: everything about a job that can be checked before a sandbox starts — read
- * the module, check a pinned hash, inspect a binary's header (initial memory against the cap).
+ * the module (a regular file under the size cap, checked before reading: module-file.ts), check a pinned hash, inspect a binary's header (initial memory against the cap).
  * WebAssembly text is not parsed here: the worker compiles it, under the job's time and memory
  * limits. What fails here is refused with a classified status.
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { fsError } from '../core/errors.js';
 import { sha256, type Hash } from '../core/hash.js';
 import { initialMemoryOverCap, MIB } from '../core/limits.js';
 import type { Status } from '../core/status.js';
 import { inspectWasm } from '../core/wasm-info.js';
 import type { JobSpec } from './job.js';
+import { DEFAULT_MAX_MODULE_BYTES, readModuleFileSync } from './module-file.js';
 
 export interface PreparedJob {
   spec: JobSpec;
@@ -28,13 +27,10 @@ export type Prepared =
   /** Refused before a sandbox started; `moduleHash` is null when the module could not be read. */
   | { ok: false; status: Status; message: string; moduleHash: Hash | null };
 
-export function prepare(spec: JobSpec): Prepared {
-  let fileBytes: Buffer;
-  try {
-    fileBytes = readFileSync(spec.modulePath);
-  } catch (error) {
-    return { ok: false, status: 'invalid', message: fsError(error, spec.modulePath, 'read').message, moduleHash: null };
-  }
+export function prepare(spec: JobSpec, maxModuleBytes = DEFAULT_MAX_MODULE_BYTES): Prepared {
+  const read = readModuleFileSync(spec.modulePath, maxModuleBytes);
+  if (!read.ok) return { ok: false, status: 'invalid', message: read.message, moduleHash: null };
+  const fileBytes = read.bytes;
   const moduleHash = sha256(fileBytes);
   const refuse = (status: Status, message: string): Prepared => ({ ok: false, status, message, moduleHash });
   if (spec.pinnedHash && spec.pinnedHash !== moduleHash) {

@@ -70,6 +70,8 @@ export interface RunContext {
   receiptVersion: '0.1' | '0.2';
   stackKb: number;
   maxFileBytes: number;
+  /** The largest module file read (the config's max_module_bytes). */
+  maxModuleBytes: number;
 }
 
 /** What the job's worker process must be started with (see sandbox/worker-process.ts). */
@@ -133,7 +135,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
 
   return (async () => {
     phase('reading');
-    const prepared = prepare(spec);
+    const prepared = prepare(spec, context.maxModuleBytes);
     if (!prepared.ok) {
       const refused = { ...blank, status: prepared.status, message: prepared.message, timing: { ...blank.timing, total_ms: performance.now() - began } };
       if (prepared.moduleHash === null) {

@@ -1,7 +1,7 @@
 // A watched folder may hold files made to cost the watcher: a `.gitignore` whose globs would
 // backtrack forever, modules far too big to read, a manifest pointing at a device. Through the
 // real binary, `watch` must finish its scan, list what it can and say why it skips the rest.
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,5 +51,38 @@ describe('watch and .gitignore', () => {
     const watching = await until(() => watch.events().find((e) => e.type === 'watching'), 'the end of the first scan');
     expect(watching).toMatchObject({ jobs: 2 });
     expect(added(watch)).toEqual([`${long}/hello.wat`, 'exit-42.wat']);
+  });
+});
+
+/** The most memory the process has held (VmHWM), in bytes. */
+function peakMemory(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m);
+  return Number(line?.[1] ?? 0) * 1024;
+}
+
+describe('watch and modules too big to read', () => {
+  it('lists three sparse 600 MB modules with the reason they are not read, without reading them', { timeout: 120_000 }, async () => {
+    const dir = tempDir('plasm-watch-big-');
+    for (const name of ['a.wasm', 'b.wasm', 'c.wasm']) {
+      const fd = openSync(join(dir, name), 'w');
+      ftruncateSync(fd, 600 * 1024 * 1024);
+      closeSync(fd);
+    }
+    copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
+    writeFileSync(join(dir, 'big.manifest.json'), JSON.stringify({ version: '0.2', name: 'big', module: 'a.wasm' }));
+
+    const watch = start(dir, ['--no-initial']);
+    const watching = await until(() => watch.events().find((e) => e.type === 'watching'), 'the end of the first scan');
+    expect(watching).toMatchObject({ jobs: 5 });
+    for (const name of ['a.wasm', 'b.wasm', 'c.wasm']) {
+      expect(watch.about(name)).toContainEqual(
+        expect.objectContaining({
+          type: 'job_invalid',
+          message: `${join(dir, name)} is 600 MiB, over the 256 MiB cap on a module's size (max_module_bytes in plasm-tui's config.json); refusing to read it.`,
+        }),
+      );
+    }
+    // Reading them whole took the watcher past 1.8 GB; a plain watch stays well under 300 MB.
+    expect(peakMemory(watch.child.pid as number)).toBeLessThan(300 * 1024 * 1024);
   });
 });

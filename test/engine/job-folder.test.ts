@@ -106,8 +106,8 @@ describe('settleModule', () => {
     const path = join(dir, 'broken.wasm');
     writeFileSync(path, 'not wasm at all');
     const started = Date.now();
-    const bytes = await settleModule(path, { retryMs: 20, deadlineMs: 200 });
-    expect(bytes?.toString()).toBe('not wasm at all');
+    const settled = await settleModule(path, { retryMs: 20, deadlineMs: 200 });
+    expect(settled?.bytes?.toString()).toBe('not wasm at all');
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
 

@@ -20,6 +20,7 @@ export function deriveJobs(facts: Iterable<FileFact>, root: string, config: Conf
   for (const fact of facts) (fact.kind === 'module' ? modules : manifests).push(fact as never);
   modules.sort((a, b) => a.path.localeCompare(b.path));
   const hashOf = new Map(modules.map((m) => [m.path, m.hash]));
+  const problemOf = new Map(modules.map((m) => [m.path, m.problem]));
   /** Module path → the id of the first manifest (by path) that runs it. */
   const covered = new Map<string, string>();
   const entries: JobEntry[] = [];
@@ -47,7 +48,7 @@ export function deriveJobs(facts: Iterable<FileFact>, root: string, config: Conf
     }
     if (!covered.has(spec.modulePath)) covered.set(spec.modulePath, fact.path);
     const moduleHash = hashOf.get(spec.modulePath) ?? null;
-    const warning = moduleHash === null && !existsSync(spec.modulePath) ? `The module ${spec.modulePath} does not exist.` : null;
+    const warning = problemOf.get(spec.modulePath) ?? (moduleHash === null && !existsSync(spec.modulePath) ? `The module ${spec.modulePath} does not exist.` : null);
     entries.push({ ...base, name: spec.name, spec, error: null, warning, moduleHash });
   }
 
@@ -56,6 +57,10 @@ export function deriveJobs(facts: Iterable<FileFact>, root: string, config: Conf
     const parent = covered.get(fact.path);
     const base = { id: fact.path, name: basename(fact.path), relPath: relative(root, fact.path), kind: 'module' as const, manifestHash: null, moduleHash: fact.hash, parent: parent ?? null };
     let entry: JobEntry;
+    if (fact.problem !== null) {
+      (parent ? children : entries).push({ ...base, spec: null, error: { message: fact.problem, details: [] }, warning: null });
+      continue;
+    }
     try {
       const spec = jobFromModule(fact.path, config);
       entry = { ...base, name: parent ? base.name : spec.name, spec, error: null, warning: null };

@@ -10,9 +10,10 @@ import type { Config } from '../../core/config.js';
 import { describeError } from '../../core/errors.js';
 import { IGNORED_DIRS } from '../find-module.js';
 import { deriveJobs } from './derive-jobs.js';
-import { candidateKind, jsonFact, moduleFact, type FileFact } from './file-facts.js';
+import { candidateKind, jsonFact, moduleFact, unreadModuleFact, type FileFact } from './file-facts.js';
 import type { JobEntry } from './job-entry.js';
 import { settleModule, type SettleOptions } from './settle-module.js';
+import { Slots } from './slots.js';
 import { TreeWatcher } from './tree-watcher.js';
 
 export interface FolderSnapshot {
@@ -31,7 +32,7 @@ export interface JobFolderOptions {
   /** Bounds of the walk (see tree-watcher.ts). */
   maxDirs?: number;
   maxDepth?: number;
-  settle?: Omit<SettleOptions, 'signal'>;
+  settle?: Omit<SettleOptions, 'signal' | 'slots'>;
   /** Delay that batches bursts of events into one list update. */
   batchMs?: number;
 }
@@ -41,6 +42,8 @@ export class JobFolder {
   private readonly facts = new Map<string, FileFact>();
   private readonly settling = new Map<string, AbortController>();
   private readonly listeners = new Set<() => void>();
+  /** Modules held in memory at once while they are read and validated (each at most the size cap). */
+  private readonly readSlots = new Slots(2);
   private watcher: TreeWatcher | null = null;
   private scanned = false;
   private timer: NodeJS.Timeout | null = null;
@@ -114,10 +117,10 @@ export class JobFolder {
       this.settling.get(path)?.abort();
       const controller = new AbortController();
       this.settling.set(path, controller);
-      void settleModule(path, { ...this.options.settle, signal: controller.signal }).then((bytes) => {
+      void settleModule(path, { maxBytes: this.config.max_module_bytes, slots: this.readSlots, ...this.options.settle, signal: controller.signal }).then((settled) => {
         if (controller.signal.aborted) return;
         this.settling.delete(path);
-        this.set(path, bytes ? moduleFact(path, bytes) : null);
+        this.set(path, settled === null ? null : settled.problem === null ? moduleFact(path, settled.bytes) : unreadModuleFact(path, settled.problem));
       });
     }
   }
