@@ -8,7 +8,7 @@ APT_LINE='apt-get install -y rustc libstd-rust-dev-wasm32 clang lld wasi-libc li
 # Debian's rustc ships the wasm32-wasi std; a rustup rustc earlier on PATH usually does not.
 RUSTC=/usr/bin/rustc
 CLANG=${CLANG:-clang}
-MODULES=(hello/hello.wasm args-env/args-env.wasm sieve/sieve.wasm cat-file/cat-file.wasm sha256/sha256.wasm)
+MODULES=(hello/hello.wasm args-env/args-env.wasm sieve/sieve.wasm cat-file/cat-file.wasm sha256/sha256.wasm read-dir/read-dir.wasm)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -34,7 +34,7 @@ echo 'int main(void) { return 0; }' > "$probe/p.c"
 out=.
 if [ "$check" = 1 ]; then
   out=$probe/out
-  mkdir -p "$out"/{hello,args-env,sieve,cat-file,sha256}
+  mkdir -p "$out"/{hello,args-env,sieve,cat-file,sha256,read-dir}
 fi
 abs_out=$(cd "$out" && pwd)
 
@@ -50,6 +50,7 @@ build_c() { # dir name
 }
 
 build_rust hello hello
+build_rust read-dir read-dir
 build_c args-env args-env
 build_c sieve sieve
 build_c cat-file cat-file

@@ -4,14 +4,10 @@
  * right for, and descriptors opened beneath a directory inherit at most its inheriting rights.
  * So a read-only dir is its preopen with every write-like right dropped, before the guest's
  * first WASI call (there is no earlier point: the instance's memory only exists once it starts).
+ * What a guest may ask path_open for beneath it is fitted to those rights by the path layer
+ * (wasi/read-only-open.ts), so that reads asking for more than they use still work.
  */
-const R = (bit: number): bigint => 1n << BigInt(bit);
-const FD_READ = R(1), FD_SEEK = R(2), FD_TELL = R(5), FD_ADVISE = R(7);
-const PATH_OPEN = R(13), FD_READDIR = R(14), PATH_READLINK = R(15), PATH_FILESTAT_GET = R(18);
-const FD_FILESTAT_GET = R(21), POLL_FD_READWRITE = R(27);
-
-const DIR_BASE = PATH_OPEN | FD_READDIR | PATH_READLINK | PATH_FILESTAT_GET | FD_FILESTAT_GET;
-const DIR_INHERITING = DIR_BASE | FD_READ | FD_SEEK | FD_TELL | FD_ADVISE | POLL_FD_READWRITE;
+import { READ_ONLY_DIR_BASE, READ_ONLY_INHERITING } from './wasi/read-only-open.js';
 
 type WasiFunction = (...args: unknown[]) => unknown;
 
@@ -29,7 +25,7 @@ export function dropWriteRights(
       if (!dropped) {
         dropped = true;
         for (const fd of readonlyFds) {
-          const errno = setRights(fd, DIR_BASE, DIR_INHERITING);
+          const errno = setRights(fd, READ_ONLY_DIR_BASE, READ_ONLY_INHERITING);
           if (errno !== 0) throw new Error(`could not make preopen fd ${fd} read-only (errno ${String(errno)})`);
         }
       }

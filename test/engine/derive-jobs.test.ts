@@ -44,6 +44,8 @@ describe('deriveJobs', () => {
       ['cat-file.wasm', 'module'],
       ['hello', 'manifest'],
       ['hello.wasm', 'module'],
+      ['read-dir', 'manifest'],
+      ['read-dir.wasm', 'module'],
       ['sha256', 'module'],
       ['sieve', 'manifest'],
       ['sieve.wasm', 'module'],

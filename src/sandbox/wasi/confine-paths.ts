@@ -13,6 +13,7 @@ import { FdPlaces, type Place } from './fd-places.js';
 import { isOpen } from './is-open.js';
 import { readPath, readU32, withPathsInMemory, type Range } from './guest-memory.js';
 import type { PreopenFd } from './preopen-fds.js';
+import { fitReadOnly } from './read-only-open.js';
 import { resolvePath } from './resolve-path.js';
 
 type WasiFunction = (...args: any[]) => number;
@@ -76,10 +77,16 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
       return confined([{ fd, at: [p, len], follow }], [[fdOut, 4]], ([at], [c]) => {
         // A link that is not to be followed cannot be opened: ELOOP, as O_NOFOLLOW gives.
         if (c!.isSymlink) return (oflags & O_CREAT) !== 0 && (oflags & O_EXCL) !== 0 ? ERRNO.EXIST : ERRNO.LOOP;
+        const { ceiling } = c!.place;
+        if (ceiling !== null) {
+          const fitted = fitReadOnly({ oflags, base, inheriting, fdflags }, ceiling);
+          if (typeof fitted === 'number') return fitted;
+          ({ base, inheriting } = fitted);
+        }
         const errno = raw.path_open!(fd, dirflags, at![0], at![1], oflags, base, inheriting, fdflags, fdOut);
         if (errno === ERRNO.SUCCESS) {
           const below = c!.path.split('/').filter((n) => n !== '' && n !== '.');
-          places.opened(readU32(memory(), fdOut), { root: c!.place.root, below: [...c!.place.below, ...below] });
+          places.opened(readU32(memory(), fdOut), { root: c!.place.root, below: [...c!.place.below, ...below], ceiling: ceiling === null ? null : inheriting });
         }
         return errno;
       });
@@ -126,6 +133,11 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
     fd_close(fd: number) {
       const errno = raw.fd_close!(fd);
       if (errno === ERRNO.SUCCESS) places.closed(fd);
+      return errno;
+    },
+    fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint) {
+      const errno = raw.fd_fdstat_set_rights!(fd, base, inheriting);
+      if (errno === ERRNO.SUCCESS) places.narrowed(fd, inheriting);
       return errno;
     },
     fd_renumber(from: number, to: number) {

@@ -1,18 +1,29 @@
 /**
- * Where each guest descriptor is on the host: its preopen's real path and the components
+ * Where each guest descriptor is on the host: its preopen's host path and the components
  * below it. uvwasi itself works on host path strings (a descriptor opened beneath a preopen
  * keeps the path it was opened by), so tracking the same strings here keeps the two in step
  * through path_open, fd_renumber and fd_close.
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { ERRNO, errnoOf } from './errno.js';
 import type { PreopenFd } from './preopen-fds.js';
+import { READ_ONLY_INHERITING } from './read-only-open.js';
 
 export interface Place {
-  /** The preopen's host directory as uvwasi holds it: with symlinks resolved (uvwasi calls realpath). */
+  /**
+   * The preopen's host path as the worker was given it, which Node's permission model lets the
+   * worker read: the directory's own path inside the OS sandbox, else `/proc/self/fd/N`, the
+   * magic link to a descriptor the worker inherited (so not necessarily the directory's name).
+   * Paths built on it reach the granted directory, whatever its name is now.
+   */
   root: string;
   /** Components below `root`, each seen to be a real directory (or, last, the opened file). */
   below: string[];
+  /**
+   * Beneath a read-only preopen: the most rights this descriptor can pass on (its inheriting
+   * rights, as uvwasi holds them), which path_open requests are fitted to. Null elsewhere.
+   */
+  ceiling: bigint | null;
 }
 
 export type HostDir = { ok: true; place: Place; dir: string } | { ok: false; errno: number };
@@ -22,18 +33,18 @@ export class FdPlaces {
 
   constructor(preopens: PreopenFd[]) {
     for (const p of preopens) {
-      let root = p.host;
-      try {
-        root = realpathSync.native(p.host);
-      } catch {
-        // Left as given: uvwasi failed the same way and has no such preopen to reach.
-      }
-      this.places.set(p.fd, { root, below: [] });
+      this.places.set(p.fd, { root: p.host, below: [], ceiling: p.readonly ? READ_ONLY_INHERITING : null });
     }
   }
 
   opened(fd: number, place: Place): void {
     this.places.set(fd, place);
+  }
+
+  /** The guest narrowed the descriptor's inheriting rights (fd_fdstat_set_rights). */
+  narrowed(fd: number, inheriting: bigint): void {
+    const place = this.places.get(fd);
+    if (place?.ceiling != null) place.ceiling &= inheriting;
   }
 
   renumbered(from: number, to: number): void {

@@ -15,7 +15,7 @@
  * one plain name, so the kernel follows nothing we have not checked — as long as nobody else
  * changes the tree meanwhile (see the race note in confine-paths.ts).
  */
-import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { ERRNO, errnoOf } from './errno.js';
 
 /** Linux's limit, and cap-std's: more expansions than this in one lookup is ELOOP. */
@@ -90,7 +90,8 @@ export function resolvePath(base: string, guestPath: string, follow: boolean): R
   }
   if (stale) {
     try {
-      stat = lstatSync(done.length === 0 ? base : `${base}/${done.join('/')}`, { throwIfNoEntry: false }) ?? null;
+      // The descriptor's own directory is followed: its path may be a magic link (/proc/self/fd/N).
+      stat = (done.length === 0 ? statSync(base, { throwIfNoEntry: false }) : lstatSync(`${base}/${done.join('/')}`, { throwIfNoEntry: false })) ?? null;
     } catch (error) {
       return fail(errnoOf(error));
     }
