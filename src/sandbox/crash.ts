@@ -3,7 +3,7 @@
  * when an allocation fails under RLIMIT_DATA ("Fatal process out of memory", std::bad_alloc),
  * and RLIMIT_CPU ends a process with SIGXCPU. Under bwrap the worker is not our child: bwrap
  * passes its death on as exit code 128 + signal. The guest cannot send the worker a signal
- * (proc_raise never reaches uvwasi: ./wasi/proc-raise.ts), so a signal read here came from the
+ * (proc_raise never reaches uvwasi: ./wasi/proc-calls.ts), so a signal read here came from the
  * kernel or from outside, never from the module itself.
  */
 import { constants } from 'node:os';

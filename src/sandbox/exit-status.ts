@@ -2,7 +2,7 @@
  * How the way a guest ended itself becomes a run's status. The guest chooses its exit code, but
  * only 0–255 fits a process's exit code (a shell keeps the low byte: 256 would read as success),
  * so a code past 255 is `bad_exit`, its own status with its own process exit code. A signal the
- * guest raises on itself never reaches the sandbox process (./wasi/proc-raise.ts): the run is
+ * guest raises on itself never reaches the sandbox process (./wasi/proc-calls.ts): the run is
  * `raised`, never the limit, kill or stop the signal names.
  */
 import type { Status } from '../core/status.js';

@@ -16,7 +16,7 @@ import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
 import { meterFuel, type FuelMeter } from './fuel/meter.js';
-import { withoutRaise } from './wasi/proc-raise.js';
+import { watchProcCalls, type ProcEnding } from './wasi/proc-calls.js';
 import { raisedMessage } from './exit-status.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
@@ -31,15 +31,15 @@ const written: OutputCounts = { stdout: 0, stderr: 0, order: [] };
 let wasiPaths = false;
 /** Set when the job is metered: every ending reads its fuel back, and exhaustion wins. */
 let meter: FuelMeter | null = null;
-/** The signal the guest first raised on itself (proc_raise): the run ends as raised, whatever follows. */
-let raised: number | null = null;
+/** How the guest asked to end (proc_exit, proc_raise): a raised signal ends the run as raised, whatever follows. */
+const ending: ProcEnding = { exit: null, raised: null };
 
 function finish(result: Omit<Result, 'type'>, error?: unknown): void {
   const fuel = meter?.usage(instance, error) ?? null;
   const ended = fuel?.exhausted
     ? { outcome: 'fuel_exhausted' as const, exit_code: null, message: `The job ran out of fuel: it used its whole budget of ${fuel.consumed} instructions.` }
-    : raised !== null
-      ? { outcome: 'raised' as const, exit_code: null, message: raisedMessage(raised) }
+    : ending.raised !== null
+      ? { outcome: 'raised' as const, exit_code: null, message: raisedMessage(ending.raised) }
       : {};
   process.send?.({ type: 'result', ...result, ...ended, wasi_paths: wasiPaths, fuel_consumed: fuel?.consumed ?? null, written } satisfies Result, () => process.disconnect());
 }
@@ -110,10 +110,7 @@ async function run(job: JobMessage): Promise<void> {
     });
   }
   const readonlyFds = fds.flatMap((p) => (p.readonly ? [p.fd] : []));
-  const onRaise = (signal: number): void => {
-    raised ??= signal;
-  };
-  const imports = unsignedArgs(withoutRaise(readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports, onRaise));
+  const imports = unsignedArgs(watchProcCalls(readonlyFds.length > 0 ? dropWriteRights(wasiImports, readonlyFds) : wasiImports, ending));
 
   const runStart = performance.now();
   const memoryBytes = (): number | null => {
@@ -125,6 +122,10 @@ async function run(job: JobMessage): Promise<void> {
     const code = wasi.start(instance);
     finish({ outcome: 'exit', exit_code: code, message: '', run_ms: performance.now() - runStart, memory_bytes: memoryBytes() });
   } catch (error) {
+    // proc_exit in a start function: node:wasi's throw escapes before start() could catch it.
+    if (ending.exit && error === ending.exit.thrown) {
+      return finish({ outcome: 'exit', exit_code: ending.exit.code, message: '', run_ms: performance.now() - runStart, memory_bytes: memoryBytes() }, error);
+    }
     finish({ ...classify(error, job, memoryBytes()), run_ms: performance.now() - runStart, memory_bytes: memoryBytes() }, error);
   }
 }

@@ -15,15 +15,17 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const text = (body: string): string => `(module
+const text = (body: string, start = ''): string => `(module
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
   (memory (export "memory") 1)
+  ${start ? `(func $init ${start}) (start $init)` : ''}
   (func (export "_start") ${body}))`;
 
-function module(name: string, body: string): string {
+/** A module whose `_start` runs `body`, after a start function running `start` if given. */
+function module(name: string, body: string, start = ''): string {
   const path = join(dir, `${name}.wat`);
-  writeFileSync(path, text(body));
+  writeFileSync(path, text(body, start));
   return path;
 }
 
@@ -74,6 +76,16 @@ describe.each(MODES)('exit codes and raised signals (OS sandbox %s)', (mode) => 
     expect(report.message).toBe(`The module raised ${name} on itself (proc_raise); plasm-tui does not deliver a guest's signals and ended the run there.`);
     expect(report.receipt).toMatchObject({ status: 'raised', exit_code: null });
     expect(exitCode).toBe(126);
+  });
+
+  it.each([
+    ['(call $exit (i32.const 3))', 'exit', 3, 3],
+    ['(call $exit (i32.const 300))', 'bad_exit', 300, 128],
+    ['(drop (call $raise (i32.const 23)))', 'raised', null, 126],
+  ])('in a start function, %s ends the run the same way (%s)', async (call, status, code, exitCode) => {
+    const { report, exitCode: processCode } = await run(module(`start-${status}`, '(call $exit (i32.const 0))', call));
+    expect(report).toMatchObject({ status, exit_code: code });
+    expect(processCode).toBe(exitCode);
   });
 
   it('a raise the guest catches still ends as raised, not as the exit that follows', async () => {
