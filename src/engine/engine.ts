@@ -10,6 +10,7 @@ import type { NodeKey } from '../core/keys.js';
 import { MIB } from '../core/limits.js';
 import { processSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { grantRequest, summarizeGrants, type GrantRequest } from './grants.js';
+import { grantProblem, holdGrants, type HeldGrants } from './hold-grants.js';
 import { resolveJob, type JobOverrides, type JobSpec } from './job.js';
 import { executeRun, workerProfile, type RunHandle, type RunOptions, type RunResult } from './run.js';
 
@@ -78,10 +79,27 @@ export function createEngine(inputs: EngineInputs): Engine {
     pendingGrants,
     allow: (request) => grants.allow(request.hash, { manifest: request.manifestPath, dirs: request.dirs, env: Object.keys(request.env) }),
     revoke: (request) => grants.revoke(request.hash),
-    warm: (spec) =>
-      sandbox.prestart?.(
-        spec ? workerProfile(context, spec) : { memoryCapBytes: config.memory_mb * MIB, stackKb: config.stack_kb, preopens: [], timeoutMs: config.timeout_seconds * 1000, maxFileBytes: config.max_file_bytes, wat: false },
-      ),
+    warm: (spec) => {
+      if (!sandbox.prestart) return;
+      if (!spec) {
+        sandbox.prestart({ memoryCapBytes: config.memory_mb * MIB, stackKb: config.stack_kb, preopens: [], timeoutMs: config.timeout_seconds * 1000, maxFileBytes: config.max_file_bytes, wat: false });
+        return;
+      }
+      // The worker inherits the dirs' descriptors now; the run opens them again and takes this
+      // worker only if they are the very same directories (device and inode).
+      if (grantProblem(spec.dirs)) return;
+      let grants: HeldGrants;
+      try {
+        grants = holdGrants(spec.dirs);
+      } catch {
+        return; // the run will say why
+      }
+      try {
+        sandbox.prestart(workerProfile(context, spec, grants.dirs));
+      } finally {
+        grants.close();
+      }
+    },
     close: async () => {
       await sandbox.close?.();
     },

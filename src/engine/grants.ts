@@ -5,6 +5,7 @@
  */
 import { canonicalJson } from '../core/canonical.js';
 import { sha256, type Hash } from '../core/hash.js';
+import { grantProblem } from './hold-grants.js';
 import type { JobDir, JobSpec } from './job.js';
 
 export interface GrantRequest {
@@ -26,11 +27,13 @@ export function grantRequest(spec: JobSpec): GrantRequest | null {
   return { manifestPath: spec.manifestPath, dirs, env, hash };
 }
 
-/** One line per grant, for a confirmation dialog or the `allow` command. */
+/** One line per grant, for a confirmation dialog or the `allow` command; a set that will be refused says why. */
 export function describeGrants(request: GrantRequest): string[] {
+  const problem = grantProblem(request.dirs);
   return [
     ...request.dirs.map((d) => `${d.readonly ? 'read-only ' : 'read-write'} ${d.host}  (as ${d.guest})`),
     ...Object.keys(request.env).map((name) => `env        ${name}`),
+    ...(problem ? [`refused    ${problem}`] : []),
   ];
 }
 

@@ -13,6 +13,9 @@ import type { Status } from '../core/status.js';
 import type { Layer } from '../sandbox/containment.js';
 import type { Sandbox, SandboxTiming, WorkerProfile } from '../sandbox/sandbox.js';
 import { extname } from 'node:path';
+import { describeError } from '../core/errors.js';
+import type { GrantedDir } from '../sandbox/granted-dir.js';
+import { grantProblem, holdGrants, type HeldGrants } from './hold-grants.js';
 import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
 import { prepare } from './prepare.js';
@@ -74,12 +77,12 @@ export interface RunContext {
   maxModuleBytes: number;
 }
 
-/** What the job's worker process must be started with (see sandbox/worker-process.ts). */
-export function workerProfile(context: Pick<RunContext, 'stackKb' | 'maxFileBytes'>, spec: JobSpec): WorkerProfile {
+/** What the job's worker process must be started with (see sandbox/worker-process.ts); `dirs` are its grants, held open. */
+export function workerProfile(context: Pick<RunContext, 'stackKb' | 'maxFileBytes'>, spec: JobSpec, dirs: GrantedDir[]): WorkerProfile {
   return {
     memoryCapBytes: spec.limits.memory_mb * MIB,
     stackKb: context.stackKb,
-    preopens: spec.dirs,
+    preopens: dirs,
     timeoutMs: spec.limits.timeout_seconds * 1000,
     maxFileBytes: context.maxFileBytes,
     wat: extname(spec.modulePath).toLowerCase() === '.wat',
@@ -145,8 +148,17 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       return finish(refused, prepared.moduleHash, [spec.modulePath.split('/').pop() ?? '', ...spec.args]);
     }
     const { job } = prepared;
+    const refuse = (message: string): RunResult => finish({ ...blank, status: 'invalid', message, timing: { ...blank.timing, total_ms: performance.now() - began } }, job.moduleHash, job.argv);
+    const problem = grantProblem(spec.dirs);
+    if (problem) return refuse(problem);
+    let grants: HeldGrants;
+    try {
+      grants = holdGrants(spec.dirs);
+    } catch (error) {
+      return refuse(describeError(error));
+    }
     emit({ type: 'phase', phase: 'starting', at_ms: performance.now() - began, module_hash: job.moduleHash });
-    const profile = workerProfile(context, spec);
+    const profile = workerProfile(context, spec, grants.dirs);
     const outcome = await context.sandbox.run({
       module: job.wasm,
       wat: job.wat,
@@ -164,7 +176,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),
       onStderr: (chunk) => emit({ type: 'stderr', chunk }),
       onPhase: (p) => phase(p === 'started' ? 'compiling' : 'running'),
-    });
+    }).finally(() => grants.close());
     return finish(
       {
         ...blank,

@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { capPages } from '../core/limits.js';
 import { PACKAGE_ROOT } from '../core/paths.js';
@@ -21,8 +20,8 @@ const V8_MAX_TABLE_ENTRIES = 10_000_000;
 export interface WorkerLimits {
   memoryCapBytes: number;
   stackKb: number;
-  /** The worker's WASI path layer reads the granted dirs (lstat/readlink) to resolve paths. */
-  preopens?: { host: string }[];
+  /** Where the worker preopens its granted dirs: its WASI path layer reads them (lstat/readlink). */
+  preopenPaths?: string[];
 }
 
 /**
@@ -34,7 +33,7 @@ export function workerNodeFlags(limits: WorkerLimits, readDirs: string[] = WORKE
   return [
     PERMISSION_FLAG,
     ...readDirs.map((dir) => `--allow-fs-read=${dir}`),
-    ...preopenReads(limits.preopens ?? []),
+    ...[...new Set(limits.preopenPaths ?? [])].map((dir) => `--allow-fs-read=${dir}`),
     '--allow-wasi',
     '--no-warnings',
     '--disallow-code-generation-from-strings',
@@ -42,19 +41,6 @@ export function workerNodeFlags(limits: WorkerLimits, readDirs: string[] = WORKE
     `--wasm-max-table-size=${maxTableEntries(limits.memoryCapBytes)}`,
     `--stack-size=${limits.stackKb}`,
   ];
-}
-
-/** Both the path as given and its real path: uvwasi (and so the path layer) works on the latter. */
-function preopenReads(preopens: { host: string }[]): string[] {
-  return [...new Set(preopens.flatMap((p) => [p.host, realOrSame(p.host)]))].map((dir) => `--allow-fs-read=${dir}`);
-}
-
-function realOrSame(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return path;
-  }
 }
 
 /**

@@ -7,10 +7,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
-import type { JobMessage, Preopen, WorkerMessage } from './protocol.js';
+import type { GrantedDir } from './granted-dir.js';
+import type { JobMessage, WorkerMessage } from './protocol.js';
 import { deathSignal, limitDeath } from './crash.js';
 import { resultEnding } from './exit-status.js';
 import { OutputCapture } from './output-capture.js';
+import { takeTurn, type Turn } from './shared-grants.js';
 import { WorkerProcess, type WorkerProfile } from './worker-process.js';
 
 export interface SandboxRequest {
@@ -19,7 +21,8 @@ export interface SandboxRequest {
   wat?: { fileName: string };
   argv: string[];
   env: Record<string, string>;
-  preopens: Preopen[];
+  /** Granted dirs, open; the caller keeps them open until the result is in (see granted-dir.ts). */
+  preopens: GrantedDir[];
   stdin: Uint8Array;
   memoryCapBytes: number;
   timeoutMs: number;
@@ -134,6 +137,8 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
   subprocess.stderr?.on('data', onStderr);
   subprocess.stdin?.end(request.stdin);
 
+  // Without the OS sandbox, jobs sharing a folder that either may write take turns (shared-grants.ts).
+  const turn = launch.nested ? null : await takeTurn(request.preopens, request.signal);
   let timer = setTimeout(() => end('startup'), STARTUP_LIMIT_MS);
   const onAbort = (): void => end('cancelled');
   if (request.signal?.aborted) end('cancelled');
@@ -164,7 +169,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
       ...(request.wat && worker.wabtUrl ? { wat: { fileName: request.wat.fileName, wabtUrl: worker.wabtUrl } } : {}),
       argv: request.argv,
       env: request.env,
-      preopens: request.preopens,
+      preopens: worker.preopens,
       memoryCapBytes: request.memoryCapBytes,
       stackKb: request.stackKb,
       fuel: request.fuel ?? null,
@@ -174,6 +179,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
   });
 
   const exit = await Promise.race([worker.exited, outputComplete.then(() => null)]);
+  turn?.release();
   if (exit === null) {
     // Done before the process is: what it writes from now on is not this job's output.
     subprocess.stdout?.off('data', onStdout);
@@ -194,7 +200,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     memoryPeakBytes: result?.memory_bytes ?? null,
     fuelConsumed: result?.fuel_consumed ?? null,
     outputOrder: stdout.truncated || stderr.truncated ? null : outputOrder(result?.written, stdout.received, stderr.received),
-    layers: [...launch.layers, wasiPathsLayer(result)],
+    layers: [...launch.layers, wasiPathsLayer(result, turn)],
   };
   const seconds = (request.timeoutMs / 1000).toString();
   switch (ending) {
@@ -256,9 +262,10 @@ function refused(message: string, layers: Layer[], elapsedMs: number): SandboxRe
  * result says so (a module refused before it ran never reached it). A worker stopped before it
  * reported (timeout, cancel) had it in place: it is installed before instantiation.
  */
-function wasiPathsLayer(result: Extract<WorkerMessage, { type: 'result' }> | undefined): Layer {
+function wasiPathsLayer(result: Extract<WorkerMessage, { type: 'result' }> | undefined, turn: Turn | null): Layer {
   if (result && result.wasi_paths !== true) return { name: 'wasi_paths', active: false, detail: 'the module did not get to run' };
-  return { name: 'wasi_paths', active: true, detail: 'paths resolved component by component inside each preopen; no escaping symlink or ..' };
+  const waited = turn && turn.waitedMs >= 1 ? `; waited ${Math.round(turn.waitedMs)} ms for a job sharing its folders` : '';
+  return { name: 'wasi_paths', active: true, detail: `paths resolved component by component inside each preopen; no escaping symlink or ..${waited}` };
 }
 
 /** The worker's record of write order, if it accounts for exactly the bytes that were captured. */

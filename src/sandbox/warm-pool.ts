@@ -9,6 +9,10 @@
  * background; the profiles of the last few jobs keep one spare each. A spare that dies is
  * replaced (a profile whose spares keep dying is given up on); idle spares wait on IPC, cost no
  * CPU and do not keep the program alive. `close()` stops them.
+ *
+ * A job with granted dirs gets a spare only when one was prestarted for it (engine.warm with the
+ * job): the spare inherited the dirs' descriptors then, and serves a job whose dirs are the
+ * very same directories (see granted-dir.ts); it is never topped up from an old profile.
  */
 import { performance } from 'node:perf_hooks';
 import type { Sandbox } from './sandbox.js';
@@ -73,8 +77,13 @@ export function createWarmPool(options: WarmPoolOptions = {}): WarmPool {
     });
   };
 
-  /** Tops the profile up to its number of spares. */
+  /**
+   * Tops the profile up to its number of spares. Never for a profile with granted dirs: its
+   * descriptors belong to the job that brought them and may be closed (their numbers reused)
+   * by the time a spare would start; such spares start only in `prestart`, from live ones.
+   */
   const fill = (profile: WorkerProfile): void => {
+    if (profile.preopens.length > 0) return;
     const key = profileKey(profile);
     while (!closed && listOf(key).filter((w) => !w.gone).length < perProfile && (earlyDeaths.get(key) ?? 0) < MAX_EARLY_DEATHS) {
       const before = listOf(key).length;

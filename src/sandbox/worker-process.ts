@@ -13,6 +13,7 @@ import { planLaunch, type Launch } from './launch/launcher.js';
 import { kernelLimits, type KernelLimits } from './launch/rlimits.js';
 import { stopLaunch } from './launch/stop.js';
 import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
+import { childFd, workerPath, type GrantedDir } from './granted-dir.js';
 import { isWorkerMessage, type Preopen, type WorkerMessage } from './protocol.js';
 import { wabtLocation } from './wabt-path.js';
 
@@ -20,8 +21,11 @@ import { wabtLocation } from './wabt-path.js';
 export interface WorkerProfile {
   memoryCapBytes: number;
   stackKb: number;
-  /** Granted dirs: bound at start by the OS sandbox, read-allowed by Node's permission model. */
-  preopens: Preopen[];
+  /**
+   * Granted dirs, open: inherited by the worker at start (bound by the OS sandbox, or preopened
+   * through /proc/self/fd), read-allowed by Node's permission model.
+   */
+  preopens: GrantedDir[];
   /** RLIMIT_CPU is derived from it. */
   timeoutMs: number;
   maxFileBytes?: number;
@@ -30,7 +34,8 @@ export interface WorkerProfile {
 }
 
 export function profileKey(profile: WorkerProfile): string {
-  const dirs = profile.preopens.map((d) => [d.host, d.guest, d.readonly]);
+  // The very same directories (device and inode), not merely the same names.
+  const dirs = profile.preopens.map((d) => [d.host, d.dev, d.ino, d.guest, d.readonly]);
   return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, dirs]);
 }
 
@@ -46,6 +51,8 @@ export class WorkerProcess {
   readonly exited: Promise<{ signal?: string; exitCode?: number }>;
   gone = false;
   private listener: ((message: Exclude<WorkerMessage, { type: 'ready' }> | 'malformed') => void) | null = null;
+  /** The granted dirs as the worker preopens them (host paths inside bwrap, else /proc/self/fd/N). */
+  readonly preopens: Preopen[];
 
   private constructor(
     readonly profile: WorkerProfile,
@@ -53,17 +60,18 @@ export class WorkerProcess {
     readonly limits: KernelLimits,
     readonly wabtUrl: string | undefined,
   ) {
+    this.preopens = profile.preopens.map((dir, i) => ({ host: workerPath(dir, i, launch.nested), guest: dir.guest, readonly: dir.readonly }));
     this.subprocess = execa(launch.file, launch.args, {
-      // stdin, stdout, stderr, then the IPC channel as fd 3 (bwrap.ts passes NODE_CHANNEL_FD=3 on).
+      // stdin, stdout, stderr, then the IPC channel as fd 3 (bwrap.ts passes NODE_CHANNEL_FD=3 on),
+      // then each granted dir's descriptor as fd 4, 5, … (see granted-dir.ts).
+      // (execa's types leave out a plain descriptor past fd 3; Node's spawn passes it as it is.)
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc', ...profile.preopens.map((dir) => dir.fd)] as unknown as ['pipe', 'pipe', 'pipe', 'ipc'],
       ipc: true,
       serialization: 'advanced',
       // No environment at all, but for an empty PATH: every program in the chain is given by its
       // absolute path, and the guest's env is only what the job grants.
       env: { PATH: '' },
       extendEnv: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
       buffer: false,
       reject: false,
       cleanup: true,
@@ -104,9 +112,18 @@ export class WorkerProcess {
     const mode = osSandboxMode();
     if (typeof mode !== 'string') return { problem: mode.problem, layers: [] };
     const limits = kernelLimits(profile);
+    const tools = hostTools(mode);
+    const bound = mode !== 'off' && tools.bwrap.ok;
+    const preopenPaths = profile.preopens.map((dir, i) => workerPath(dir, i, bound));
     const launch = planLaunch(
-      { nodeFlags: workerNodeFlags(profile, readDirs), workerPath: WORKER_PATH, readDirs, dirs: profile.preopens, limits },
-      hostTools(mode),
+      {
+        nodeFlags: workerNodeFlags({ ...profile, preopenPaths }, readDirs),
+        workerPath: WORKER_PATH,
+        readDirs,
+        dirs: profile.preopens.map((dir, i) => ({ fd: childFd(i), host: dir.host, readonly: dir.readonly })),
+        limits,
+      },
+      tools,
       mode,
     );
     if ('problem' in launch) return launch;

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Layer } from '../../src/sandbox/containment.js';
+import { holdGrants } from '../../src/engine/hold-grants.js';
 import { bwrapArgs } from '../../src/sandbox/launch/bwrap.js';
 import type { HostTools } from '../../src/sandbox/launch/detect.js';
 import { osSandboxMode } from '../../src/sandbox/launch/detect.js';
@@ -78,7 +79,7 @@ describe('the exec chain', () => {
 });
 
 describe('the bwrap command line', () => {
-  const args = bwrapArgs({ readDirs: ['/pkg/dist/sandbox'], dirs: [{ host: '/tmp/in', guest: '/in', readonly: true }, { host: '/tmp/out', guest: '/out', readonly: false }] });
+  const args = bwrapArgs({ readDirs: ['/pkg/dist/sandbox'], dirs: [{ fd: 4, host: '/tmp/in', readonly: true }, { fd: 5, host: '/tmp/out', readonly: false }] });
   const joined = args.join(' ');
 
   it('unshares every namespace, drops capabilities and the environment, dies with its parent', () => {
@@ -86,15 +87,24 @@ describe('the bwrap command line', () => {
     expect(joined).toContain('--cap-drop ALL');
   });
 
-  it('binds granted dirs at their host paths, read-only ones with --ro-bind, after the /tmp tmpfs', () => {
-    expect(joined).toContain('--ro-bind /tmp/in /tmp/in');
-    expect(joined).toContain('--bind /tmp/out /tmp/out');
+  it('binds granted dirs from their descriptors at their host paths, read-only ones with --ro-bind-fd, after the /tmp tmpfs', () => {
+    expect(joined).toContain('--ro-bind-fd 4 /tmp/in');
+    expect(joined).toContain('--bind-fd 5 /tmp/out');
     expect(args.indexOf('--tmpfs')).toBeLessThan(args.indexOf('/tmp/in'));
+    // No granted dir is bound by name: a name is resolved when bwrap starts, maybe after a swap.
+    expect(args.filter((arg, i) => ['--bind', '--ro-bind'].includes(args[i - 1] ?? '') && arg.startsWith('/tmp/'))).toEqual([]);
+  });
+
+  it('binds a folder before any granted folder inside it, whatever the order of the grants', () => {
+    const nested = bwrapArgs({ readDirs: [], dirs: [{ fd: 4, host: '/srv/a/b', readonly: false }, { fd: 5, host: '/srv/a', readonly: true }] });
+    expect(nested.indexOf('/srv/a')).toBeLessThan(nested.indexOf('/srv/a/b'));
   });
 
   it('binds nothing else of the host: no /etc, /home, /root, /usr/bin or /', () => {
     const sources = args.flatMap((arg, i) => (['--bind', '--ro-bind'].includes(args[i - 1] ?? '') ? [arg] : []));
-    expect(sources.sort()).toEqual(['/pkg/dist/sandbox', process.execPath, '/tmp/in', '/tmp/out', ...sources.filter((s) => /^\/(usr\/)?lib/.test(s))].sort());
+    expect(sources.sort()).toEqual(['/pkg/dist/sandbox', process.execPath, ...sources.filter((s) => /^\/(usr\/)?lib/.test(s))].sort());
+    const granted = args.flatMap((arg, i) => (['--bind-fd', '--ro-bind-fd'].includes(args[i - 2] ?? '') ? [arg] : []));
+    expect(granted.sort()).toEqual(['/tmp/in', '/tmp/out']);
   });
 });
 
@@ -128,18 +138,19 @@ describe.each(MODES)('layers of a real job (PLASM_OS_SANDBOX=%s)', (mode) => {
     process.env.PLASM_OS_SANDBOX = mode;
     const dir = mkdtempSync(join(tmpdir(), 'plasm-layers-'));
     const hello = new Uint8Array(Buffer.from('(module (memory (export "memory") 1) (func (export "_start")))'));
+    const grants = holdGrants([{ host: dir, guest: '/out', readonly: false }]);
     const result = await runInSandbox({
       module: hello,
       wat: { fileName: 'empty.wat' },
       argv: ['empty.wat'],
       env: {},
-      preopens: [{ host: dir, guest: '/out', readonly: false }],
+      preopens: grants.dirs,
       stdin: new Uint8Array(),
       memoryCapBytes: 64 * MIB,
       timeoutMs: 10_000,
       maxOutputBytes: 1024,
       stackKb: 984,
-    });
+    }).finally(() => grants.close());
     expect(result.status).toBe('ok');
     const layers = byName(result.layers);
     expect(Object.keys(layers)).toEqual(['os_sandbox', 'kernel_limits', 'die_with_parent', 'node_permissions', 'wasi_paths']);

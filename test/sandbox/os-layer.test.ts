@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { holdGrants } from '../../src/engine/hold-grants.js';
 import { hostTools } from '../../src/sandbox/launch/detect.js';
 import { planLaunch } from '../../src/sandbox/launch/launcher.js';
 import { kernelLimits } from '../../src/sandbox/launch/rlimits.js';
@@ -47,13 +48,15 @@ describe('bwrap, from inside the worker process', () => {
         processes: fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).length,
         rss: process.memoryUsage().rss > 0,
       }));`);
+    // The grants reach bwrap as descriptors 3 and 4 (no IPC channel here), bound at their paths.
     const plan = planLaunch(
-      { nodeFlags: [], workerPath: probe, readDirs: [code], dirs: [{ host: ro, guest: '/ro', readonly: true }, { host: rw, guest: '/rw', readonly: false }], limits: kernelLimits({ memoryCapBytes: 64 << 20, timeoutMs: 10_000 }) },
+      { nodeFlags: [], workerPath: probe, readDirs: [code], dirs: [{ fd: 3, host: ro, readonly: true }, { fd: 4, host: rw, readonly: false }], limits: kernelLimits({ memoryCapBytes: 64 << 20, timeoutMs: 10_000 }) },
       hostTools(),
       'bwrap',
     );
     if ('problem' in plan) throw new Error(plan.problem);
-    const r = await execa(plan.file, plan.args, { env: { PATH: '' }, extendEnv: false, reject: false });
+    const grants = holdGrants([{ host: ro, guest: '/ro', readonly: true }, { host: rw, guest: '/rw', readonly: false }]);
+    const r = await execa(plan.file, plan.args, { env: { PATH: '' }, extendEnv: false, reject: false, stdio: ['pipe', 'pipe', 'pipe', ...grants.dirs.map((dir) => dir.fd)] as unknown as ['pipe', 'pipe', 'pipe'] }).finally(() => grants.close());
     expect(r.stderr).toBe('');
     const seen = JSON.parse(r.stdout);
     expect(seen.root.filter((entry: string) => !/^(lib|lib32|lib64)$/.test(entry))).toEqual(['dev', 'proc', 'tmp', 'usr']);

@@ -1,7 +1,7 @@
 // Warm sandboxes: pre-started, single-use workers. A spare is used for one job and never again,
 // a spare that dies is replaced, idle spares cost no CPU and keep no program alive, and every
 // limit, grant and layer holds on the warm path as on a fresh start.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -87,18 +87,31 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
     const read = await engine.run(cat);
     expect(read.stdout.toString()).toBe('granted');
     expect(pool.stats()).toMatchObject({ warm: 0, cold: 1 });
-    // The same profile again: now warm, and the read-only grant still holds.
+    // A job with grants is not topped up from an old profile (its descriptors were the last
+    // job's); prestarted for the job itself, it runs warm, and the read-only grant still holds.
+    await poll(() => spareWorkers(pool).length === 1 || undefined, 'the default spare alone');
     const write = jobFromModule(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), DEFAULT_CONFIG, { dirs: [{ host: data, guest: '/d', readonly: true }], args: ['--write', '/d/f.txt', 'changed'] });
-    await poll(() => pool.stats().spares >= 2 || undefined, 'a spare for the new profile');
+    engine.warm(write);
+    expect(pool.stats().spares).toBe(2);
     const refused = await engine.run(write);
     expect(pool.stats().warm).toBe(1);
     expect(refused.exit_code).toBe(1);
     expect(readFileSync(join(data, 'f.txt'), 'utf8')).toBe('granted');
+    // A spare started for a folder serves only that very folder: one swapped in under its name
+    // later (renamed away, another put in its place) gets a fresh worker bound to the new one.
+    engine.warm(cat);
+    renameSync(data, `${data}.old`);
+    mkdirSync(data);
+    writeFileSync(join(data, 'f.txt'), 'the new folder');
+    const again = await engine.run(cat);
+    expect(again.stdout.toString()).toBe('the new folder');
+    expect(pool.stats()).toMatchObject({ warm: 1, cold: 2 });
+    rmSync(`${data}.old`, { recursive: true, force: true });
     // A different memory cap is a different profile too: its flags are fixed at start.
     const small = jobFromModule(join(WAT, 'grow.wat'), DEFAULT_CONFIG, { memory_mb: 16 });
     const grown = await engine.run(small);
     expect(grown.stdout.toString()).toContain('256');
-    expect(pool.stats().cold).toBe(2);
+    expect(pool.stats().cold).toBe(3);
   });
 
   it('limits, layers and fuel hold on the warm path as on a fresh start', async () => {

@@ -2,9 +2,10 @@
  * The bubblewrap command line for one worker. The sandbox starts from an empty root: the Node
  * runtime and its shared libraries, the worker's own code and the job's granted dirs are bound
  * in at their host paths (the worker preopens host paths), and nothing else of the host is.
+ * Granted dirs are bound from the descriptors the worker inherits (`--bind-fd`), never by name:
+ * a name is resolved when bwrap starts, which may be after someone swapped it for a symlink.
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import type { Preopen } from '../protocol.js';
 
 /** Where the Node runtime's shared libraries live; a merged-/usr system has symlinks here. */
 const LIBRARY_DIRS = ['/usr/lib', '/usr/lib64', '/lib', '/lib64', '/lib32'];
@@ -15,10 +16,17 @@ const LIBRARY_DIRS = ['/usr/lib', '/usr/lib64', '/lib', '/lib64', '/lib32'];
  */
 const IPC_ENV = { NODE_CHANNEL_FD: '3', NODE_CHANNEL_SERIALIZATION_MODE: 'advanced' };
 
+/** A granted dir as bwrap binds it: the worker's descriptor for it, and where it shows. */
+export interface BoundDir {
+  fd: number;
+  host: string;
+  readonly: boolean;
+}
+
 export interface BwrapMounts {
   /** Read-only folders the worker needs: its own code, and wabt when it compiles text. */
   readDirs: string[];
-  dirs: Preopen[];
+  dirs: BoundDir[];
 }
 
 export function bwrapArgs(mounts: BwrapMounts): string[] {
@@ -37,7 +45,8 @@ export function bwrapArgs(mounts: BwrapMounts): string[] {
     ...LIBRARY_DIRS.flatMap(libraryMount),
     ...roBind(process.execPath),
     ...mounts.readDirs.flatMap(roBind),
-    ...mounts.dirs.flatMap((dir) => [dir.readonly ? '--ro-bind' : '--bind', dir.host, dir.host]),
+    // Outer folders first: a bind listed after one inside it would hide it.
+    ...outerFirst(mounts.dirs).flatMap((dir) => [dir.readonly ? '--ro-bind-fd' : '--bind-fd', String(dir.fd), dir.host]),
     '--chdir', '/',
   ];
   return args;
@@ -63,4 +72,10 @@ function libraryMount(path: string): string[] {
     // not on this system
   }
   return [];
+}
+
+/** Granted dirs ordered so that a folder comes before any folder inside it. */
+function outerFirst(dirs: BoundDir[]): BoundDir[] {
+  const depth = (dir: BoundDir): number => dir.host.split('/').filter(Boolean).length;
+  return [...dirs].sort((a, b) => depth(a) - depth(b));
 }

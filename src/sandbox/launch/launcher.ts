@@ -8,8 +8,7 @@
  * and why a missing one does not.
  */
 import type { Layer } from '../containment.js';
-import type { Preopen } from '../protocol.js';
-import { bwrapArgs } from './bwrap.js';
+import { bwrapArgs, type BoundDir } from './bwrap.js';
 import { OS_SANDBOX_ENV, type HostTools, type OsSandboxMode } from './detect.js';
 import { plainCommand } from './plain.js';
 import { describeLimits, prlimitArgs, type KernelLimits } from './rlimits.js';
@@ -19,8 +18,8 @@ export interface LaunchRequest {
   workerPath: string;
   /** Read-only folders the worker needs besides the runtime: its code, and wabt for text. */
   readDirs: string[];
-  /** The job's granted dirs, bound at their host paths: the worker preopens host paths. */
-  dirs: Preopen[];
+  /** The job's granted dirs, as the worker's descriptors: bwrap binds them at their host paths. */
+  dirs: BoundDir[];
   limits: KernelLimits;
 }
 
