@@ -13,7 +13,11 @@ import { FdPlaces, type Place } from './fd-places.js';
 import { isOpen } from './is-open.js';
 import { readPath, readU32, withPathsInMemory, type Range } from './guest-memory.js';
 import type { PreopenFd } from './preopen-fds.js';
+import { fdstatWithWasiFlags } from './fdstat-flags.js';
+import { prestatDirName } from './prestat-dir-name.js';
 import { fitReadOnly } from './read-only-open.js';
+import { readdirWithDots } from './readdir-with-dots.js';
+import { readlinkAsSpecified } from './readlink-as-specified.js';
 import { resolvePath } from './resolve-path.js';
 
 type WasiFunction = (...args: any[]) => number;
@@ -33,6 +37,8 @@ interface PathArg {
 
 interface Checked {
   place: Place;
+  /** The host path of the directory `path` is relative to. */
+  dir: string;
   path: string;
   isSymlink: boolean;
 }
@@ -59,7 +65,7 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
       if (!host.ok) return host.errno;
       const resolved = resolvePath(host.dir, text, arg.follow);
       if (!resolved.ok) return resolved.errno;
-      out.push({ place: host.place, path: resolved.value.path, isSymlink: resolved.value.stat?.isSymbolicLink() ?? false });
+      out.push({ place: host.place, dir: host.dir, path: resolved.value.path, isSymlink: resolved.value.stat?.isSymbolicLink() ?? false });
     }
     return out;
   };
@@ -109,7 +115,9 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
       return confined(args, [], ([a, b]) => raw.path_link!(oldFd, oldFlags, a![0], a![1], newFd, b![0], b![1]));
     },
     path_readlink(fd: number, p: number, len: number, buf: number, bufLen: number, usedOut: number) {
-      return confined([{ fd, at: [p, len], follow: false }], [[buf, bufLen], [usedOut, 4]], ([at]) => raw.path_readlink!(fd, at![0], at![1], buf, bufLen, usedOut));
+      return confined([{ fd, at: [p, len], follow: false }], [[buf, bufLen], [usedOut, 4]], ([at], [c]) =>
+        readlinkAsSpecified((b, n, u) => raw.path_readlink!(fd, at![0], at![1], b, n, u), `${c!.dir}/${c!.path}`, memory, buf, bufLen, usedOut),
+      );
     },
     path_remove_directory(fd: number, p: number, len: number) {
       return confined([{ fd, at: [p, len], follow: false }], [], ([at]) => raw.path_remove_directory!(fd, at![0], at![1]));
@@ -135,6 +143,10 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
       if (errno === ERRNO.SUCCESS) places.closed(fd);
       return errno;
     },
+    // Descriptor calls where uvwasi's answer differs from the spec's and wasmtime's.
+    fd_readdir: readdirWithDots(raw.fd_readdir!, places, memory),
+    fd_fdstat_get: fdstatWithWasiFlags(raw.fd_fdstat_get!, memory),
+    fd_prestat_dir_name: prestatDirName(raw.fd_prestat_dir_name!),
     fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint) {
       const errno = raw.fd_fdstat_set_rights!(fd, base, inheriting);
       if (errno === ERRNO.SUCCESS) places.narrowed(fd, inheriting);

@@ -10,6 +10,7 @@ export const ERRNO = {
   IO: 29,
   LOOP: 32,
   NAMETOOLONG: 37,
+  NOBUFS: 42,
   NOENT: 44,
   NOTDIR: 54,
   NOTSOCK: 57,

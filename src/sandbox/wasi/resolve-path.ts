@@ -20,6 +20,8 @@ import { ERRNO, errnoOf } from './errno.js';
 
 /** Linux's limit, and cap-std's: more expansions than this in one lookup is ELOOP. */
 const MAX_SYMLINK_EXPANSIONS = 40;
+/** Linux's PATH_MAX, counting the NUL a C string ends with. */
+const PATH_MAX = 4096;
 
 export interface Resolved {
   /** Relative to the descriptor's directory, `..`- and link-free; "." for the directory itself. */
@@ -39,6 +41,8 @@ const fail = (errno: number): Resolution => ({ ok: false, errno });
  */
 export function resolvePath(base: string, guestPath: string, follow: boolean): Resolution {
   if (guestPath === '') return fail(ERRNO.NOENT);
+  // The host kernel refuses a path this long before looking at any of it, and so does this.
+  if (Buffer.byteLength(guestPath) >= PATH_MAX) return fail(ERRNO.NAMETOOLONG);
   if (guestPath.includes('\0')) return fail(ERRNO.INVAL);
   if (guestPath.startsWith('/')) return fail(ERRNO.PERM);
   // A trailing slash asks for a directory and follows a final link, as POSIX has it.
