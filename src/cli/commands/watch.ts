@@ -90,6 +90,9 @@ function printLine(event: WatchEvent): void {
     case 'job_invalid':
       text = `${job}: invalid: ${sanitizeLabel(event.message)}`;
       break;
+    case 'job_unwatched':
+      text = `${job}: not followed: ${sanitizeLabel(event.message)}`;
+      break;
     case 'grants_needed':
       text = `${job}: not run: it asks for grants; review and allow them with \`${sanitizeLabel(event.allow_with)}\``;
       break;

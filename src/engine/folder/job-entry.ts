@@ -17,6 +17,8 @@ export interface JobEntry {
   error: { message: string; details: string[] } | null;
   /** Runnable, but something is already known to be wrong (e.g. the module file is missing). */
   warning: string | null;
+  /** Why a rebuild of the module this manifest names is not seen (outside the folder, behind a symlink…); null when it is. */
+  unwatched?: string | null;
   /** Current bytes on disk, when the module is inside the watched folder. */
   moduleHash: Hash | null;
   manifestHash: Hash | null;

@@ -2,7 +2,9 @@
  * The watched folder as a live job list: the tree watcher (tree-watcher.ts) reports files, each
  * interesting one becomes a fact (file-facts.ts), and the list is derived again from all facts
  * (derive-jobs.ts) shortly after any change, so a burst of events (a build writing ten modules,
- * the first walk of a big tree) costs one update.
+ * the first walk of a big tree) costs one update. The module each manifest names is followed
+ * wherever it is in the folder, even where the walk does not go (target/); a job whose module
+ * cannot be followed says why (`unwatched`).
  */
 import { resolve, sep } from 'node:path';
 import { lstatSync } from 'node:fs';
@@ -70,9 +72,14 @@ export class JobFolder {
         unlink: (path) => this.remove(path),
         unlinkDir: (path) => this.removeDir(path),
         ready: () => {
-          this.scanned = true;
-          this.schedule();
+          // The modules manifests name outside the walk are looked at before the list is ready,
+          // so the first runs see them too.
+          void this.followModules().then(() => {
+            this.scanned = true;
+            this.schedule();
+          });
         },
+        follow: () => this.schedule(),
         limit: (message) => {
           this.current = { ...this.current, notice: message };
           this.notify();
@@ -154,14 +161,35 @@ export class JobFolder {
   private refresh(): void {
     let jobs: JobEntry[];
     try {
-      jobs = deriveJobs(this.facts.values(), this.root, this.config);
+      jobs = this.withUnwatched(deriveJobs(this.facts.values(), this.root, this.config));
     } catch (error) {
       this.current = { ...this.current, error: `Listing jobs failed: ${describeError(error)}` };
       this.notify();
       return;
     }
+    if (this.scanned) void this.watcher?.follow(namedModules(jobs));
     this.current = { ...this.current, jobs, ready: this.scanned && this.settling.size === 0 };
     this.notify();
+  }
+
+  private async followModules(): Promise<void> {
+    try {
+      await this.watcher?.follow(namedModules(deriveJobs(this.facts.values(), this.root, this.config)));
+    } catch {
+      // listed without them; refresh() reports a failure to list
+    }
+  }
+
+  /** Each manifest's reason its module's rebuilds are not seen, if any. */
+  private withUnwatched(jobs: JobEntry[]): JobEntry[] {
+    return jobs.map((job) => {
+      if (job.kind !== 'manifest' || !job.spec) return job;
+      const module = job.spec.modulePath;
+      const unwatched = module.startsWith(this.root + sep)
+        ? (this.watcher?.followProblem(module) ?? null)
+        : `The module ${module} is outside the watched folder, so rebuilds of it are not seen and it is not run automatically.`;
+      return unwatched === null ? job : { ...job, unwatched };
+    });
   }
 
   private notify(): void {
@@ -175,4 +203,9 @@ function isSymlink(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The module files manifests name. */
+function namedModules(jobs: readonly JobEntry[]): string[] {
+  return jobs.flatMap((job) => (job.kind === 'manifest' && job.spec ? [job.spec.modulePath] : []));
 }

@@ -4,11 +4,14 @@
  * folders walked and a depth limit (with a notice when either is hit), ignored and hidden
  * folders and `.gitignore`d paths skipped, symlinks never followed. Files are reported as they
  * are found, so the job list fills while the walk goes on; a change is reported once the file
- * has been quiet for `stabilityMs`.
+ * has been quiet for `stabilityMs`. Each watched folder's identity (inode and birth time) is
+ * kept: a folder deleted and made again at once, or another one renamed into its place, is
+ * walked afresh. Files named with `follow` are watched wherever they are (file-pins.ts).
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher, type Stats } from 'node:fs';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { FilePins } from './file-pins.js';
 import { gitignored, parseGitignore, type IgnoreRules } from './gitignore.js';
 
 export interface TreeWatcherOptions {
@@ -32,17 +35,26 @@ export interface TreeEvents {
   ready(): void;
   /** A limit was hit: what is not watched, in one sentence. */
   limit(message: string): void;
+  /** Whether a followed file can be watched changed (see `followProblem`). */
+  follow?(): void;
   error(error: Error): void;
 }
 
 export const DEFAULT_MAX_DIRS = 4000;
 export const DEFAULT_MAX_DEPTH = 12;
 
+interface WatchedDir {
+  watcher: FSWatcher | null;
+  /** Inode and birth time when walked; another folder under the same name differs. */
+  identity: string | null;
+}
+
 export class TreeWatcher {
-  private readonly dirs = new Map<string, FSWatcher | null>();
+  private readonly dirs = new Map<string, WatchedDir>();
   private readonly files = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly ignores = new Map<string, IgnoreRules>();
+  private readonly pins: FilePins;
   private closed = false;
   private limited = false;
 
@@ -50,16 +62,40 @@ export class TreeWatcher {
     readonly root: string,
     private readonly events: TreeEvents,
     private readonly options: TreeWatcherOptions,
-  ) {}
+  ) {
+    this.pins = new FilePins(root, (file) => this.touch(file), () => this.events.follow?.());
+  }
 
   async start(): Promise<void> {
     await this.walk(this.root);
     if (!this.closed) this.events.ready();
   }
 
+  /**
+   * Watches these files (inside the root) too, even where the walk does not go; files the walk
+   * already covers are left to it. Files no longer named are forgotten.
+   */
+  async follow(files: Iterable<string>): Promise<void> {
+    if (this.closed) return;
+    const wanted = new Set<string>();
+    for (const file of files) if (file.startsWith(this.root + sep) && !this.covers(file)) wanted.add(file);
+    const { added, dropped } = this.pins.set(wanted);
+    for (const file of dropped) {
+      if (!this.covers(file) && this.files.delete(file)) this.events.unlink(file);
+    }
+    // Looked at now, so a caller waiting for this knows whether the files exist.
+    await Promise.all(added.map((file) => this.check(file)));
+  }
+
+  /** Why a followed file cannot be watched, or null. */
+  followProblem(file: string): string | null {
+    return this.pins.problem(file);
+  }
+
   close(): void {
     this.closed = true;
-    for (const watcher of this.dirs.values()) watcher?.close();
+    this.pins.close();
+    for (const { watcher } of this.dirs.values()) watcher?.close();
     this.dirs.clear();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
@@ -76,9 +112,13 @@ export class TreeWatcher {
         this.limit(`Watching the first ${maxDirs} folders only: jobs deeper in ${this.root} are not listed (open a smaller folder).`);
         return;
       }
-      this.dirs.set(dir, this.watchDir(dir));
+      this.dirs.set(dir, { watcher: this.watchDir(dir), identity: null });
       let entries;
       try {
+        // Taken before listing: a folder swapped in after this is seen as a change.
+        const identity = identityOf(await lstat(dir));
+        const watched = this.dirs.get(dir);
+        if (watched) watched.identity = identity;
         entries = await readdir(dir, { withFileTypes: true });
       } catch {
         continue; // unreadable or gone: nothing to list
@@ -105,6 +145,7 @@ export class TreeWatcher {
       const watcher = watch(dir, { persistent: false }, (_event, name) => {
         if (name !== null) this.touch(join(dir, name.toString()));
       });
+      // The folder itself went away: its parent's watcher sees that and walks whatever replaces it.
       watcher.on('error', () => this.forgetDir(dir, false));
       return watcher;
     } catch (error) {
@@ -136,13 +177,17 @@ export class TreeWatcher {
     }
     if (this.closed) return;
     if (stats?.isDirectory()) {
+      const watched = this.dirs.get(path);
+      // Deleted and made again, or another folder renamed into its place: the old watch (and
+      // what it listed) belongs to a folder that is gone.
+      if (watched && watched.identity !== null && watched.identity !== identityOf(stats)) this.forgetDir(path, true);
       if (!this.dirs.has(path) && !this.skipDir(path) && this.dirs.has(dirname(path))) {
         const depth = relative(this.root, path).split(sep).length;
         if (depth <= (this.options.maxDepth ?? DEFAULT_MAX_DEPTH)) await this.walk(path);
       }
       return;
     }
-    if (stats?.isFile() && this.wantedFile(path)) {
+    if (stats?.isFile() && (this.wantedFile(path) || this.pins.has(path))) {
       if (this.files.has(path)) this.events.change(path);
       else this.found(path);
       if (path.endsWith(`${sep}.gitignore`)) await this.loadGitignore(dirname(path));
@@ -159,13 +204,18 @@ export class TreeWatcher {
   }
 
   private forgetDir(dir: string, report: boolean): void {
-    for (const [path, watcher] of this.dirs) {
+    for (const [path, { watcher }] of this.dirs) {
       if (path === dir || path.startsWith(dir + sep)) {
         watcher?.close();
         this.dirs.delete(path);
       }
     }
-    for (const path of this.files) if (path.startsWith(dir + sep)) this.files.delete(path);
+    for (const path of this.files) {
+      if (!path.startsWith(dir + sep)) continue;
+      this.files.delete(path);
+      // A followed file is not the walk's to drop: look at it again.
+      if (this.pins.has(path)) this.touch(path);
+    }
     if (report) this.events.unlinkDir(dir);
   }
 
@@ -194,6 +244,11 @@ export class TreeWatcher {
     return this.options.wanted(path) && !this.isGitignored(path, false);
   }
 
+  /** Whether the walk reports this file: its folder is watched and nothing ignores it. */
+  private covers(file: string): boolean {
+    return this.dirs.has(dirname(file)) && this.wantedFile(file);
+  }
+
   /** Rules of every .gitignore from the root down to the path's folder; deeper ones win. */
   private isGitignored(path: string, isDir: boolean): boolean {
     if (this.ignores.size === 0) return false;
@@ -210,4 +265,8 @@ export class TreeWatcher {
     }
     return verdict;
   }
+}
+
+function identityOf(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}:${stats.birthtimeMs}`;
 }

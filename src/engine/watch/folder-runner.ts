@@ -91,10 +91,13 @@ export class FolderRunner {
         this.send({ type: 'job_added', job: this.ref(entry) });
         this.check(entry);
         if (this.scanned) this.schedule(entry, 'initial');
-      } else if (old.moduleHash !== entry.moduleHash || old.manifestHash !== entry.manifestHash || (old.spec === null) !== (entry.spec === null)) {
+      } else if (this.scanned && (old.moduleHash !== entry.moduleHash || old.manifestHash !== entry.manifestHash || (old.spec === null) !== (entry.spec === null))) {
+        // (During the first scan a module read after its manifest is not a rebuild.)
         this.send({ type: 'job_changed', job: this.ref(entry) });
         this.check(entry);
         this.schedule(entry, 'rebuild');
+      } else if (entry.unwatched && entry.unwatched !== old.unwatched) {
+        this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
       }
     }
     this.known = next;
@@ -105,8 +108,9 @@ export class FolderRunner {
     }
   }
 
-  /** Reports why a job cannot run as it is (invalid, or grants not allowed). */
+  /** Reports why a job cannot run as it is (invalid, or grants not allowed), or why its module is not followed. */
   private check(entry: JobEntry): void {
+    if (entry.unwatched) this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
     if (!entry.spec) {
       this.send({ type: 'job_invalid', job: this.ref(entry), message: entry.error?.message ?? 'not a runnable job', details: entry.error?.details ?? [] });
       return;
