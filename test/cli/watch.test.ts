@@ -1,18 +1,24 @@
 // `plasm-tui watch --json` and the SDK's client.watch(): the event stream is a contract. Every
 // line of a real session validates against schemas/event.schema.json; a rebuilt module reruns
 // its job; a manifest asking for grants is reported, not run; SIGTERM stops it cleanly.
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../../src/core/schemas.js';
 import { Client, type WatchEvent } from '../../src/sdk/index.js';
 import { BIN, EXAMPLES, WAT } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-'));
+  made.push(dir);
   copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
   copyFileSync(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), join(dir, 'cat-file.wasm'));
   writeFileSync(join(dir, 'greedy.manifest.json'), JSON.stringify({ version: '0.2', name: 'greedy', module: 'cat-file.wasm', dirs: [{ host: '..', guest: '/up' }] }));
@@ -72,6 +78,7 @@ describe('client.watch()', () => {
 describe('a hostile folder, watched through the real binary', () => {
   it('does not walk a symlink to / nor take linked files for jobs: the scan ends at once with the folder\'s own job', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-links-'));
+    made.push(dir);
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
     const { symlinkSync } = await import('node:fs');
     symlinkSync('/', join(dir, 'r'));
