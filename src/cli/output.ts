@@ -1,5 +1,5 @@
 import { describeError, isPlasmError } from '../core/errors.js';
-import { sanitizeLabel } from '../core/sanitize.js';
+import { createStreamSanitizer, sanitizeLabel, toSafeJson } from '../core/sanitize.js';
 import { ERROR_EXIT_CODES } from './exit-codes.js';
 
 /** One line, or a line and its details, on stderr; never a stack trace. Returns the exit code. */
@@ -14,8 +14,9 @@ export function reportError(error: unknown): number {
   return ERROR_EXIT_CODES.internal;
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** Every JSON the CLI prints: strings quote file names and module output, so C1 and bidi are escaped too. */
+export function printJson(value: unknown, space = 2): void {
+  process.stdout.write(`${toSafeJson(value, space)}\n`);
 }
 
 /** Waits for stdout to drain, so that a large output is not cut when the process exits. */
@@ -24,4 +25,18 @@ export function flushStdout(): Promise<void> {
     if (process.stdout.writableLength === 0) resolve();
     else process.stdout.once('drain', () => resolve());
   });
+}
+
+/**
+ * Where a module's stdout or stderr goes. A pipe or a file gets it byte for byte; a terminal gets
+ * it sanitised chunk by chunk (no guest clears the screen, retitles the window or writes the
+ * clipboard), unless `raw` asks for the bytes there too.
+ */
+export function moduleOutput(stream: NodeJS.WriteStream, raw: boolean): { write(chunk: Uint8Array): void; end(): void } {
+  if (raw || !stream.isTTY) return { write: (chunk) => void stream.write(chunk), end: () => {} };
+  const sanitizer = createStreamSanitizer();
+  const put = (text: string): void => {
+    if (text) stream.write(text);
+  };
+  return { write: (chunk) => put(sanitizer.write(chunk)), end: () => put(sanitizer.end()) };
 }

@@ -4,6 +4,7 @@ import { PlasmError, isPlasmError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/json-file.js';
 import { validateManifest } from '../../core/manifest.js';
 import { parseReceipt } from '../../core/receipt.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { schemaErrors } from '../../core/schemas.js';
 import { VALIDATE_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
@@ -36,9 +37,10 @@ export function validateCommand(argv: string[]): number {
     if (positionals.length === 0) throw new PlasmError('usage', 'validate needs at least one file. See `plasm-tui validate --help`.');
     const verdicts = positionals.map((file) => validateFile(file, forced));
     if (values.json) printJson(verdicts);
+    // File names and schema errors quote what the files hold (keys, paths): no escapes reach the terminal.
     for (const verdict of values.json ? [] : verdicts) {
-      if (verdict.ok) process.stdout.write(`ok ${verdict.file} (${verdict.kind ?? 'file'})\n`);
-      else for (const error of verdict.errors) process.stderr.write(`plasm-tui: ${error}\n`);
+      if (verdict.ok) process.stdout.write(`ok ${sanitizeLabel(verdict.file)} (${verdict.kind ?? 'file'})\n`);
+      else for (const error of verdict.errors) process.stderr.write(`plasm-tui: ${sanitizeLabel(error)}\n`);
     }
     return verdicts.every((v) => v.ok) ? 0 : 65;
   } catch (error) {

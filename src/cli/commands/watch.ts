@@ -6,7 +6,7 @@ import { loadOrCreateNodeKey } from '../../core/keys.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { createEngine, createWarmPool, FolderRunner, type WatchEvent } from '../../engine/index.js';
 import { WATCH_HELP } from '../help.js';
-import { reportError } from '../output.js';
+import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
 
 /**
@@ -44,7 +44,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
     json = values.json ?? false;
     const engine = createEngine({ config: loadConfig(), key: loadOrCreateNodeKey(), sandbox: createWarmPool() });
     engine.warm();
-    runner = new FolderRunner(engine, dir, json ? printJson : printLine, { runOnStart: !values['no-initial'], concurrency });
+    runner = new FolderRunner(engine, dir, json ? printEvent : printLine, { runOnStart: !values['no-initial'], concurrency });
     runner.start();
     // Held until the runner has stopped: closing releases every handle the process waits on.
     const alive = setInterval(() => {}, 1 << 30);
@@ -69,8 +69,9 @@ export async function watchCommand(argv: string[]): Promise<number> {
   }
 }
 
-function printJson(event: WatchEvent): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+/** One event per line; names from files reach it, so C1 and bidi are escaped like in every JSON the CLI prints. */
+function printEvent(event: WatchEvent): void {
+  printJson(event, 0);
 }
 
 /** One readable line per event; names and messages come from files, so they are sanitised. */
