@@ -1,3 +1,5 @@
+import { RUN_OPTIONS } from './run-options.js';
+
 export const MAIN_HELP = `plasm-tui — run WebAssembly (WASI preview 1) jobs in sandboxed, limited subprocesses, with signed receipts
 
 Usage:
@@ -17,38 +19,28 @@ Each command takes --help. Exit codes: the module's own for a run that exits; 12
 1 verification failed, 130 cancelled, 137 killed, 70 internal error.
 `;
 
+const RUN_SECTIONS = {
+  input: 'Input:',
+  limits: 'Limits (defaults from the config: 128 MiB, 30 s, 16 MiB per stream):',
+  output: 'Output:',
+} as const;
+
+/** Options in the left column, their help from column 26, continuation lines under it. */
+function optionLines(section: keyof typeof RUN_SECTIONS): string {
+  return Object.values(RUN_OPTIONS)
+    .filter((option) => option.section === section)
+    .map((option) => `  ${option.usage.padEnd(22)}  ${option.help.split('\n').join(`\n${' '.repeat(26)}`)}\n`)
+    .join('');
+}
+
 export const RUN_HELP = `Usage: plasm-tui run [options] <module.wasm|module.wat|manifest.json> [-- args…]
 
-Runs one WASI job in its own sandboxed process. The module's stdout is printed byte for byte;
-its stderr and plasm-tui's one-line summary go to stderr.
+Runs one WASI job in its own sandboxed process. The module's stdout is printed byte for byte to
+a pipe or a file; on a terminal, its escape sequences are dropped and other control characters
+shown as ^X (--raw passes them through). Its stderr (treated the same way) and plasm-tui's
+one-line summary go to stderr.
 
-Input:
-  --stdin TEXT            the job's stdin
-  --stdin-file PATH       the job's stdin from a file (- for this process's stdin)
-                          (otherwise piped stdin is used; an empty pipe keeps a manifest's stdin)
-  --env KEY=VALUE         grant an environment variable (repeatable); nothing else is visible
-  --dir HOST[::GUEST]     preopen a host directory, read-write (repeatable)
-  --ro-dir HOST[::GUEST]  preopen a host directory, read-only (repeatable)
-  --module PATH           the module for a v0.1 manifest (else found by its hash beside the manifest)
-  --allow-grants          run with the dirs and env the manifest asks for, this once; otherwise a
-                          manifest's grants must be allowed first with \`plasm-tui allow\` (exit 77)
-
-Limits (defaults from the config: 128 MiB, 30 s, 16 MiB per stream):
-  --memory MB             memory cap; memory.grow past it fails
-  --timeout SECONDS       wall-clock limit; the job is killed when it passes
-  --max-output BYTES      cap on captured stdout and on stderr, each
-  --cpu N                 recorded in the receipt (WASI preview 1 guests use one core)
-  --fuel N                meter the guest's executed wasm instructions; past N the job ends
-                          fuel_exhausted (125); fuel_consumed is the same on every run
-
-Output:
-  --json                  print one JSON report on stdout instead (status, exit_code, message,
-                          stdout, stderr, timing, usage, receipt)
-  --receipt PATH          also write the signed receipt to PATH (never overwritten)
-  --receipt-version V     0.2 (default) or 0.1 (the seed format; binds no input or output)
-  -q, --quiet             no summary line on stderr
-  -h, --help              this help
-
+${(Object.keys(RUN_SECTIONS) as (keyof typeof RUN_SECTIONS)[]).map((section) => `${RUN_SECTIONS[section]}\n${optionLines(section)}`).join('\n')}
 Examples:
   echo "Hello, World" | plasm-tui run wasm-examples/hello/hello.wasm
   plasm-tui run wasm-examples/args-env/args-env.manifest.json

@@ -13,30 +13,69 @@ export interface RunCommandOptions {
   receiptVersion?: '0.1' | '0.2';
   json: boolean;
   quiet: boolean;
+  /** On a terminal, the module's output byte for byte instead of sanitised. */
+  raw: boolean;
   help: boolean;
   /** Run with a manifest's requested dirs and env this once, without remembering them. */
   allowGrants: boolean;
 }
 
-export const RUN_FLAGS = {
-  dir: { type: 'string', multiple: true },
-  'ro-dir': { type: 'string', multiple: true },
-  env: { type: 'string', multiple: true },
-  stdin: { type: 'string' },
-  'stdin-file': { type: 'string' },
-  memory: { type: 'string' },
-  timeout: { type: 'string' },
-  fuel: { type: 'string' },
-  cpu: { type: 'string' },
-  'max-output': { type: 'string' },
-  module: { type: 'string' },
-  receipt: { type: 'string' },
-  'receipt-version': { type: 'string' },
-  json: { type: 'boolean' },
-  'allow-grants': { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+type Section = 'input' | 'limits' | 'output';
+
+/**
+ * Every `plasm-tui run` option, declared once: its parseArgs flag, its line in `run --help`
+ * (help.ts renders them in this order, by section) and, below, the options key it fills.
+ */
+export const RUN_OPTIONS = {
+  stdin: { flag: { type: 'string' }, section: 'input', usage: '--stdin TEXT', help: "the job's stdin" },
+  'stdin-file': {
+    flag: { type: 'string' },
+    section: 'input',
+    usage: '--stdin-file PATH',
+    help: "the job's stdin from a file (- for this process's stdin)\n(otherwise piped stdin is used; an empty pipe keeps a manifest's stdin)",
+  },
+  env: { flag: { type: 'string', multiple: true }, section: 'input', usage: '--env KEY=VALUE', help: 'grant an environment variable (repeatable); nothing else is visible' },
+  dir: { flag: { type: 'string', multiple: true }, section: 'input', usage: '--dir HOST[::GUEST]', help: 'preopen a host directory, read-write (repeatable)' },
+  'ro-dir': { flag: { type: 'string', multiple: true }, section: 'input', usage: '--ro-dir HOST[::GUEST]', help: 'preopen a host directory, read-only (repeatable)' },
+  module: { flag: { type: 'string' }, section: 'input', usage: '--module PATH', help: 'the module for a v0.1 manifest (else found by its hash beside the manifest)' },
+  'allow-grants': {
+    flag: { type: 'boolean' },
+    section: 'input',
+    usage: '--allow-grants',
+    help: "run with the dirs and env the manifest asks for, this once; otherwise a\nmanifest's grants must be allowed first with `plasm-tui allow` (exit 77)",
+  },
+  memory: { flag: { type: 'string' }, section: 'limits', usage: '--memory MB', help: 'memory cap; memory.grow past it fails' },
+  timeout: { flag: { type: 'string' }, section: 'limits', usage: '--timeout SECONDS', help: 'wall-clock limit; the job is killed when it passes' },
+  'max-output': { flag: { type: 'string' }, section: 'limits', usage: '--max-output BYTES', help: 'cap on captured stdout and on stderr, each' },
+  cpu: { flag: { type: 'string' }, section: 'limits', usage: '--cpu N', help: 'recorded in the receipt (WASI preview 1 guests use one core)' },
+  fuel: {
+    flag: { type: 'string' },
+    section: 'limits',
+    usage: '--fuel N',
+    help: "meter the guest's executed wasm instructions; past N the job ends\nfuel_exhausted (125); fuel_consumed is the same on every run",
+  },
+  json: {
+    flag: { type: 'boolean' },
+    section: 'output',
+    usage: '--json',
+    help: 'print one JSON report on stdout instead (status, exit_code, message,\nstdout, stderr, timing, usage, receipt)',
+  },
+  receipt: { flag: { type: 'string' }, section: 'output', usage: '--receipt PATH', help: 'also write the signed receipt to PATH (never overwritten)' },
+  'receipt-version': { flag: { type: 'string' }, section: 'output', usage: '--receipt-version V', help: '0.2 (default) or 0.1 (the seed format; binds no input or output)' },
+  raw: {
+    flag: { type: 'boolean' },
+    section: 'output',
+    usage: '--raw',
+    help: "on a terminal, write the module's output byte for byte, escape sequences\nincluded (otherwise they are dropped and controls shown as ^X there)",
+  },
+  quiet: { flag: { type: 'boolean', short: 'q' }, section: 'output', usage: '-q, --quiet', help: 'no summary line on stderr' },
+  help: { flag: { type: 'boolean', short: 'h' }, section: 'output', usage: '-h, --help', help: 'this help' },
+} as const satisfies Record<string, { flag: { type: 'string' | 'boolean'; multiple?: boolean; short?: string }; section: Section; usage: string; help: string }>;
+
+type RunFlags = { [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K]['flag'] };
+
+/** The parseArgs options, taken from the declarations above. */
+export const RUN_FLAGS = Object.fromEntries(Object.entries(RUN_OPTIONS).map(([name, option]) => [name, option.flag])) as RunFlags;
 
 export function parseRunOptions(argv: string[]): RunCommandOptions {
   // Everything after `--` belongs to the guest, untouched.
@@ -45,7 +84,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
   const guest = split === -1 ? [] : argv.slice(split + 1);
   const { values, positionals } = parseCommand('run', own, RUN_FLAGS);
   const [target, ...moreArgs] = positionals;
-  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, help: true, allowGrants: false };
+  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, raw: false, help: true, allowGrants: false };
   if (!target) throw new PlasmError('usage', 'run needs a module (.wasm, .wat) or a manifest (.json). See `plasm-tui run --help`.');
   if (values.stdin !== undefined && values['stdin-file'] !== undefined) {
     throw new PlasmError('usage', '--stdin and --stdin-file cannot be used together.');
@@ -80,6 +119,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     receiptVersion,
     json: values.json ?? false,
     quiet: values.quiet ?? false,
+    raw: values.raw ?? false,
     help: false,
     allowGrants: values['allow-grants'] ?? false,
   };

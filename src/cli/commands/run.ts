@@ -8,7 +8,7 @@ import { loadOrCreateNodeKey, type NodeKey } from '../../core/keys.js';
 import { createEngine, createWarmPool, writeReceiptFile, type RunResult } from '../../engine/index.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { RUN_HELP } from '../help.js';
-import { flushStdout, printJson, reportError } from '../output.js';
+import { flushStdout, moduleOutput, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
 import { REPORT_VERSION, runReport } from '../../engine/index.js';
@@ -54,6 +54,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       // An empty pipe (e.g. </dev/null in CI) leaves a manifest's default stdin in place.
       if (piped && (piped.length > 0 || spec.defaultStdin === null)) stdin = piped;
     }
+    const stdout = moduleOutput(process.stdout, options.raw);
+    const stderr = moduleOutput(process.stderr, options.raw);
     const run = engine.start(spec, {
       stdin,
       allowGrants: options.allowGrants,
@@ -61,8 +63,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       onEvent: options.json
         ? undefined
         : (event) => {
-            if (event.type === 'stdout') process.stdout.write(event.chunk);
-            else if (event.type === 'stderr') process.stderr.write(event.chunk);
+            if (event.type === 'stdout') stdout.write(event.chunk);
+            else if (event.type === 'stderr') stderr.write(event.chunk);
           },
     });
     const cancel = (): void => run.cancel();
@@ -76,6 +78,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     };
     process.stdout.on('error', onStdoutError);
     const result = await run.result;
+    stdout.end();
+    stderr.end();
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
     if (stdoutClosed) {
