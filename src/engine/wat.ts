@@ -86,6 +86,8 @@ function startWorker(memoryMb: number): Worker {
   const worker = new Worker(WORKER_PATH, {
     workerData: { wasmHeapBytes: memoryMb * MIB },
     resourceLimits: { maxOldGenerationSizeMb: JS_HEAP_MB, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+    // Plain JavaScript: none of the host program's Node options (a loader, --input-type) apply.
+    execArgv: [],
     // What wabt prints (one abort message) must not reach the terminal the TUI draws on: its
     // streams are taken and never read (reading them would hold the process open).
     stdout: true,
