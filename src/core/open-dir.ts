@@ -12,7 +12,8 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { PlasmError, describeError } from './errors.js';
 
-const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+/** A directory, and only if the last component is not a symlink (ELOOP then). */
+export const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** The path that reaches `names` below the directory open as `fd` (Linux's /proc magic link). */
 export function fdPath(fd: number, ...names: string[]): string {

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { Config } from '../core/config.js';
-import { PlasmError } from '../core/errors.js';
+import { fsError, PlasmError } from '../core/errors.js';
 import type { Hash } from '../core/hash.js';
 import type { Limits } from '../core/limits.js';
 import { loadManifest, type LoadedManifest } from '../core/manifest.js';
@@ -172,7 +172,11 @@ function checked(spec: JobSpec): JobSpec {
     }
     if (!isDir) throw new PlasmError('invalid', `${where}: ${dir.host} (for ${dir.guest}) is not a directory.`);
     // Bound, preopened and shown for consent as the real folder, never through a symlink.
-    dir.host = realpathSync(dir.host);
+    try {
+      dir.host = realpathSync(dir.host);
+    } catch (error) {
+      throw fsError(error, dir.host, 'resolve');
+    }
   }
   for (const key of Object.keys(spec.env)) {
     if (key === '' || key.includes('=') || key.includes('\0')) throw new PlasmError('usage', `Environment variable name "${key}" is not valid.`);

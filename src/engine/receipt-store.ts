@@ -1,8 +1,8 @@
-import { closeSync, lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeNewFile } from '../core/atomic-file.js';
 import { PlasmError, fsError } from '../core/errors.js';
-import { fdPath, openDirBelow, openDirectory } from '../core/open-dir.js';
+import { DIR_FLAGS, fdPath, openDirectory } from '../core/open-dir.js';
 import type { Receipt } from '../core/receipt.js';
 
 function receiptText(receipt: Receipt): string {
@@ -96,14 +96,23 @@ function realDirectoryBelow(parent: number, name: string, path: string): number 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(error, path, 'create');
   }
-  const stat = lstatSync(fdPath(parent, name));
-  if (stat.isSymbolicLink()) throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
-  if (!stat.isDirectory()) throw new PlasmError('io', `${path} is not a directory; plasm-tui cannot keep receipts there.`);
-  // Opened without following: had it become a symlink since the lstat, this fails (ELOOP).
   try {
-    return openDirBelow(parent, name, path);
-  } catch {
-    throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
+    return openSync(fdPath(parent, name), DIR_FLAGS);
+  } catch (error) {
+    switch ((error as NodeJS.ErrnoException).code) {
+      case 'ELOOP':
+        throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
+      case 'ENOTDIR': {
+        // O_DIRECTORY meets a symlink before O_NOFOLLOW does on some kernels: say which it is.
+        const link = lstatSync(fdPath(parent, name), { throwIfNoEntry: false })?.isSymbolicLink();
+        if (link) throw new PlasmError('io', `${path} is a symlink; plasm-tui does not write receipts through symlinks.`);
+        throw new PlasmError('io', `${path} is not a directory; plasm-tui cannot keep receipts there.`);
+      }
+      case 'ENOENT':
+        throw new PlasmError('io', `${path} was moved away while plasm-tui opened it; the receipt was not saved.`);
+      default:
+        throw fsError(error, path, 'open');
+    }
   }
 }
 

@@ -228,13 +228,19 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
   if (signal) {
     return { ...base, status: 'killed', exitCode: null, message: `The sandbox process was killed by ${signal} before it reported a result.` };
   }
+  if (worker.readyAt === null) {
+    // It never got as far as the worker: what it wrote is the sandbox's own failure (bwrap
+    // refusing a bind whose folder changed, a missing runtime), not the guest's stderr.
+    const words = stderrHint(base.stderr, /^bwrap: |Error|FATAL|error:/);
+    return { ...base, stderr: Buffer.alloc(0), status: 'error', exitCode: null, message: `The sandbox could not start (exit code ${String(died.exitCode)})${words}.` };
+  }
   const why = stderrHint(base.stderr);
   return { ...base, status: 'error', exitCode: null, message: `The sandbox process exited with code ${String(died.exitCode)} without reporting a result${why}.` };
 }
 
 /** The worker's own last words (e.g. a Node fatal error), trimmed to one line. */
-function stderrHint(stderr: Buffer): string {
-  const line = stderr.toString('utf8').split('\n').find((l) => /Error|FATAL|error:/.test(l));
+function stderrHint(stderr: Buffer, pattern = /Error|FATAL|error:/): string {
+  const line = stderr.toString('utf8').split('\n').find((l) => pattern.test(l));
   return line ? `: ${line.trim().slice(0, 200)}` : '';
 }
 
