@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeLabel, sanitizeLine, sanitizeText } from '../../src/core/sanitize.js';
+import { createStreamSanitizer, sanitizeLabel, sanitizeLine, sanitizeText, toSafeJson } from '../../src/core/sanitize.js';
 
 describe('sanitizeLine: module output made safe for the terminal', () => {
   it('leaves ordinary text alone, including non-ASCII', () => {
@@ -49,6 +49,12 @@ describe('sanitizeLine: module output made safe for the terminal', () => {
     expect(sanitizeLine('abc\u202edef\u2066')).toBe('abc\ufffddef\ufffd');
   });
 
+  it("shows bidi marks and zero-width characters too (what Deno's prompts make visible), but keeps joiners", () => {
+    expect(sanitizeLine('a\u200eb\u200fc\u061cd\u200be\u2060f\ufeffg\u2028h\u2029i')).toBe('a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg\ufffdh\ufffdi');
+    expect(sanitizeLabel('file\u200f.wasm')).toBe('file\ufffd.wasm');
+    expect(sanitizeLine('👨\u200d👩\u200d👧 می\u200cخواهم')).toBe('👨\u200d👩\u200d👧 می\u200cخواهم');
+  });
+
   it('expands tabs to 8-column stops', () => {
     expect(sanitizeLine('a\tb')).toBe('a       b');
     expect(sanitizeLine('\tx')).toBe('        x');
@@ -75,5 +81,60 @@ describe('sanitizeText and sanitizeLabel', () => {
 
   it('flattens a label to one line', () => {
     expect(sanitizeLabel('evil\nname\x1b]0;x\x07')).toBe('evil name');
+  });
+});
+
+describe('createStreamSanitizer: a run\'s output on a terminal, chunk by chunk', () => {
+  const run = (...chunks: string[]): string => {
+    const sanitizer = createStreamSanitizer();
+    return chunks.map((chunk) => sanitizer.write(Buffer.from(chunk))).join('') + sanitizer.end();
+  };
+
+  it('passes line breaks, carriage returns and tabs, and drops escapes as everywhere else', () => {
+    expect(run('\x1b[2J\x1b]0;pwned\x07\x1b[31mred\x1b[0m ok\n')).toBe('red ok\n');
+    expect(run('10%\r50%\r\tdone\n')).toBe('10%\r50%\r\tdone\n');
+    expect(run('bell\x07 c1\u0085 bidi\u202e\n')).toBe('bell^G c1\ufffd bidi\ufffd\n');
+  });
+
+  it('holds a sequence cut by a chunk boundary until it ends, so no half of it gets through', () => {
+    expect(run('a\x1b', ']0;pwn', 'ed\x07b')).toBe('ab');
+    expect(run('a\x1b]52;c;', 'c2VjcmV0\x1b', '\\b')).toBe('ab');
+    expect(run('a\x1b[', '2', 'Jb')).toBe('ab');
+    expect(run('x\u009b', '2Jy')).toBe('xy');
+  });
+
+  it('splits UTF-8 characters across chunks correctly', () => {
+    const sanitizer = createStreamSanitizer();
+    const bytes = Buffer.from('grüße \u202e');
+    const out = [...bytes].map((b) => sanitizer.write(Uint8Array.of(b))).join('') + sanitizer.end();
+    expect(out).toBe('grüße \ufffd');
+  });
+
+  it('drops an unterminated sequence at the end of the output', () => {
+    expect(run('before\x1b]0;never ends')).toBe('before');
+  });
+
+  it('never lets ESC, C1 or an invisible character through, however the bytes are cut', () => {
+    let text = '';
+    for (let code = 0; code < 0xa0; code++) text += `${String.fromCharCode(code)}x`;
+    text += '\u061c\u200b\u200e\u200f\u202a\u202e\u2066\u2069\ufeff';
+    const bytes = Buffer.from(text.repeat(2));
+    for (const size of [1, 2, 3, 7, 64]) {
+      const sanitizer = createStreamSanitizer();
+      let out = '';
+      for (let i = 0; i < bytes.length; i += size) out += sanitizer.write(bytes.subarray(i, i + size));
+      out += sanitizer.end();
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
+    }
+  });
+});
+
+describe('toSafeJson', () => {
+  it('escapes DEL, C1 and bidi characters that JSON.stringify leaves raw, and parses back to the same value', () => {
+    const value = { name: 'a\u009b2J\u202eb\u200f\u007f\u2028', n: 1 };
+    const json = toSafeJson(value);
+    expect(json).toBe('{"name":"a\\u009b2J\\u202eb\\u200f\\u007f\\u2028","n":1}');
+    expect(JSON.parse(json)).toEqual(value);
+    expect(toSafeJson({ a: 'ü' }, 2)).toBe('{\n  "a": "ü"\n}');
   });
 });
