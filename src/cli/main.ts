@@ -8,6 +8,7 @@ import { USAGE_EXIT_CODE } from '../core/status.js';
 import { RUNTIME } from '../engine/runtime.js';
 import { MAIN_HELP } from './help.js';
 import { reportError } from './output.js';
+import { sanitizeLabel } from '../core/sanitize.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,5 +60,13 @@ async function openTui(argv: string[]): Promise<number> {
     process.stderr.write('plasm-tui: the terminal UI needs an interactive terminal; in scripts use `plasm-tui run <module.wasm|manifest.json>` (see `plasm-tui --help`).\n');
     return USAGE_EXIT_CODE;
   }
-  return (await import('../tui/start.js')).startTui(dir);
+  // Loading the terminal UI (Ink, React) takes a moment: say so, so the terminal is never blank.
+  // start.ts erases the line before it takes the screen.
+  process.stdout.write(`plasm-tui: opening ${sanitizeLabel(dir)}…`);
+  try {
+    return await (await import('../tui/start.js')).startTui(dir);
+  } catch (error) {
+    process.stdout.write('\r\x1b[2K'); // the error goes on a line of its own
+    throw error;
+  }
 }

@@ -22,6 +22,7 @@ import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
+const ERASE_LINE = '\x1b[2K';
 /** Bracketed paste: a paste arrives between ESC[200~ and ESC[201~, its line breaks intact. */
 const PASTE_ON = '\x1b[?2004h';
 const PASTE_OFF = '\x1b[?2004l';
@@ -38,7 +39,8 @@ export async function startTui(dir: string): Promise<number> {
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
   const stdout = process.stdout;
 
-  stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
+  // The CLI's "opening …" line goes: the screen below the TUI is as it was.
+  stdout.write(`\r${ERASE_LINE}${ENTER_ALT_SCREEN}${PASTE_ON}`);
   const restore = (): void => {
     stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
   };
