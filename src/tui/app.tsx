@@ -30,6 +30,7 @@ import type { RunStore } from './runs/run-store.js';
 import type { RunRecord } from './runs/run-record.js';
 import { sanitizeLabel } from '../core/sanitize.js';
 import { scrollAnchor } from './state/output-window.js';
+import { helpPages } from './state/help-pages.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine, pasteText } from './state/line-edit.js';
 import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
@@ -285,7 +286,15 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     'scroll-top': () => scrollBy(Infinity),
     follow: () => dispatch({ type: 'scroll-to', anchor: null }),
     'leave-field': () => dispatch({ type: 'mode', mode: 'normal' }),
-    help: () => dispatch({ type: 'mode', mode: 'help' }),
+    help: () => {
+      dispatch({ type: 'help-page', page: 0 });
+      dispatch({ type: 'mode', mode: 'help' });
+    },
+    'help-page': () => {
+      const size = { width: layout.width, height: layout.height - 2 };
+      const count = helpPages(innerWidth(size), innerHeight(size)).length;
+      dispatch({ type: 'help-page', page: (uiRef.current.helpPage + 1) % count });
+    },
     details: () => {
       if (current().job) dispatch({ type: 'mode', mode: 'details' });
     },
@@ -361,7 +370,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
-        <HelpOverlay width={layout.width} height={layout.height - 2} />
+        <HelpOverlay width={layout.width} height={layout.height - 2} page={ui.helpPage} />
         {footer}
       </Box>
     );

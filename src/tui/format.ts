@@ -61,6 +61,14 @@ export function stateWord(state: JobState): string {
   return WORDS[state] ?? state;
 }
 
+/**
+ * Why a run ended, in one line for the end of its output (the pane, zoom and the saved text the
+ * pager opens): `✗ trap: The module trapped: unreachable …`, never cut where it is shown.
+ */
+export function endLine(status: Status, message: string): string {
+  return `${STATE_GLYPHS[status]} ${stateWord(status)}: ${message}`;
+}
+
 export type Tone = 'good' | 'bad' | 'warn' | 'busy' | 'muted';
 
 export function stateTone(state: JobState): Tone {

@@ -1,46 +1,28 @@
 import { Box, Text } from 'ink';
-import { HELP_SECTIONS, LEGEND } from '../keys.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
+import { HELP_GAP, KEY_WIDTH, helpPages } from '../state/help-pages.js';
 import { fit } from '../text-width.js';
 import { Panel } from './Panel.js';
 
-const KEY_WIDTH = 8;
-const GAP = 2;
-
-type HelpLine = { kind: 'title'; text: string } | { kind: 'key'; key: string; text: string } | { kind: 'text'; text: string } | { kind: 'blank' };
-
-/** Every binding of the key table, by mode, then the signs: one list, flowed into as many columns as the height needs. */
-export function helpLines(): HelpLine[] {
-  const lines: HelpLine[] = [];
-  for (const section of HELP_SECTIONS) {
-    if (lines.length > 0) lines.push({ kind: 'blank' });
-    lines.push({ kind: 'title', text: section.title });
-    for (const binding of section.bindings) lines.push({ kind: 'key', key: binding.key, text: binding.description });
-  }
-  lines.push({ kind: 'blank' }, { kind: 'title', text: 'signs' });
-  for (const line of LEGEND) lines.push({ kind: 'text', text: line });
-  return lines;
+export interface HelpOverlayProps extends Size {
+  /** Which page, when the keys take more than one (clamped). */
+  page?: number;
 }
 
-export function HelpOverlay({ width, height }: Size) {
+/** The key table and the signs, laid out by state/help-pages.ts; the title says when there are more pages. */
+export function HelpOverlay({ width, height, page = 0 }: HelpOverlayProps) {
   const theme = useTheme();
-  const inner = innerWidth({ width, height });
-  const rows = Math.max(1, innerHeight({ width, height }));
-  const all = helpLines();
-  // Blank lines between sections only where they cost no third column.
-  const lines = all.length > 2 * rows ? all.filter((line) => line.kind !== 'blank') : all;
-  const count = Math.max(2, Math.ceil(lines.length / rows));
-  const columnWidth = Math.max(1, Math.floor((inner - GAP * (count - 1)) / count));
-  const columns = Array.from({ length: count }, (_, i) => lines.slice(i * rows, (i + 1) * rows));
-  // A column does not start with a blank line.
-  for (const column of columns) if (column[0]?.kind === 'blank') column.shift();
+  const pages = helpPages(innerWidth({ width, height }), innerHeight({ width, height }));
+  const at = Math.min(Math.max(0, page), pages.length - 1);
+  const columns = pages[at] ?? [];
+  const right = pages.length > 1 ? `page ${at + 1}/${pages.length} · space: ${at + 1 < pages.length ? 'more' : 'first page'} · esc closes` : 'esc closes';
   return (
-    <Panel title="Help · keys" right="esc closes" width={width} height={height} focused>
-      <Box flexDirection="row" gap={GAP}>
+    <Panel title="Help · keys" right={right} width={width} height={height} focused>
+      <Box flexDirection="row" gap={HELP_GAP}>
         {columns.map((column, c) => (
-          <Box key={c} flexDirection="column" width={columnWidth}>
-            {column.map((line, i) =>
+          <Box key={c} flexDirection="column" width={column.width} flexShrink={0}>
+            {column.lines.map((line, i) =>
               line.kind === 'title' ? (
                 <Text key={i} bold underline wrap="truncate-end">
                   {line.text}

@@ -4,7 +4,8 @@
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
 import { relative } from 'node:path';
-import { STDERR_MARK } from '../format.js';
+import { STDERR_MARK, endLine } from '../format.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
@@ -237,7 +238,7 @@ export class RunStore {
    * stdin, stdout and stderr (`0003.stdin`, `0003.stdout`, `0003.stderr`, as captured, within
    * the output cap), which `plasm-tui verify --stdin/--stdout/--stderr` checks against the
    * receipt; and the whole output as display text (`0003.output.txt`: sanitised lines in write
-   * order, stderr's marked), which `p` opens. All of it through the folder's descriptor, each
+   * order, stderr's marked, then why a failed run ended), which `p` opens. All of it through the folder's descriptor, each
    * file created new: the folder cannot be swapped for a symlink between the receipt and these.
    * Returns the display text's path, or null when there is none.
    */
@@ -248,7 +249,9 @@ export class RunStore {
       folder.writeNew(`${stem}.stdin`, Buffer.from(record.stdin, 'utf8'));
       folder.writeNew(`${stem}.stdout`, result.stdout);
       folder.writeNew(`${stem}.stderr`, result.stderr);
-      const text = fullOutputText(chunks);
+      // A failed run's reason ends the text, whole, as it ends the pane.
+      const reason = result.status === 'ok' ? '' : `${endLine(result.status, sanitizeLabel((record.superseded ? 'Cancelled: a newer run of this job replaced it.' : result.message).replaceAll(`${this.options.root}/`, '')))}\n`;
+      const text = fullOutputText(chunks) + reason;
       if (text === '') return null; // nothing printed: nothing to page through
       return folder.writeNew(`${stem}.output.txt`, text) ? relativeTo(`${stem}.output.txt`) : null;
     } catch {

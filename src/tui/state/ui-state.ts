@@ -24,6 +24,8 @@ export interface UiState {
   cursor: number;
   /** One line of feedback in the header ("watch off", "hello: module changed, rerunning"). */
   notice: string | null;
+  /** The page of help shown, when the keys take more than one. */
+  helpPage: number;
   /** A run waiting for the user to allow what its manifest asks for (the grants dialog). */
   grants: GrantPrompt | null;
 }
@@ -48,10 +50,11 @@ export type UiAction =
   | { type: 'edit-stdin'; length: number }
   | { type: 'stdin'; id: string; text: string; cursor: number }
   | { type: 'notice'; text: string | null }
+  | { type: 'help-page'; page: number }
   | { type: 'ask-grants'; prompt: GrantPrompt | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, helpPage: 0, grants: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -78,6 +81,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, stdin: { ...state.stdin, [action.id]: action.text }, cursor: action.cursor };
     case 'notice':
       return { ...state, notice: action.text };
+    case 'help-page':
+      return { ...state, helpPage: action.page };
     case 'ask-grants':
       return { ...state, grants: action.prompt, mode: action.prompt ? 'grants' : 'normal' };
   }

@@ -6,7 +6,7 @@ import type { JobRowView } from '../components/JobList.js';
 import type { ExitPaneProps } from '../components/ExitPane.js';
 import type { TimingPaneProps } from '../components/TimingPane.js';
 import type { JobEntry } from '../../engine/index.js';
-import { STATE_GLYPHS, changeMark, formatBytes, formatMs, stateWord, type JobState, type Tone } from '../format.js';
+import { STATE_GLYPHS, changeMark, endLine, formatBytes, formatMs, stateWord, type JobState, type Tone } from '../format.js';
 import type { OutputLine } from '../runs/output-log.js';
 import type { RunRecord } from '../runs/run-record.js';
 import { sanitizeLabel, sanitizeText } from '../../core/sanitize.js';
@@ -75,6 +75,9 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   }
   if (latest.outcome?.stdoutTruncated) notes.push(`stdout was cut at the output limit (${formatBytes(latest.output.bytes.stdout)} kept)`);
   if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
+  // Why a failed run ended, whole, as its last line: the exit pane may have room for a few words only.
+  const reason = latest.outcome && latest.outcome.status !== 'ok' ? endLine(latest.outcome.status, sanitizeLabel(relativize(endMessage(latest), root))) : null;
+  if (reason && latest.output.view().length > 0) notes.push(reason);
   return {
     job: name,
     // Which input made this output: the field may hold something else by now.
@@ -84,7 +87,7 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
     head,
     notes,
     // Without output the pane has room for the whole exit message, which the exit pane may cut.
-    placeholder: running ? 'waiting for output…' : latest.outcome?.status === 'ok' ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(latest.outcome?.message ?? '', root))}`,
+    placeholder: running ? 'waiting for output…' : reason === null ? '(no output)' : `(no output)\n\n${sanitizeText(relativize(endMessage(latest), root))}`,
     placeholderTone: 'muted',
   };
 }
@@ -110,13 +113,18 @@ export function exitView(job: JobEntry | undefined, latest: RunRecord | undefine
     const { status, exitCode } = latest.outcome;
     // The headline already says `✓ 0 · ok` / `✗ 42 · exit`: its sentence would only repeat it.
     const repeats = (status === 'ok' || status === 'exit') && latest.outcome.message === `The job exited with code ${exitCode}.`;
-    const message = latest.superseded ? 'Cancelled: a newer run of this job replaced it.' : repeats ? '' : latest.outcome.message;
+    const message = repeats ? '' : endMessage(latest);
     return { state: latest.outcome.status, exitCode: latest.outcome.exitCode, message: sanitizeLabel(relativize(message, root)), containment: containmentLine(latest.outcome.containment) };
   }
   if (latest) return { state: 'running', exitCode: null, message: `${latest.phase}…` };
   if (job?.error) return { state: 'broken', exitCode: null, message: sanitizeLabel(relativize(job.error.message, root)) };
   if (job?.warning) return { state: 'broken', exitCode: null, message: sanitizeLabel(relativize(job.warning, root)) };
   return { state: 'never' as JobState, exitCode: null, message: '' };
+}
+
+/** A finished run's own sentence for how it ended. */
+export function endMessage(run: RunRecord): string {
+  return run.superseded ? 'Cancelled: a newer run of this job replaced it.' : (run.outcome?.message ?? '');
 }
 
 export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | undefined): string {
@@ -180,5 +188,6 @@ export function detailsView(job: JobEntry, latest: RunRecord | undefined, root: 
   lines.push(`limits    memory ${memory_mb} MiB · time ${timeout_seconds} s · output ${formatBytes(max_output_bytes)} · fuel ${fuel ?? 'none'} · cpu ${cpu_cores}`);
   if (spec.defaultStdin !== null) lines.push(`stdin     ${inputLabel(spec.defaultStdin)}`);
   if (latest) lines.push(`last run  #${latest.no} · ${latest.outcome ? stateWord(latest.outcome.status) : 'running'} · in: ${inputLabel(latest.stdin)}`);
+  if (latest?.outcome && latest.outcome.status !== 'ok') lines.push(`ended     ${endLine(latest.outcome.status, sanitizeLabel(relativize(endMessage(latest), root)))}`);
   return lines;
 }
