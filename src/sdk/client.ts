@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import { PlasmError } from '../core/errors.js';
 import { Job, type SubmitOptions } from './job.js';
 import type { Result } from './result.js';
-import { LocalTransport, type LocalTransportOptions, type Transport } from './transport.js';
+import { LOCAL_TRANSPORT_OPTIONS, LocalTransport, type LocalTransportOptions, type Transport } from './transport.js';
 import { FolderRunner, type FolderRunnerOptions, type WatchEvent } from '../engine/index.js';
 import { EventQueue } from './event-queue.js';
+import { aBoolean, anAbortSignal, aTransport, aWholeNumber, checkBatch, checkOptions, checkPath } from './check-arguments.js';
 
 export interface ClientOptions extends LocalTransportOptions {
   /** Where jobs run; a `LocalTransport` (this machine) unless given. */
@@ -39,11 +40,13 @@ export class Client {
   readonly transport: Transport;
 
   constructor(options: ClientOptions = {}) {
+    checkOptions('new Client', options, { ...LOCAL_TRANSPORT_OPTIONS, transport: aTransport });
     this.transport = options.transport ?? new LocalTransport(options);
   }
 
   /** A job for a module (.wasm, .wat) or a manifest (.json); nothing runs until `submit`. */
   createJob(target: string): Job {
+    checkPath('Client.createJob', 'the module or manifest path', target);
     return new Job(this.transport, target);
   }
 
@@ -54,8 +57,9 @@ export class Client {
 
   /** Runs many jobs, at most `concurrency` at once; results come back in the order given. */
   async submitAll(items: readonly (Job | BatchItem)[], options: SubmitAllOptions = {}): Promise<Result[]> {
+    checkBatch('Client.submitAll', items, (value) => value instanceof Job);
+    checkOptions('Client.submitAll', options, { concurrency: aWholeNumber(1), signal: anAbortSignal });
     const concurrency = options.concurrency ?? availableParallelism();
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new PlasmError('usage', `concurrency must be a whole number of at least 1, not ${concurrency}.`);
     const results: Result[] = new Array(items.length);
     let next = 0;
     const submit: SubmitOptions = { signal: options.signal };
@@ -77,6 +81,8 @@ export class Client {
    * `for await (const event of watcher.events())`; `await watcher.close()` stops it.
    */
   watch(dir: string, options: FolderRunnerOptions = {}): FolderWatch {
+    checkPath('Client.watch', 'the folder to watch', dir);
+    checkOptions('Client.watch', options, { runOnStart: aBoolean, concurrency: aWholeNumber(1), saveReceipts: aBoolean });
     if (!(this.transport instanceof LocalTransport)) throw new PlasmError('usage', 'watch runs jobs on this machine: it needs the local transport.');
     const queue = new EventQueue<WatchEvent>();
     const runner = new FolderRunner(this.transport.engine, dir, (event) => {

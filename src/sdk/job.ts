@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { JobDir, JobOverrides, RunEvent } from '../engine/index.js';
+import { aFunction, anAbortSignal, aBoolean, checkArgs, checkEnv, checkOptions, checkPath, checkPositiveNumber, checkStdin, checkWholeNumber } from './check-arguments.js';
 import { EventQueue } from './event-queue.js';
 import { Result } from './result.js';
 import type { Transport, TransportJob } from './transport.js';
@@ -43,42 +44,52 @@ export class Job {
 
   /** Guest arguments after argv[0] (which is always the module's file name). */
   withArgs(...args: string[]): Job {
+    checkArgs('Job.withArgs', args);
     return this.with({ args });
   }
 
   /** Environment variables the guest sees (added to any the manifest grants). */
   withEnv(env: Record<string, string>): Job {
+    checkEnv('Job.withEnv', env);
     return this.with({ env: { ...this.overrides.env, ...env } });
   }
 
   /** Preopens a host directory at `guest` (default: the host path), read-write unless `readonly`. */
   withDir(host: string, guest: string = host, options: DirOptions = {}): Job {
+    checkPath('Job.withDir', 'the host directory', host);
+    checkPath('Job.withDir', 'the guest path', guest);
+    checkOptions('Job.withDir', options, { readonly: aBoolean });
     const dir: JobDir = { host: resolve(host), guest, readonly: options.readonly ?? false };
     return this.with({ dirs: [...(this.overrides.dirs ?? []), dir] });
   }
 
   /** Recorded in the receipt (a WASI preview 1 guest uses one core). */
   withCpu(cores: number): Job {
+    checkWholeNumber('Job.withCpu', 'the number of cores', cores, 1);
     return this.with({ cpu_cores: cores });
   }
 
   /** Memory cap in MiB. */
   withMemory(mb: number): Job {
+    checkWholeNumber('Job.withMemory', 'the memory cap in MiB', mb, 1);
     return this.with({ memory_mb: mb });
   }
 
   /** Wall-clock limit in seconds. */
   withTimeout(seconds: number): Job {
+    checkPositiveNumber('Job.withTimeout', 'the time limit in seconds', seconds);
     return this.with({ timeout_seconds: seconds });
   }
 
   /** Cap on captured stdout and on stderr, each, in bytes. */
   withMaxOutput(bytes: number): Job {
+    checkWholeNumber('Job.withMaxOutput', 'the output cap in bytes', bytes, 0);
     return this.with({ max_output_bytes: bytes });
   }
 
   /** Meters the guest's executed instructions; past `fuel` it ends with "fuel_exhausted". */
   withFuel(fuel: number): Job {
+    checkWholeNumber('Job.withFuel', 'the fuel budget', fuel, 1);
     return this.with({ fuel });
   }
 
@@ -96,6 +107,7 @@ export class Job {
    * PlasmError for a job that cannot start (missing module, broken manifest, grants not allowed).
    */
   start(stdin?: string | Uint8Array, options: SubmitOptions = {}): RunningJob {
+    checkStart('Job.start', stdin, options);
     const queue = new EventQueue<RunEvent>();
     const job: TransportJob = {
       target: this.target,
@@ -123,6 +135,12 @@ export class Job {
 
   /** Runs the job to the end: `job.start(stdin, options).result`, rejecting if it cannot start. */
   async submit(stdin?: string | Uint8Array, options: SubmitOptions = {}): Promise<Result> {
+    checkStart('Job.submit', stdin, options);
     return this.start(stdin, options).result;
   }
+}
+
+function checkStart(method: string, stdin: unknown, options: unknown): void {
+  checkStdin(method, 'stdin', stdin);
+  checkOptions(method, options, { signal: anAbortSignal, onEvent: aFunction });
 }

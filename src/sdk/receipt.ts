@@ -1,7 +1,7 @@
 import { readJsonFile } from '../core/json-file.js';
 import { parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
-import { PlasmError } from '../core/errors.js';
 import { writeReceiptFile } from '../engine/index.js';
+import { bytes, checkOptions, checkPath, checkPublicKey } from './check-arguments.js';
 
 /** A signed receipt: what ran, on what input, with what result. */
 export class Receipt {
@@ -9,11 +9,13 @@ export class Receipt {
 
   /** Reads and checks a receipt file against its schema (throws a PlasmError if it is not one). */
   static load(path: string): Receipt {
+    checkPath('Receipt.load', 'the receipt file', path);
     return new Receipt(parseReceipt(readJsonFile(path).data, path));
   }
 
   /** A receipt already parsed from JSON (checked against its schema). */
   static from(data: unknown, name = 'receipt'): Receipt {
+    checkPath('Receipt.from', 'a name for the receipt in messages', name);
     return new Receipt(parseReceipt(data, name));
   }
 
@@ -37,14 +39,14 @@ export class Receipt {
    * A v0.1 receipt fails any input or output binding, since it records none.
    */
   verify(publicKey: string, bindings: Bindings = {}): VerifyReport {
-    if (!/^[0-9a-fA-F]{64}$/.test(publicKey.trim())) {
-      throw new PlasmError('usage', 'verify needs the signer\'s public key pinned as 64 hex characters (what `plasm-tui key` prints).');
-    }
+    checkPublicKey('Receipt.verify', publicKey);
+    checkOptions('Receipt.verify', bindings, { module: bytes, manifest: bytes, stdin: bytes, stdout: bytes, stderr: bytes }, 'bindings');
     return verifyReceipt(this.data, { pubkey: publicKey, bindings });
   }
 
   /** Writes it to `path` atomically; an existing file is never overwritten. */
   save(path: string): void {
+    checkPath('Receipt.save', 'the file to write', path);
     writeReceiptFile(path, this.data);
   }
 

@@ -10,6 +10,7 @@ import type { Config } from '../core/config.js';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
 import { createEngine, createWarmPool, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
+import { aBoolean, anObject, checkOptions, type Rule } from './check-arguments.js';
 
 /** One job as the SDK hands it to a transport: plain data, so it can cross a wire. */
 export interface TransportJob {
@@ -53,12 +54,20 @@ export interface LocalTransportOptions {
   warm?: boolean;
 }
 
+/** What `new LocalTransport(options)` (and so `new Client(options)`) accepts. */
+export const LOCAL_TRANSPORT_OPTIONS: Record<keyof LocalTransportOptions, Rule> = {
+  config: anObject,
+  key: { expected: 'a NodeKey (from loadOrCreateNodeKey)', test: (value) => anObject.test(value) && typeof (value as { publicKeyHex?: unknown }).publicKeyHex === 'string' },
+  warm: aBoolean,
+};
+
 /** Runs jobs on this machine, each in its own sandboxed, single-use worker process (warm spares). */
 export class LocalTransport implements Transport {
   readonly engine: Engine;
   private readonly key: () => NodeKey;
 
   constructor(options: LocalTransportOptions = {}) {
+    checkOptions('new LocalTransport', options, LOCAL_TRANSPORT_OPTIONS);
     let key = options.key;
     this.key = () => (key ??= loadOrCreateNodeKey());
     const warm = options.warm ?? true;
