@@ -7,6 +7,7 @@ export { Client, type ClientOptions, type BatchItem, type FolderWatch, type Subm
 export { Job, type DirOptions, type RunningJob, type SubmitOptions } from './job.js';
 export { Result, type Timing } from './result.js';
 export { Receipt } from './receipt.js';
+export { VerifyError } from './verify-error.js';
 export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun } from './transport.js';
 
 export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, RUNTIME } from '../engine/index.js';

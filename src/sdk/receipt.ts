@@ -2,6 +2,7 @@ import { readJsonFile } from '../core/json-file.js';
 import { parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
 import { writeReceiptFile } from '../engine/index.js';
 import { bytes, checkOptions, checkPath, checkPublicKey } from './check-arguments.js';
+import { VerifyError } from './verify-error.js';
 
 /** A signed receipt: what ran, on what input, with what result. */
 export class Receipt {
@@ -36,12 +37,17 @@ export class Receipt {
   /**
    * Checks the signature against `publicKey` — a key you trust, e.g. `client.publicKey()` — and,
    * when given, that the module, manifest, stdin, stdout and stderr bytes are the ones it binds.
-   * A v0.1 receipt fails any input or output binding, since it records none.
+   * A v0.1 receipt fails any input or output binding, since it records none. Returns the report
+   * when every check passes; otherwise throws a VerifyError carrying it (`error.report`), so a
+   * failure cannot be ignored. `verifyReceipt(receipt.toJSON(), { pubkey, bindings })` returns
+   * the report either way.
    */
   verify(publicKey: string, bindings: Bindings = {}): VerifyReport {
     checkPublicKey('Receipt.verify', publicKey);
     checkOptions('Receipt.verify', bindings, { module: bytes, manifest: bytes, stdin: bytes, stdout: bytes, stderr: bytes }, 'bindings');
-    return verifyReceipt(this.data, { pubkey: publicKey, bindings });
+    const report = verifyReceipt(this.data, { pubkey: publicKey, bindings });
+    if (!report.ok) throw new VerifyError(report);
+    return report;
   }
 
   /** Writes it to `path` atomically; an existing file is never overwritten. */

@@ -1,14 +1,24 @@
 // The SDK as a program uses it: the fluent Client and Job on real modules, results, receipts
 // verified against a pinned key, streaming, cancelling, batches, and consent for manifest grants.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { Client, PlasmError, Receipt, type RunEvent } from '../../src/sdk/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Client, PlasmError, Receipt, VerifyError, type RunEvent } from '../../src/sdk/index.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
 const client = new Client();
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /** Sandbox worker processes that are children of this test process. */
 function workers(): number[] {
@@ -42,8 +52,8 @@ describe('Client and Job', () => {
   it('a receipt signed by another key does not verify against the pinned one', async () => {
     const result = await client.createJob(HELLO).submit('x');
     const other = 'ab'.repeat(32);
-    const report = result.receipt().verify(other);
-    expect(report.ok).toBe(false);
+    expect(() => result.receipt().verify(other)).toThrow(VerifyError);
+    expect(() => result.receipt().verify(other)).toThrow(expect.objectContaining({ report: expect.objectContaining({ ok: false }) }));
     expect(() => result.receipt().verify('not-a-key')).toThrow(PlasmError);
   });
 
@@ -55,7 +65,7 @@ describe('Client and Job', () => {
     const timeout = await client.createJob(join(WAT, 'loop.wat')).withTimeout(0.5).submit();
     expect(timeout.status()).toBe('timeout');
     expect(timeout.message()).toMatch(/0\.5 s time limit/);
-    const dir = mkdtempSync(join(tmpdir(), 'plasm-sdk-'));
+    const dir = tempDir('plasm-sdk-');
     writeFileSync(join(dir, 'junk.wasm'), 'not wasm at all');
     const invalid = await client.createJob(join(dir, 'junk.wasm')).submit();
     expect(invalid.status()).toBe('invalid');
@@ -69,7 +79,7 @@ describe('Client and Job', () => {
     const full = await withArgs.submit();
     expect(plain.stdout()).toBe('argv[0]=args-env.wasm\n');
     expect(full.stdout()).toBe('argv[0]=args-env.wasm\nargv[1]=one\nargv[2]=two\nA=1\n');
-    const data = mkdtempSync(join(tmpdir(), 'plasm-sdk-dir-'));
+    const data = tempDir('plasm-sdk-dir-');
     writeFileSync(join(data, 'f.txt'), 'from a dir');
     const cat = await client.createJob(join(EXAMPLES, 'cat-file', 'cat-file.wasm')).withDir(data, '/d', { readonly: true }).withArgs('/d/f.txt').submit();
     expect(cat.stdout()).toBe('from a dir');
@@ -97,7 +107,7 @@ describe('Client and Job', () => {
   });
 
   it('refuses a manifest\'s grants unless they were allowed or the program says so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plasm-sdk-grants-'));
+    const dir = tempDir('plasm-sdk-grants-');
     copyFileSync(join(EXAMPLES, 'cat-file', 'cat-file.wasm'), join(dir, 'cat-file.wasm'));
     writeFileSync(join(dir, 'secret.txt'), 'S');
     writeFileSync(join(dir, 'plasm.json'), JSON.stringify({ version: '0.2', module: 'cat-file.wasm', args: ['/d/secret.txt'], dirs: [{ host: '.', guest: '/d', readonly: true }] }));
@@ -109,13 +119,13 @@ describe('Client and Job', () => {
 
   it('loads a receipt file and says what a v0.1 receipt does not bind', async () => {
     const result = await client.createJob(HELLO).submit('abc');
-    const dir = mkdtempSync(join(tmpdir(), 'plasm-sdk-receipt-'));
+    const dir = tempDir('plasm-sdk-receipt-');
     result.receipt().save(join(dir, 'r.json'));
     const loaded = Receipt.load(join(dir, 'r.json'));
     expect(loaded.version).toBe('0.2');
     expect(loaded.bindsInputAndOutput).toBe(true);
     expect(loaded.verify(client.publicKey(), { stdin: Buffer.from('abc') }).ok).toBe(true);
-    expect(loaded.verify(client.publicKey(), { stdin: Buffer.from('abd') }).ok).toBe(false);
+    expect(() => loaded.verify(client.publicKey(), { stdin: Buffer.from('abd') })).toThrow(expect.objectContaining({ report: expect.objectContaining({ ok: false }) }));
     expect(() => result.receipt().save(join(dir, 'r.json'))).toThrow(/never overwrites/);
   });
 
