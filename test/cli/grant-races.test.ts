@@ -207,7 +207,9 @@ describe.each(MODES)('grants by descriptor while a name is swapped (PLASM_OS_SAN
 /** A guest that swaps `data` and `evil` (a symlink) in its folder `rounds` times, as fast as WASI lets it. */
 function swappingWat(rounds: number): string {
   const rename = (from: [number, number], to: [number, number]) => `(drop (call $rename (i32.const 3) (i32.const ${from[0]}) (i32.const ${from[1]}) (i32.const 3) (i32.const ${to[0]}) (i32.const ${to[1]})))`;
-  const [data, moved, evil]: [number, number][] = [[0, 4], [8, 5], [16, 4]];
+  const data: [number, number] = [0, 4];
+  const moved: [number, number] = [8, 5];
+  const evil: [number, number] = [16, 4];
   return `(module
   (import "wasi_snapshot_preview1" "path_rename" (func $rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
