@@ -3,7 +3,7 @@
 // sandbox, print what it said and how it ended, and check its signed receipt against this
 // machine's key. Run it with `node examples/local-test.mjs` after `npm ci`.
 import { fileURLToPath } from 'node:url';
-import { Client } from 'plasm-tui';
+import { Client, VerifyError } from 'plasm-tui';
 
 const hello = fileURLToPath(new URL('../wasm-examples/hello/hello.wasm', import.meta.url));
 const client = new Client();
@@ -16,7 +16,14 @@ console.log(`timing:    ${result.timing().totalMs.toFixed(1)} ms in all, ${resul
 console.log(`contained: ${result.containment().map((layer) => `${layer.name} ${layer.active ? 'on' : 'off'}`).join(', ')}`);
 
 const receipt = result.receipt();
-const report = receipt.verify(client.publicKey(), { stdin: Buffer.from('Hello, World'), stdout: result.stdoutBytes() });
+// verify() throws a VerifyError when a check fails; its report says which, as a success's does.
+let report;
+try {
+  report = receipt.verify(client.publicKey(), { stdin: Buffer.from('Hello, World'), stdout: result.stdoutBytes() });
+} catch (error) {
+  if (!(error instanceof VerifyError)) throw error;
+  report = error.report;
+}
 for (const check of report.checks) console.log(`receipt:   ${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
 await client.close();
 process.exit(report.ok && result.ok() ? 0 : 1);
