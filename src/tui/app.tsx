@@ -4,8 +4,9 @@
  * component wires them to the panes and to the key table.
  */
 import { Box, useApp, useStdout } from 'ink';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { ExitPane } from './components/ExitPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -33,7 +34,8 @@ import { scrollAnchor } from './state/output-window.js';
 import { helpPages } from './state/help-pages.js';
 import { filterJobs, moveSelection, selectedIndex } from './state/selection.js';
 import { editLine, pasteText } from './state/line-edit.js';
-import { editFilter, initialUiState, uiReducer, type UiState } from './state/ui-state.js';
+import { editFilter, initialUiState, uiReducer, type Confirm, type UiState } from './state/ui-state.js';
+import { grantView } from './state/grant-view.js';
 import { describeGrants } from '../engine/index.js';
 import { detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from './state/views.js';
 import { DetailsOverlay } from './components/DetailsOverlay.js';
@@ -112,20 +114,42 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     return () => clearTimeout(timer);
   }, [ui.notice]);
 
-  const start = (entry: JobEntry | undefined, stdin?: string): void => {
+  // Where the watched folder really is: a granted dir outside it is pointed out in the dialog.
+  const realRoot = useMemo(() => {
+    try {
+      return realpathSync(folder.root);
+    } catch {
+      return folder.root;
+    }
+  }, [folder.root]);
+  /** Runs `entry`; one already running is restarted only once the user says so (`restart`). */
+  const start = (entry: JobEntry | undefined, stdin?: string, restart = false): void => {
     if (!entry) return;
     if (!entry.spec) {
       notice(`${sanitizeLabel(entry.name)} cannot run: ${sanitizeLabel(relativize(entry.error?.message ?? 'it is not a valid job', folder.root))}`);
       return;
     }
     const input = stdin ?? stdinOf(entry);
+    if (!restart && store.isRunning(entry.id)) {
+      ask({ kind: 'restart', jobId: entry.id, stdin: input, question: `${sanitizeLabel(entry.name)} is running: cancel it and start over?` });
+      return;
+    }
     const pending = store.pendingGrants(entry.spec);
     if (pending) {
       const manifest = sanitizeLabel(relativize(pending.manifestPath, folder.root));
-      dispatch({ type: 'ask-grants', prompt: { jobId: entry.id, stdin: input, manifest, lines: describeGrants(pending).map(sanitizeLabel) } });
+      const refused = describeGrants(pending).filter((line) => line.startsWith('refused'));
+      const view = grantView(pending, realRoot, store.allowedBefore(pending.manifestPath), refused);
+      dispatch({ type: 'ask-grants', prompt: { jobId: entry.id, stdin: input, manifest, hash: pending.hash, view } });
       return;
     }
     launch(entry, input, false);
+  };
+  const ask = (confirm: Confirm): void => dispatch({ type: 'ask', confirm });
+  const runAll = (): void => {
+    const listed = current().visible.filter((entry) => entry.spec);
+    const asking = listed.filter((entry) => entry.spec && store.pendingGrants(entry.spec));
+    for (const entry of listed) if (!asking.includes(entry)) launch(entry, stdinOf(entry), false);
+    notice(`running ${listed.length - asking.length} jobs${asking.length > 0 ? `; ${asking.length} ask for grants first (⏎ on each)` : ''}`);
   };
   const launch = (entry: JobEntry, stdin: string, allowGrants: boolean): void => {
     if (!entry.spec) return;
@@ -201,9 +225,22 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     },
     'run-all': () => {
       const listed = current().visible.filter((entry) => entry.spec);
-      const asking = listed.filter((entry) => entry.spec && store.pendingGrants(entry.spec));
-      for (const entry of listed) if (!asking.includes(entry)) launch(entry, stdinOf(entry), false);
-      notice(`running ${listed.length - asking.length} jobs${asking.length > 0 ? `; ${asking.length} ask for grants first (⏎ on each)` : ''}`);
+      if (listed.length === 0) return notice('no job here can run');
+      const running = listed.filter((entry) => store.isRunning(entry.id)).length;
+      ask({ kind: 'run-all', question: `Run all ${listed.length} listed job${listed.length === 1 ? '' : 's'}${running > 0 ? ` (${running} running: restarted)` : ''}?` });
+    },
+    confirm: () => {
+      const question = uiRef.current.confirm;
+      dispatch({ type: 'ask', confirm: null });
+      if (question?.kind === 'run-all') return runAll();
+      const entry = question ? current().jobs.find((candidate) => candidate.id === question.jobId) : undefined;
+      if (!question || !entry) return notice('not run: the job is gone from the folder');
+      start(entry, question.stdin, true);
+    },
+    decline: () => {
+      const question = uiRef.current.confirm;
+      dispatch({ type: 'ask', confirm: null });
+      notice(question?.kind === 'restart' ? 'not restarted: the run goes on (x cancels it)' : 'nothing was run');
     },
     'rerun-failed': () => {
       // Failed: ended other than ok (a cancelled run was stopped, not failed).
@@ -306,8 +343,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       if (!prompt || !entry?.spec) return notice('not run: the job is gone from the folder');
       const pending = store.pendingGrants(entry.spec);
       // Allow only what was on screen: if the manifest changed while the dialog was open, ask again.
-      const shown = pending ? describeGrants(pending).map(sanitizeLabel) : [];
-      if (pending && shown.join('\n') !== prompt.lines.join('\n')) return start(entry, prompt.stdin);
+      if (pending && pending.hash !== prompt.hash) return start(entry, prompt.stdin, true);
       if (pending) store.allow(pending);
       launch(entry, prompt.stdin, false);
     },
@@ -328,6 +364,8 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     handlers,
     {
       key: (mode, input, key) => {
+        // A question is answered yes only by its own keys: anything else is a no.
+        if (mode === 'confirm') return handlers.decline();
         if (mode === 'filter') dispatch({ type: 'filter', text: editFilter(uiRef.current.filter, input, key) });
         if (mode === 'search') dispatch({ type: 'search', text: editFilter(uiRef.current.search, input, key) });
         if (mode === 'stdin') editStdin((line) => editLine(line, input, key));
@@ -347,7 +385,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
   const header = (
     <Header width={layout.width} dir={sanitizeLabel(dirLabel)} watch={ui.watch} running={store.runningCount()} notice={ui.notice ?? (snapshot.notice ? sanitizeLabel(snapshot.notice) : null)} error={snapshot.error ? sanitizeLabel(snapshot.error) : null} />
   );
-  const footer = <Footer mode={ui.mode} width={layout.width} />;
+  const footer = <Footer mode={ui.mode} width={layout.width} prompt={ui.mode === 'confirm' ? (ui.confirm?.question ?? null) : null} />;
   if (ui.mode === 'grants' && ui.grants) {
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>

@@ -6,7 +6,7 @@
  */
 import type { Key } from 'ink';
 
-export type Mode = 'normal' | 'stdin' | 'filter' | 'help' | 'grants' | 'details' | 'zoom' | 'search';
+export type Mode = 'normal' | 'stdin' | 'filter' | 'help' | 'grants' | 'details' | 'zoom' | 'search' | 'confirm';
 
 /** Everything a key can do; each has at least one binding and one handler in the app. */
 export const ACTIONS = [
@@ -46,6 +46,8 @@ export const ACTIONS = [
   'details',
   'allow-grants',
   'deny-grants',
+  'confirm',
+  'decline',
   'quit',
 ] as const;
 
@@ -71,7 +73,7 @@ export interface KeyBinding {
   chords: readonly Chord[];
 }
 
-const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help', 'grants', 'details', 'zoom', 'search'];
+const ALL: readonly Mode[] = ['normal', 'stdin', 'filter', 'help', 'grants', 'details', 'zoom', 'search', 'confirm'];
 /** The job list and the zoomed output pane share the keys that scroll and page through output. */
 const OUTPUT: readonly Mode[] = ['normal', 'zoom'];
 
@@ -79,11 +81,11 @@ export const KEYS: readonly KeyBinding[] = [
   // In the job list: single letters are free to be shortcuts.
   { key: '↑ k', label: 'pick', description: 'previous job', action: 'select-up', modes: ['normal'], chords: [{ special: 'upArrow' }, { input: 'k' }] },
   { key: '↓ j', label: 'pick', description: 'next job', action: 'select-down', modes: ['normal'], chords: [{ special: 'downArrow' }, { input: 'j' }] },
-  { key: '⏎', label: 'run', description: 'run the selected job', action: 'run', modes: ['normal'], chords: [{ special: 'return' }] },
+  { key: '⏎', label: 'run', description: 'run (asks if running)', action: 'run', modes: ['normal'], chords: [{ special: 'return' }] },
   { key: 'i', label: 'stdin', description: "edit the job's stdin", action: 'edit-stdin', modes: ['normal'], chords: [{ input: 'i' }] },
   { key: 'e', description: 'edit stdin in $EDITOR', action: 'edit-external', modes: ['normal'], chords: [{ input: 'e' }] },
   { key: 'r', label: 'rerun', description: 'rerun with last input', action: 'rerun', modes: ['normal'], chords: [{ input: 'r' }] },
-  { key: 'a', description: 'run every job listed', action: 'run-all', modes: ['normal'], chords: [{ input: 'a' }] },
+  { key: 'a', description: 'run all (asks first)', action: 'run-all', modes: ['normal'], chords: [{ input: 'a' }] },
   { key: 'f', description: 'rerun the failed jobs', action: 'rerun-failed', modes: ['normal'], chords: [{ input: 'f' }] },
   { key: 'o', description: 'job details', action: 'details', modes: ['normal'], chords: [{ input: 'o' }] },
   { key: '[', description: 'show an earlier run', action: 'older-run', modes: ['normal'], chords: [{ input: '[' }] },
@@ -115,6 +117,9 @@ export const KEYS: readonly KeyBinding[] = [
   { key: 'esc o q', label: 'close', description: 'close the details', action: 'close-help', modes: ['details'], chords: [{ special: 'escape' }, { input: 'o' }, { input: 'q' }] },
   { key: 'a', label: 'allow', description: 'allow, remember, run', action: 'allow-grants', modes: ['grants'], chords: [{ input: 'a' }] },
   { key: 'esc n', label: 'deny', description: 'deny: nothing runs', action: 'deny-grants', modes: ['grants'], chords: [{ special: 'escape' }, { input: 'n' }] },
+  // A question in the footer (restart a running job? run every job?): any other key is a no.
+  { key: '⏎ y', label: 'yes', description: 'yes, go ahead', action: 'confirm', modes: ['confirm'], chords: [{ special: 'return' }, { input: 'y' }] },
+  { key: 'esc n', label: 'no', description: 'no; any other key too', action: 'decline', modes: ['confirm'], chords: [{ special: 'escape' }, { input: 'n' }] },
   // The zoomed output pane: scrolling as in the list, plus searching.
   { key: 'z esc', label: 'back', description: 'back to all the panes', action: 'toggle-zoom', modes: ['zoom'], chords: [{ input: 'z' }, { special: 'escape' }] },
   { key: '/', label: 'search', description: 'search the output', action: 'search', modes: ['zoom'], chords: [{ input: '/' }] },
@@ -175,6 +180,7 @@ export const HELP_SECTIONS: readonly { title: string; bindings: readonly KeyBind
   { title: 'help', bindings: firstIn('help') },
   { title: 'grants dialog', bindings: firstIn('grants') },
   { title: 'job details', bindings: firstIn('details') },
+  { title: 'a question', bindings: firstIn('confirm') },
   { title: 'anywhere', bindings: KEYS.filter((b) => b.modes.length === ALL.length) },
 ];
 

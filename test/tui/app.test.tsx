@@ -292,7 +292,10 @@ describe('App', () => {
     await press('j', 'i', 'x', ENTER);
     expect(engine.runs.map((run) => run.name)).toEqual(['beta']);
     engine.runs[0]?.finish('');
+    // a asks first; ⏎ says yes.
     await press('a');
+    await waitFor((f) => f.includes('Run all 3 listed jobs'), 'the question');
+    await press(ENTER);
     expect(engine.runs.map((run) => run.name)).toEqual(['beta', 'alpha', 'beta', 'gamma']);
     await waitFor((f) => f.includes('running 3 jobs'), 'the notice');
     engine.runs[1]?.finish('', 'trap');

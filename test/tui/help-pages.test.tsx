@@ -35,7 +35,7 @@ describe('help layout', () => {
     await waitFor((f) => f.includes('▶ alpha'), 'the first frame');
     await press('?');
     const first = await waitFor((f) => f.includes('page 1/'), 'help, page 1');
-    expect(first).toContain('run the selected job');
+    expect(first).toContain('run (asks if running)');
     await press(' ');
     const second = await waitFor((f) => f.includes('page 2/'), 'page 2');
     expect(second).toContain('quit, cancelling runs');

@@ -6,18 +6,26 @@ import { textWidth } from '../text-width.js';
 export interface FooterProps {
   mode: Mode;
   width: number;
+  /** A sanitised question the keys answer, shown before them. */
+  prompt?: string | null;
 }
 
 const GAP = '  ';
 
 /** The current mode's keys from the key table; on a narrow terminal the last ones give way, but help and quit stay. */
-export function Footer({ mode, width }: FooterProps) {
+export function Footer({ mode, width, prompt = null }: FooterProps) {
   const theme = useTheme();
-  const items = fitItems(footerItems(mode), width - 1);
+  const asking = prompt === null ? '' : `${prompt}${GAP}`;
+  const items = fitItems(footerItems(mode), width - 1 - textWidth(asking));
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate-end">
         {' '}
+        {asking === '' ? null : (
+          <Text bold color={theme.tone('warn')}>
+            {asking}
+          </Text>
+        )}
         {items.map((item, i) => (
           <Text key={item.key + item.label}>
             {i > 0 ? GAP : ''}

@@ -3,7 +3,9 @@
  * lives outside React because the engine's events arrive far faster than a terminal should be
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { configDir } from '../../core/paths.js';
+import { allowedOnDisk, type AllowedBefore } from './allowed-before.js';
 import { STDERR_MARK, endLine } from '../format.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
@@ -24,6 +26,8 @@ export interface RunStoreOptions {
   openReceiptFolder?: typeof openReceiptFolder;
   /** Runs remembered per job (for the sparkline and the `≠` comparison). */
   historySize?: number;
+  /** Where the engine's grant store keeps what was allowed (read to show what changed since). */
+  grantsDir?: string;
 }
 
 /** What the store needs to know about a job to run it. */
@@ -42,6 +46,8 @@ export class RunStore {
   private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<() => void>();
+  /** What the user allowed in this session, per manifest, values included. */
+  private readonly allowedNow = new Map<string, GrantRequest>();
   private closing = false;
   /** Bumped on every change; views compare it to decide whether to redraw. */
   version = 0;
@@ -78,6 +84,14 @@ export class RunStore {
   /** Remembers the user's consent to exactly `request`. */
   allow(request: GrantRequest): void {
     this.options.engine.allow(request);
+    this.allowedNow.set(request.manifestPath, request);
+  }
+
+  /** What was last allowed for `manifestPath`: in this session, else as the grant store recorded it. */
+  allowedBefore(manifestPath: string): AllowedBefore | null {
+    const now = this.allowedNow.get(manifestPath);
+    if (now) return { dirs: now.dirs, env: { ...now.env }, at: null };
+    return allowedOnDisk(this.options.grantsDir ?? join(configDir(), 'allowed'), manifestPath);
   }
 
   /** Starts a run, first cancelling the job's run in flight, if any. */

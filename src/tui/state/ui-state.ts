@@ -3,6 +3,7 @@ import type { Key } from 'ink';
 import { editLine } from './line-edit.js';
 import type { Mode } from '../keys.js';
 import type { OutputAnchor } from './output-window.js';
+import type { GrantView } from './grant-view.js';
 
 export interface UiState {
   mode: Mode;
@@ -28,15 +29,20 @@ export interface UiState {
   helpPage: number;
   /** A run waiting for the user to allow what its manifest asks for (the grants dialog). */
   grants: GrantPrompt | null;
+  /** A question the next key answers (restart a running job, run every job). */
+  confirm: Confirm | null;
 }
+
+export type Confirm = { kind: 'restart'; jobId: string; stdin: string; question: string } | { kind: 'run-all'; question: string };
 
 export interface GrantPrompt {
   jobId: string;
   stdin: string;
   /** The manifest, as shown. */
   manifest: string;
-  /** One line per grant: "read-write /home/me/data  (as /data)". */
-  lines: readonly string[];
+  /** The request's identity: allowing takes exactly what was on screen. */
+  hash: string;
+  view: GrantView;
 }
 
 export type UiAction =
@@ -51,10 +57,11 @@ export type UiAction =
   | { type: 'stdin'; id: string; text: string; cursor: number }
   | { type: 'notice'; text: string | null }
   | { type: 'help-page'; page: number }
-  | { type: 'ask-grants'; prompt: GrantPrompt | null };
+  | { type: 'ask-grants'; prompt: GrantPrompt | null }
+  | { type: 'ask'; confirm: Confirm | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, helpPage: 0, grants: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, helpPage: 0, grants: null, confirm: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -85,6 +92,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, helpPage: action.page };
     case 'ask-grants':
       return { ...state, grants: action.prompt, mode: action.prompt ? 'grants' : 'normal' };
+    case 'ask':
+      return { ...state, confirm: action.confirm, mode: action.confirm ? 'confirm' : 'normal' };
   }
 }
 
