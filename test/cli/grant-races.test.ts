@@ -159,7 +159,9 @@ describe.each(MODES)('grants by descriptor while a name is swapped (PLASM_OS_SAN
             receipts.close();
           }
         } catch (error) {
-          expect(String(error)).toMatch(/is a symlink; plasm-tui does not write receipts through symlinks|was moved away while plasm-tui opened it|is not a directory; plasm-tui cannot keep receipts there/);
+          // Refused on the way in, or (a folder made while the real one was moved away, then replaced
+          // by it) written into a folder deleted meanwhile: an error, never a write elsewhere.
+          expect(String(error)).toMatch(/is a symlink; plasm-tui does not write receipts through symlinks|was moved away while plasm-tui opened it|is not a directory; plasm-tui cannot keep receipts there|\/0\d{3}\.json does not exist\./);
           refused++;
         }
       }
