@@ -112,7 +112,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     if (ui.notice === null) return;
     const timer = setTimeout(() => dispatch({ type: 'notice', text: null }), NOTICE_MS);
     return () => clearTimeout(timer);
-  }, [ui.notice]);
+  }, [ui.noticeId]);
 
   // Where the watched folder really is: a granted dir outside it is pointed out in the dialog.
   const realRoot = useMemo(() => {
@@ -359,9 +359,20 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     const line = change({ text: stdinOf(selected), cursor: uiRef.current.cursor });
     dispatch({ type: 'stdin', id: selected.id, text: line.text, cursor: line.cursor });
   };
+  // A notice answers the key before: the next key's own answer (or none) replaces it, so the
+  // header never speaks of something the user has moved on from.
+  const answering = Object.fromEntries(
+    Object.entries(handlers).map(([action, handler]) => [
+      action,
+      () => {
+        if (uiRef.current.notice !== null) dispatch({ type: 'notice', text: null });
+        handler();
+      },
+    ]),
+  ) as Handlers;
   useKeyDispatch(
     useCallback(() => uiRef.current.mode, [uiRef]),
-    handlers,
+    answering,
     {
       key: (mode, input, key) => {
         // A question is answered yes only by its own keys: anything else is a no.

@@ -104,7 +104,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: 'G End', description: 'follow the output end', action: 'follow', modes: OUTPUT, chords: [{ input: 'G' }, { special: 'end' }] },
   { key: 'esc', description: 'clear the filter', action: 'clear-filter', modes: ['normal'], chords: [{ special: 'escape' }] },
   { key: '?', label: 'help', description: 'this help', action: 'help', modes: ['normal'], chords: [{ input: '?' }] },
-  { key: 'q', label: 'quit', description: 'quit', action: 'quit', modes: OUTPUT, chords: [{ input: 'q' }] },
+  { key: 'q', label: 'quit', description: 'quit', action: 'quit', modes: ['normal'], chords: [{ input: 'q' }] },
   // In the text fields every printable key is text: only special keys are bound.
   { key: '⏎', label: 'run', description: 'run, back to the list', action: 'run', modes: ['stdin'], chords: [{ special: 'return' }] },
   { key: 'esc', label: 'done', description: 'leave, text kept', action: 'leave-field', modes: ['stdin'], chords: [{ special: 'escape' }] },
@@ -121,7 +121,7 @@ export const KEYS: readonly KeyBinding[] = [
   { key: '⏎ y', label: 'yes', description: 'yes, go ahead', action: 'confirm', modes: ['confirm'], chords: [{ special: 'return' }, { input: 'y' }] },
   { key: 'esc n', label: 'no', description: 'no; any other key too', action: 'decline', modes: ['confirm'], chords: [{ special: 'escape' }, { input: 'n' }] },
   // The zoomed output pane: scrolling as in the list, plus searching.
-  { key: 'z esc', label: 'back', description: 'back to all the panes', action: 'toggle-zoom', modes: ['zoom'], chords: [{ input: 'z' }, { special: 'escape' }] },
+  { key: 'z esc q', label: 'back', description: 'back to all the panes', action: 'toggle-zoom', modes: ['zoom'], chords: [{ input: 'z' }, { special: 'escape' }, { input: 'q' }] },
   { key: '/', label: 'search', description: 'search the output', action: 'search', modes: ['zoom'], chords: [{ input: '/' }] },
   { key: 'n', label: 'next', description: 'next match', action: 'next-match', modes: ['zoom'], chords: [{ input: 'n' }] },
   { key: 'N', description: 'previous match', action: 'previous-match', modes: ['zoom'], chords: [{ input: 'N' }] },

@@ -148,5 +148,6 @@ export function setup(jobs: JobEntry[], options: SetupOptions = {}) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  return { folder, engine, store, frame, waitFor, press, instance };
+  const input = instance as { stdin: { write(data: string): void } };
+  return { folder, engine, store, frame, waitFor, press, instance: input };
 }

@@ -5,7 +5,7 @@ import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import { windowStart } from '../state/selection.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
-import { fit, truncatePath } from '../text-width.js';
+import { fit, textWidth, truncatePath } from '../text-width.js';
 import { Panel } from './Panel.js';
 
 export interface JobRowView {
@@ -35,6 +35,8 @@ export interface JobListProps extends Size {
 const STATUS_WIDTH = 14;
 /** `412 ms`, `0.42 ms`, `12.3 s`: formatMs never needs more. */
 const TIME_WIDTH = 7;
+/** Inside width from which rows show their last run's time. */
+const WIDE_LIST = 28;
 
 export function JobList({ rows, selected, total, scanning, focused, filter, filtering, width, height }: JobListProps) {
   const theme = useTheme();
@@ -45,7 +47,11 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
   const shown = rows.slice(start, start + visibleRows);
   const title = rows.length === total ? `Jobs (${total})` : `Jobs (${rows.length} of ${total})`;
   const position = rows.length > visibleRows && selected >= 0 ? `${selected + 1}/${rows.length}` : '';
-  const statusWidth = Math.min(STATUS_WIDTH, Math.max(0, inner - 10));
+  // The status column is as wide as the widest status shown needs (`✓ 0` is 3 cells, not 14), and a
+  // narrow list drops the times (Timing has the selected one's): names get the rest.
+  const withTimes = inner >= WIDE_LIST;
+  const needed = Math.max(0, ...rows.map((row) => textWidth(row.status) + (withTimes && row.time !== '' ? 1 + TIME_WIDTH : 0)));
+  const statusWidth = Math.min(withTimes ? STATUS_WIDTH : needed, STATUS_WIDTH, Math.max(0, inner - 10));
   const nameWidth = Math.max(0, inner - 2 - 1 - statusWidth);
   return (
     <Panel title={title} right={position} width={width} height={height} focused={focused || filtering}>
@@ -58,9 +64,9 @@ export function JobList({ rows, selected, total, scanning, focused, filter, filt
       ) : null}
       {shown.map((row, i) => {
         const isSelected = start + i === selected;
-        const cell = row.time === '' ? fit(row.status, statusWidth) : `${fit(row.status, Math.max(0, statusWidth - 1 - TIME_WIDTH))} ${fit(row.time, TIME_WIDTH, 'right')}`;
+        const cell = row.time === '' || !withTimes ? fit(row.status, statusWidth) : `${fit(row.status, Math.max(0, statusWidth - 1 - TIME_WIDTH))} ${fit(row.time, TIME_WIDTH, 'right')}`;
         // A job with nothing to show yet lends its status column to its name.
-        const room = row.status === '' && row.time === '' ? nameWidth + 1 + statusWidth : nameWidth;
+        const room = row.status === '' ? nameWidth + 1 + statusWidth : nameWidth;
         if (room !== nameWidth) {
           return (
             <Text key={row.id} wrap="truncate-end" inverse={isSelected && focused} bold={isSelected}>

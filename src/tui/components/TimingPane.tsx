@@ -32,8 +32,12 @@ export function TimingPane({ elapsedMs, limitMs = null, phase, timing, history, 
     const total = formatMs(timing.total_ms);
     const spark = sparkline(history, Math.max(0, inner - textWidth(total) - 2));
     lines = [{ text: spark === '' ? total : `${total}  ${spark}` }];
-    const parts = [`start ${formatPhaseMs(timing.start_ms)}`, `compile ${formatPhaseMs(timing.compile_ms)}`, `run ${formatPhaseMs(timing.run_ms)} ms`];
-    // Three phases on as few lines as fit: spaced out when there is room, tighter when not.
+    // What the phases do not cover (reading and preparing the module, signing): shown, so the parts add up.
+    const other = timing.total_ms - timing.start_ms - timing.compile_ms - timing.run_ms;
+    const parts = [`start ${formatPhaseMs(timing.start_ms)}`, `compile ${formatPhaseMs(timing.compile_ms)}`, `run ${formatPhaseMs(timing.run_ms)}`];
+    if (other >= 0.05) parts.push(`other ${formatPhaseMs(other)}`);
+    parts[parts.length - 1] += ' ms';
+    // The phases on as few lines as fit: spaced out when there is room, tighter when not.
     const packed = [packParts(parts, inner), packParts(parts, inner, '  '), packParts(parts, inner, ' ')].find((p) => p.length < rows) ?? packParts(parts, inner, ' ');
     lines.push(...packed.map((text) => ({ text })));
   } else if (refused) {

@@ -30,7 +30,8 @@ export class OutputLog {
   private chars = 0;
   private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   private readonly partial = { stdout: '', stderr: '' };
-  private readonly partialCut = { stdout: false, stderr: false };
+  /** Characters cut from the front of each stream's unfinished line, said where it is shown. */
+  private readonly partialCut = { stdout: 0, stderr: 0 };
   /** Lines dropped from the front to stay under `maxLines`. */
   dropped = 0;
   readonly bytes = { stdout: 0, stderr: 0 };
@@ -68,12 +69,12 @@ export class OutputLog {
     for (const piece of pieces) {
       this.push({ stream, text: this.partialText(stream, piece) });
       this.partial[stream] = '';
-      this.partialCut[stream] = false;
+      this.partialCut[stream] = 0;
     }
     this.partial[stream] += last;
     if (this.partial[stream].length > this.limits.maxPartial) {
+      this.partialCut[stream] += this.partial[stream].length - this.limits.maxPartial;
       this.partial[stream] = this.partial[stream].slice(-this.limits.maxPartial);
-      this.partialCut[stream] = true;
     }
   }
 
@@ -81,10 +82,10 @@ export class OutputLog {
     let raw = this.partial[stream] + more;
     let cut = this.partialCut[stream];
     if (raw.length > this.limits.maxPartial) {
+      cut += raw.length - this.limits.maxPartial;
       raw = raw.slice(-this.limits.maxPartial);
-      cut = true;
     }
-    return (cut ? '…' : '') + sanitizeLine(raw);
+    return (cut > 0 ? `…[${cut.toLocaleString('en-US')} characters cut] ` : '') + sanitizeLine(raw);
   }
 
   private push(line: OutputLine): void {

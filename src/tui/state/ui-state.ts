@@ -25,6 +25,8 @@ export interface UiState {
   cursor: number;
   /** One line of feedback in the header ("watch off", "hello: module changed, rerunning"). */
   notice: string | null;
+  /** Bumped with each notice, so the same words said again stay their full time. */
+  noticeId: number;
   /** The page of help shown, when the keys take more than one. */
   helpPage: number;
   /** A run waiting for the user to allow what its manifest asks for (the grants dialog). */
@@ -61,7 +63,7 @@ export type UiAction =
   | { type: 'ask'; confirm: Confirm | null };
 
 export function initialUiState(overrides: Partial<UiState> = {}): UiState {
-  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, helpPage: 0, grants: null, confirm: null, ...overrides };
+  return { mode: 'normal', selectedId: null, selectedIndex: 0, filter: '', watch: true, back: 0, search: '', scroll: null, stdin: {}, cursor: 0, notice: null, noticeId: 0, helpPage: 0, grants: null, confirm: null, ...overrides };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -73,9 +75,10 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       // A different job's output starts at its end.
       return { ...state, selectedId: action.id, selectedIndex: action.index, scroll: action.id === state.selectedId ? state.scroll : null, back: action.id === state.selectedId ? state.back : 0 };
     case 'filter':
-      return { ...state, filter: action.text };
+      // A changed search starts at its first match, as fzf does (clearing it keeps the job picked).
+      return action.text === '' || action.text === state.filter ? { ...state, filter: action.text } : { ...state, filter: action.text, selectedId: null, selectedIndex: 0 };
     case 'toggle-watch':
-      return { ...state, watch: !state.watch, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
+      return { ...state, watch: !state.watch, noticeId: state.noticeId + 1, notice: state.watch ? 'watch off: changed modules are not rerun' : 'watch on: changed modules rerun their jobs' };
     case 'back':
       return state.back === action.value ? state : { ...state, back: Math.max(0, action.value), scroll: null };
     case 'search':
@@ -87,7 +90,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'stdin':
       return { ...state, stdin: { ...state.stdin, [action.id]: action.text }, cursor: action.cursor };
     case 'notice':
-      return { ...state, notice: action.text };
+      return { ...state, notice: action.text, noticeId: state.noticeId + 1 };
     case 'help-page':
       return { ...state, helpPage: action.page };
     case 'ask-grants':

@@ -92,7 +92,10 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   };
 }
 
-export function timingView(latest: RunRecord | undefined, runs: readonly RunRecord[], now: number, limitSeconds: number | null = null): Omit<TimingPaneProps, 'width' | 'height'> {
+export function timingView(shown: RunRecord | undefined, all: readonly RunRecord[], now: number, limitSeconds: number | null = null): Omit<TimingPaneProps, 'width' | 'height'> {
+  // The run on screen (`[` goes back) and those before it: Timing agrees with Exit and Receipt.
+  const latest = shown;
+  const runs = shown && all.includes(shown) ? all.slice(0, all.indexOf(shown) + 1) : all;
   const finished = runs.filter((run) => run.outcome && run.outcome.status !== 'cancelled' && !neverStarted(run));
   const lastFinished = [...runs].reverse().find((run) => run.outcome);
   const running = latest !== undefined && latest.outcome === null;
@@ -177,6 +180,7 @@ export function detailsView(job: JobEntry, latest: RunRecord | undefined, root: 
   const spec = job.spec;
   if (!spec) return [...lines, `cannot run: ${sanitizeLabel(relativize(job.error?.message ?? 'not a valid job', root))}`];
   if (job.kind === 'manifest') lines.push(`module    ${rel(spec.modulePath)}`);
+  else lines.push('note      a module alone runs with no args, env or dirs; a manifest beside it gives them (see the README)');
   lines.push(`hash      ${job.moduleHash ?? 'not read yet'}${spec.pinnedHash ? `  (pinned: ${spec.pinnedHash === job.moduleHash ? 'matches' : `expects ${spec.pinnedHash}`})` : ''}`);
   const argv = [spec.modulePath.slice(spec.modulePath.lastIndexOf('/') + 1), ...spec.args].map((arg) => (/^[\w./=:-]+$/.test(arg) ? arg : JSON.stringify(arg)));
   lines.push(`args      ${sanitizeLabel(argv.join(' '))}`);
