@@ -9,9 +9,11 @@ import { RUNTIME } from '../engine/runtime.js';
 import { MAIN_HELP } from './help.js';
 import { reportError } from './output.js';
 import { sanitizeLabel } from '../core/sanitize.js';
+import { endQuietlyWhenReaderGoes } from './stdout-gone.js';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  endQuietlyWhenReaderGoes();
   try {
     switch (command) {
       case 'run':

@@ -10,6 +10,7 @@ import { sanitizeLabel } from '../../core/sanitize.js';
 import { RUN_HELP } from '../help.js';
 import { flushStdout, moduleOutput, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
+import { onStdoutGone } from '../stdout-gone.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
 import { REPORT_VERSION, runReport } from '../../engine/index.js';
 
@@ -76,8 +77,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       stdoutClosed = true;
       run.cancel();
     };
-    process.stdout.on('error', onStdoutError);
+    const forget = onStdoutGone(onStdoutError);
     const result = await run.result;
+    forget();
     stdout.end();
     stderr.end();
     process.off('SIGINT', cancel);

@@ -8,6 +8,7 @@ import { createEngine, createWarmPool, FolderRunner, type WatchEvent } from '../
 import { WATCH_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
+import { exitCodeWhenStdoutGone, onStdoutGone, stdoutGone } from '../stdout-gone.js';
 
 /**
  * `plasm-tui watch [DIR] [--json]`: the TUI's watch mode without a screen, for scripts and CI.
@@ -49,11 +50,12 @@ export async function watchCommand(argv: string[]): Promise<number> {
     // Held until the runner has stopped: closing releases every handle the process waits on.
     const alive = setInterval(() => {}, 1 << 30);
     await new Promise<void>((done) => {
-      const stop = (signal: NodeJS.Signals): void => {
+      const stop = (reason: string): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        forget();
         void runner
-          .close(signal)
+          .close(reason)
           .then(() => engine.close())
           .then(() => {
             clearInterval(alive);
@@ -62,8 +64,10 @@ export async function watchCommand(argv: string[]): Promise<number> {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A reader that went away (`| head -1`) ends the watch as Ctrl-C does, quietly.
+      const forget = onStdoutGone(() => stop('stdout closed'));
     });
-    return 0;
+    return stdoutGone() ? exitCodeWhenStdoutGone() : 0;
   } catch (error) {
     return reportError(error);
   }
@@ -71,7 +75,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
 
 /** One event per line; names from files reach it, so C1 and bidi are escaped like in every JSON the CLI prints. */
 function printEvent(event: WatchEvent): void {
-  printJson(event, 0);
+  if (!stdoutGone()) printJson(event, 0);
 }
 
 /** One readable line per event; names and messages come from files, so they are sanitised. */
