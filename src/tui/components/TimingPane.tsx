@@ -19,15 +19,19 @@ export interface TimingPaneProps extends Size {
   history: readonly number[];
   /** The last run was refused before it started: there are no phases. */
   refused?: boolean;
+  /** False for a run read back from its receipt, which keeps the total only. */
+  phasesKept?: boolean;
 }
 
-export function TimingPane({ elapsedMs, limitMs = null, phase, timing, history, refused = false, width, height }: TimingPaneProps) {
+export function TimingPane({ elapsedMs, limitMs = null, phase, timing, history, refused = false, phasesKept = true, width, height }: TimingPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rows = innerHeight({ width, height });
   let lines: { text: string; tone?: 'busy' | 'muted' }[];
   if (elapsedMs !== null) {
     lines = [{ text: `● ${formatMs(elapsedMs)}${limitMs === null ? '' : ` / ${limitMs % 1000 === 0 ? `${limitMs / 1000} s` : formatMs(limitMs)}`}`, tone: 'busy' }, { text: phase ? `${phase}…` : '' }];
+  } else if (timing && !phasesKept) {
+    lines = [{ text: formatMs(timing.total_ms) }, { text: 'phases: not kept in the receipt', tone: 'muted' }];
   } else if (timing) {
     const total = formatMs(timing.total_ms);
     const spark = sparkline(history, Math.max(0, inner - textWidth(total) - 2));

@@ -55,4 +55,6 @@ export interface RunRecord {
   /** The whole output, saved beside the receipt (relative to the watched folder); null until then, or if it could not be. */
   fullOutput: string | null;
   finishedAt: number | null;
+  /** Read back from a receipt saved before this session (its phases and message are not kept). */
+  saved?: true;
 }

@@ -6,6 +6,7 @@
 import { join, relative } from 'node:path';
 import { configDir } from '../../core/paths.js';
 import { allowedOnDisk, type AllowedBefore } from './allowed-before.js';
+import { loadSavedRuns } from './saved-runs.js';
 import { STDERR_MARK, endLine } from '../format.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
@@ -48,6 +49,8 @@ export class RunStore {
   private readonly listeners = new Set<() => void>();
   /** What the user allowed in this session, per manifest, values included. */
   private readonly allowedNow = new Map<string, GrantRequest>();
+  /** Jobs whose saved runs have been read back. */
+  private readonly loaded = new Set<string>();
   private closing = false;
   /** Bumped on every change; views compare it to decide whether to redraw. */
   version = 0;
@@ -60,11 +63,25 @@ export class RunStore {
   };
 
   runs(jobId: string): readonly RunRecord[] {
+    this.loadSaved(jobId);
     return this.records.get(jobId) ?? [];
   }
 
   latest(jobId: string): RunRecord | undefined {
+    this.loadSaved(jobId);
     return this.records.get(jobId)?.at(-1);
+  }
+
+  /**
+   * The first time a job is asked about: its runs saved before this session, read back from
+   * their receipts, and the number the next run is saved under (run #N is `NNNN.json`).
+   */
+  private loadSaved(jobId: string): void {
+    if (this.loaded.has(jobId)) return;
+    this.loaded.add(jobId);
+    const saved = loadSavedRuns(this.options.root, jobId, this.options.publicKeyHex, this.options.historySize ?? 30);
+    if (saved.runs.length > 0) this.records.set(jobId, [...saved.runs, ...(this.records.get(jobId) ?? [])]);
+    this.counters.set(jobId, Math.max(this.counters.get(jobId) ?? 0, saved.last));
   }
 
   isRunning(jobId: string): boolean {
@@ -241,6 +258,12 @@ export class RunStore {
       const kept = this.keep(record, result);
       folder = kept.folder;
       record.receipt = kept.view;
+      // Another program may have saved a receipt meanwhile: the run is the number it was saved as.
+      const saved = kept.view.savedTo ? Number(/(\d+)\.json$/.exec(kept.view.savedTo)?.[1]) : NaN;
+      if (Number.isInteger(saved) && saved > 0) {
+        record.no = saved;
+        this.counters.set(record.jobId, Math.max(this.counters.get(record.jobId) ?? 0, saved));
+      }
       if (folder && kept.view.savedTo) record.fullOutput = this.keepOutput(folder, kept.view.savedTo, record, result, chunks);
     } finally {
       folder?.close();

@@ -77,7 +77,8 @@ export function outputView(job: JobEntry | undefined, latest: RunRecord | undefi
   if (latest.outcome?.stderrTruncated) notes.push(`stderr was cut at the output limit (${formatBytes(latest.output.bytes.stderr)} kept)`);
   // Why a failed run ended, whole, as its last line: the exit pane may have room for a few words only.
   const reason = latest.outcome && latest.outcome.status !== 'ok' ? endLine(latest.outcome.status, sanitizeLabel(relativize(endMessage(latest), root))) : null;
-  if (reason && latest.output.view().length > 0) notes.push(reason);
+  // (A run read back from its receipt has its reason in its saved output already.)
+  if (reason && !latest.saved && latest.output.view().length > 0) notes.push(reason);
   return {
     job: name,
     // Which input made this output: the field may hold something else by now.
@@ -106,6 +107,7 @@ export function timingView(shown: RunRecord | undefined, all: readonly RunRecord
     phase: running ? latest.phase : null,
     // A refused run has no phases to show: not `0.0 ms` each.
     timing: refused ? null : (lastFinished?.outcome?.timing ?? null),
+    phasesKept: !lastFinished?.saved,
     refused: !running && refused,
     history: finished.slice(-20).map((run) => run.outcome?.timing.total_ms ?? 0),
   };
