@@ -93,11 +93,16 @@ current folder), runs each once, then again whenever its module or manifest is r
 flight is cancelled), and saves each signed receipt in DIR/.plasm/receipts/. A manifest asking
 for dirs or env that were not allowed (\`plasm-tui allow\`) is reported and not run.
 
+Each run's output is printed between a header (\`job #1: running (rebuild)\`) and its result line,
+sanitised for the terminal (escape sequences dropped, controls shown as ^X); runs at once are
+shown one after the other, never mixed. The receipts keep the exact bytes.
+
   --json             one JSON object per line for each event (schemas/event.schema.json):
                      watching, job_added, job_changed, job_removed, job_invalid, grants_needed,
                      run_started, run_finished, stopped
   --no-initial       run jobs only when they are rebuilt, not once at the start
   --concurrency N    jobs running at once (default: the machine's cores)
 
-SIGINT (Ctrl-C) or SIGTERM cancels what runs and stops; the exit code is then 0.
+SIGINT (Ctrl-C) or SIGTERM cancels what runs (each run still ends with its result, cancelled)
+and stops; so does a reader that goes away (\`| head -1\`). The exit code is then 0.
 `;

@@ -1,6 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { RunResult } from './run.js';
 
+/** Timings to 0.1 ms: what a clock read twice can tell apart, without float noise (0.30000000000000004). */
+export function roundTiming<T extends { [K in keyof T]: number }>(timing: T): T {
+  return Object.fromEntries(Object.entries(timing as Record<string, number>).map(([name, ms]) => [name, Math.round(ms * 10) / 10])) as T;
+}
+
 /** Bumped when a field of the report changes meaning or goes away (schemas/run-report.schema.json). */
 export const REPORT_VERSION = 1;
 
@@ -18,7 +23,7 @@ export function runReport(result: RunResult, receiptPath: string | null): Record
     ...(isUtf8(result.stderr) ? {} : { stderr_base64: result.stderr.toString('base64') }),
     stdout_truncated: result.stdout_truncated,
     stderr_truncated: result.stderr_truncated,
-    timing: result.timing,
+    timing: roundTiming(result.timing),
     usage: result.usage,
     module_hash: result.module_hash,
     input_hash: result.input_hash,

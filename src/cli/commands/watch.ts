@@ -3,17 +3,18 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { PlasmError } from '../../core/errors.js';
 import { loadOrCreateNodeKey } from '../../core/keys.js';
-import { sanitizeLabel } from '../../core/sanitize.js';
 import { createEngine, createWarmPool, FolderRunner, type WatchEvent } from '../../engine/index.js';
 import { WATCH_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
+import { WatchPrinter } from '../watch-printer.js';
 import { exitCodeWhenStdoutGone, onStdoutGone, stdoutGone } from '../stdout-gone.js';
 
 /**
  * `plasm-tui watch [DIR] [--json]`: the TUI's watch mode without a screen, for scripts and CI.
- * Runs every job once, then again on each rebuild, and reports each event on its own line
- * (JSON with --json, see schemas/event.schema.json). SIGINT or SIGTERM stops it cleanly.
+ * Runs every job once, then again on each rebuild, and reports each event on its own line with
+ * --json (schemas/event.schema.json), or each run's output framed for a reader (watch-printer.ts).
+ * SIGINT or SIGTERM stops it cleanly, and so does a reader going away.
  */
 export async function watchCommand(argv: string[]): Promise<number> {
   let runner: FolderRunner;
@@ -45,7 +46,12 @@ export async function watchCommand(argv: string[]): Promise<number> {
     json = values.json ?? false;
     const engine = createEngine({ config: loadConfig(), key: loadOrCreateNodeKey(), sandbox: createWarmPool() });
     engine.warm();
-    runner = new FolderRunner(engine, dir, json ? printEvent : printLine, { runOnStart: !values['no-initial'], concurrency });
+    const printer = json ? null : new WatchPrinter();
+    runner = new FolderRunner(engine, dir, printer ? (event) => printer.event(event) : printEvent, {
+      runOnStart: !values['no-initial'],
+      concurrency,
+      ...(printer ? { onOutput: (run, stream, chunk) => printer.output(run, stream, chunk) } : {}),
+    });
     runner.start();
     // Held until the runner has stopped: closing releases every handle the process waits on.
     const alive = setInterval(() => {}, 1 << 30);
@@ -76,36 +82,4 @@ export async function watchCommand(argv: string[]): Promise<number> {
 /** One event per line; names from files reach it, so C1 and bidi are escaped like in every JSON the CLI prints. */
 function printEvent(event: WatchEvent): void {
   if (!stdoutGone()) printJson(event, 0);
-}
-
-/** One readable line per event; names and messages come from files, so they are sanitised. */
-function printLine(event: WatchEvent): void {
-  const job = 'job' in event ? sanitizeLabel(event.job.id) : '';
-  let text: string;
-  switch (event.type) {
-    case 'watching':
-      text = `watching ${sanitizeLabel(event.dir)} (${event.jobs} jobs); Ctrl-C stops`;
-      break;
-    case 'run_finished':
-      text = `${job} #${event.run}: ${event.status}${event.exit_code === null ? '' : ` ${event.exit_code}`} · ${event.timing.total_ms.toFixed(1)} ms${event.status === 'ok' ? '' : ` · ${sanitizeLabel(event.message)}`}${event.receipt_path ? ` · ${sanitizeLabel(event.receipt_path)}` : ''}`;
-      break;
-    case 'run_started':
-      text = `${job} #${event.run}: running (${event.why})`;
-      break;
-    case 'job_invalid':
-      text = `${job}: invalid: ${sanitizeLabel(event.message)}`;
-      break;
-    case 'job_unwatched':
-      text = `${job}: not followed: ${sanitizeLabel(event.message)}`;
-      break;
-    case 'grants_needed':
-      text = `${job}: not run: it asks for grants; review and allow them with \`${sanitizeLabel(event.allow_with)}\``;
-      break;
-    case 'stopped':
-      text = `stopped (${event.reason})`;
-      break;
-    default:
-      text = `${job}: ${event.type.replace('job_', '')}`;
-  }
-  process.stdout.write(`plasm-tui: ${text}\n`);
 }

@@ -14,6 +14,7 @@ import { JobFolder } from '../folder/job-folder.js';
 import type { JobEntry } from '../folder/job-entry.js';
 import type { RunHandle, RunResult } from '../run.js';
 import { receiptFolder, saveReceipt } from '../receipt-store.js';
+import { roundTiming } from '../report.js';
 import { EVENT_VERSION, type EventJob, type WatchEvent } from './events.js';
 
 export interface FolderRunnerOptions {
@@ -23,8 +24,11 @@ export interface FolderRunnerOptions {
   concurrency?: number;
   /** Keep receipts in `<dir>/.plasm/receipts/` (default true). */
   saveReceipts?: boolean;
+  /** Each run's output as it comes (events carry only its size). */
+  onOutput?: (run: { job: EventJob; run: number }, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
+type Finished = Extract<WatchEvent, { type: 'run_finished' }>;
 type Omitted<E> = E extends unknown ? Omit<E, 'event_version' | 'at'> : never;
 
 export class FolderRunner {
@@ -36,6 +40,8 @@ export class FolderRunner {
   private readonly ranHash = new Map<string, string>();
   private readonly queue: { entry: JobEntry; why: 'initial' | 'rebuild' }[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Runs started and not yet reported finished: each gets exactly one `run_finished`. */
+  private readonly open = new Map<string, { entry: JobEntry; no: number; began: number }>();
   private running = 0;
   private scanned = false;
   private closed = false;
@@ -63,6 +69,10 @@ export class FolderRunner {
     this.queue.length = 0;
     for (const run of this.runs.values()) run.handle?.cancel();
     await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    // A run its sandbox did not give back in time still ends, as cancelled, before `stopped`.
+    for (const { entry, no, began } of [...this.open.values()]) {
+      this.report(entry, no, { status: 'cancelled', exit_code: null, message: 'The watch stopped before the run ended.', timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: performance.now() - began } });
+    }
     await this.folder.close();
     this.send({ type: 'stopped', reason });
   }
@@ -87,30 +97,35 @@ export class FolderRunner {
     }
     for (const [id, entry] of next) {
       const old = this.known.get(id);
+      // During the first scan a job is only listed: a manifest read before its module is neither
+      // invalid nor rebuilt. What it is at the end of the scan is said then, once.
       if (!old) {
         this.send({ type: 'job_added', job: this.ref(entry) });
-        this.check(entry);
-        if (this.scanned) this.schedule(entry, 'initial');
+        if (this.scanned) {
+          this.check(entry);
+          this.schedule(entry, 'initial');
+        }
       } else if (this.scanned && (old.moduleHash !== entry.moduleHash || old.manifestHash !== entry.manifestHash || (old.spec === null) !== (entry.spec === null))) {
-        // (During the first scan a module read after its manifest is not a rebuild.)
         this.send({ type: 'job_changed', job: this.ref(entry) });
         this.check(entry);
         this.schedule(entry, 'rebuild');
-      } else if (entry.unwatched && entry.unwatched !== old.unwatched) {
-        this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
       }
+      if (this.scanned && entry.unwatched && entry.unwatched !== old?.unwatched) this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
     }
     this.known = next;
     if (snapshot.ready && !this.scanned) {
       this.scanned = true;
+      for (const entry of next.values()) {
+        this.check(entry);
+        if (entry.unwatched) this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
+      }
       this.send({ type: 'watching', dir: this.root, jobs: next.size });
       if (this.options.runOnStart ?? true) for (const entry of next.values()) this.schedule(entry, 'initial');
     }
   }
 
-  /** Reports why a job cannot run as it is (invalid, or grants not allowed), or why its module is not followed. */
+  /** Reports why a job cannot run as it is (invalid, or grants not allowed). */
   private check(entry: JobEntry): void {
-    if (entry.unwatched) this.send({ type: 'job_unwatched', job: this.ref(entry), message: entry.unwatched });
     if (!entry.spec) {
       this.send({ type: 'job_invalid', job: this.ref(entry), message: entry.error?.message ?? 'not a runnable job', details: entry.error?.details ?? [] });
       return;
@@ -154,10 +169,12 @@ export class FolderRunner {
     const no = (this.counters.get(entry.id) ?? 0) + 1;
     this.counters.set(entry.id, no);
     let handle: RunHandle;
+    const job = this.ref(entry);
     try {
       handle = this.engine.start(spec, {
         onEvent: (event) => {
           if (event.type === 'phase' && event.module_hash) this.ranHash.set(entry.id, `${event.module_hash} ${entry.manifestHash}`);
+          else if (event.type !== 'phase' && this.open.has(`${entry.id}\0${no}`)) this.options.onOutput?.({ job, run: no }, event.type, event.chunk);
         },
       });
     } catch (error) {
@@ -166,10 +183,13 @@ export class FolderRunner {
     }
     this.running++;
     this.runs.set(entry.id, { no, handle });
-    this.send({ type: 'run_started', job: this.ref(entry), run: no, why });
+    this.open.set(`${entry.id}\0${no}`, { entry, no, began: performance.now() });
+    this.send({ type: 'run_started', job, run: no, why });
     const done = handle.result
       .then((result) => this.finished(entry, no, result))
-      .catch((error: unknown) => this.send({ type: 'job_invalid', job: this.ref(entry), message: `plasm-tui failed to run the job: ${describeError(error)}`, details: [] }))
+      .catch((error: unknown) => {
+        this.report(entry, no, { status: 'error', exit_code: null, message: `plasm-tui failed to run the job: ${describeError(error)}`, timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 } });
+      })
       .finally(() => {
         this.running--;
         this.pending.delete(done);
@@ -180,6 +200,7 @@ export class FolderRunner {
   }
 
   private finished(entry: JobEntry, no: number, result: RunResult): void {
+    if (!this.open.has(`${entry.id}\0${no}`)) return; // already reported, when the watch stopped
     let receiptPath: string | null = null;
     if (result.receipt && (this.options.saveReceipts ?? true)) {
       try {
@@ -188,10 +209,7 @@ export class FolderRunner {
         receiptPath = null; // e.g. .plasm is a symlink: never written through
       }
     }
-    this.send({
-      type: 'run_finished',
-      job: this.ref(entry),
-      run: no,
+    this.report(entry, no, {
       status: result.status,
       exit_code: result.exit_code,
       message: result.message,
@@ -201,6 +219,23 @@ export class FolderRunner {
       stderr_bytes: result.stderr.length,
       containment: result.containment,
       receipt_path: receiptPath,
+    });
+  }
+
+  /** The one `run_finished` of run `no`; any later one for it is dropped. */
+  private report(entry: JobEntry, no: number, end: Pick<Finished, 'status' | 'exit_code' | 'message' | 'timing'> & Partial<Finished>): void {
+    if (!this.open.delete(`${entry.id}\0${no}`)) return;
+    this.send({
+      type: 'run_finished',
+      job: this.ref(entry),
+      run: no,
+      fuel_consumed: null,
+      stdout_bytes: 0,
+      stderr_bytes: 0,
+      containment: [],
+      receipt_path: null,
+      ...end,
+      timing: roundTiming(end.timing),
     });
   }
 }
