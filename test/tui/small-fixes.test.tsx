@@ -67,3 +67,15 @@ describe('small fixes', () => {
     expect(details.replace(/[│\s]+/g, ' ')).toContain('a module alone runs with no args, env or dirs; a manifest beside it gives them');
   });
 });
+
+describe('the header', () => {
+  it('gives a notice room before a long folder path (its end kept)', async () => {
+    const { render } = await import('ink-testing-library');
+    const { Header } = await import('../../src/tui/components/Header.js');
+    const dir = '/tmp/plasm-tui-test-cWHSgR/plasm-tui-e2e-929C2P';
+    const frame = render(<Header width={100} dir={dir} watch running={0} notice="hello.wat changed: rerunning greet" error={null} />).lastFrame() ?? '';
+    expect(frame).toContain('hello.wat changed: rerunning greet');
+    expect(frame).toContain('…');
+    expect(frame).toContain('929C2P · watch ●');
+  });
+});

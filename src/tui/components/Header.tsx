@@ -16,10 +16,13 @@ export interface HeaderProps {
 export function Header({ width, dir, watch, running, notice, error }: HeaderProps) {
   const theme = useTheme();
   const watchText = watch ? 'watch ●' : 'watch ○';
-  const left = ` plasm-tui · ${dir} · `;
   const busy = running > 0 ? ` · ${running} running` : '';
-  const used = textWidth(left) + textWidth(watchText) + textWidth(busy);
   const message = error ?? notice ?? '';
+  // A message says what just happened: a long folder path gives way to it (its end is kept).
+  const fixed = textWidth(' plasm-tui ·  · ') + textWidth(watchText) + textWidth(busy);
+  const dirRoom = Math.max(12, width - fixed - (message === '' ? 0 : textWidth(message) + 2));
+  const left = ` plasm-tui · ${textWidth(dir) > dirRoom ? `…${[...dir].slice(-(dirRoom - 1)).join('')}` : dir} · `;
+  const used = textWidth(left) + textWidth(watchText) + textWidth(busy);
   const rightWidth = Math.max(0, width - used);
   return (
     <Box width={width} height={1}>
