@@ -16,7 +16,8 @@ Usage:
 
 Each command takes --help. Exit codes: the module's own for a run that exits; 124 timeout,
 125 a resource limit, 134 trap, 65 invalid module or manifest, 77 grants not allowed, 2 usage,
-1 verification failed, 130 cancelled, 137 killed, 70 internal error.
+1 verification failed, 130 cancelled, 137 killed, 70 internal error; outside a run 65 invalid
+file, 66 file not found, 74 I/O error.
 `;
 
 const RUN_SECTIONS = {
@@ -43,7 +44,7 @@ one-line summary go to stderr.
 ${(Object.keys(RUN_SECTIONS) as (keyof typeof RUN_SECTIONS)[]).map((section) => `${RUN_SECTIONS[section]}\n${optionLines(section)}`).join('\n')}
 Examples:
   echo "Hello, World" | plasm-tui run wasm-examples/hello/hello.wasm
-  plasm-tui run wasm-examples/args-env/args-env.manifest.json
+  plasm-tui run --allow-grants wasm-examples/args-env/args-env.manifest.json
   plasm-tui run --ro-dir wasm-examples/cat-file/data::/data wasm-examples/cat-file/cat-file.wasm -- /data/greeting.txt
 `;
 
@@ -67,7 +68,7 @@ export const VALIDATE_HELP = `Usage: plasm-tui validate [--kind manifest|receipt
 
 Checks each file against its schema in schemas/ (a manifest's version picks v0.1 or v0.2; a file
 with a "signature" is taken for a receipt). Errors name the file, the JSON path and the rule.
-Exit 0 when all are valid, 65 otherwise.
+Exit 0 when all are valid, 65 when one is invalid, else 66 when one does not exist.
 `;
 
 export const KEY_HELP = `Usage: plasm-tui key [--path]

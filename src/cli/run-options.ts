@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { PlasmError } from '../core/errors.js';
 import type { JobDir, JobOverrides } from '../engine/index.js';
 import { nonNegativeInteger, parseCommand, positiveInteger, positiveNumber } from './parse.js';
+import { receiptTarget, type ReceiptTarget } from './receipt-target.js';
 
 /** `plasm-tui run` flags, parsed into a plain options object before anything runs. */
 export interface RunCommandOptions {
@@ -9,7 +10,8 @@ export interface RunCommandOptions {
   overrides: JobOverrides;
   stdinText?: string;
   stdinFile?: string;
-  receiptPath?: string;
+  /** Where the signed receipt goes besides the result: a file, or the next number in a folder or a {n} pattern. */
+  receipt?: ReceiptTarget;
   receiptVersion?: '0.1' | '0.2';
   json: boolean;
   quiet: boolean;
@@ -60,7 +62,12 @@ export const RUN_OPTIONS = {
     usage: '--json',
     help: 'print one JSON report on stdout instead (status, exit_code, message,\nstdout, stderr, timing, usage, receipt)',
   },
-  receipt: { flag: { type: 'string' }, section: 'output', usage: '--receipt PATH', help: 'also write the signed receipt to PATH (never overwritten)' },
+  receipt: {
+    flag: { type: 'string' },
+    section: 'output',
+    usage: '--receipt PATH',
+    help: 'also write the signed receipt to PATH (never overwritten); into a folder\n(DIR/) as its next NNNN.json; PATH with {n} (out/{n}.json): the next number',
+  },
   'receipt-version': { flag: { type: 'string' }, section: 'output', usage: '--receipt-version V', help: '0.2 (default) or 0.1 (the seed format; binds no input or output)' },
   raw: {
     flag: { type: 'boolean' },
@@ -115,7 +122,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     overrides,
     stdinText: values.stdin,
     stdinFile: values['stdin-file'],
-    receiptPath: values.receipt,
+    receipt: values.receipt === undefined ? undefined : receiptTarget(values.receipt),
     receiptVersion,
     json: values.json ?? false,
     quiet: values.quiet ?? false,

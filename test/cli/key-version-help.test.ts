@@ -115,3 +115,20 @@ describe('no command, or a wrong one', () => {
     expect(lines[0]).toContain('plasm-tui run');
   });
 });
+
+describe('the examples of `run --help`', () => {
+  test('each works as printed, from the plasm-tui folder', { timeout: 60_000 }, async () => {
+    const help = String((await cli(['run', '--help'])).stdout);
+    const examples = help.slice(help.indexOf('Examples:\n')).split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const example of examples) {
+      // `echo "TEXT" | plasm-tui run …`: the echo is the stdin; the rest has no quotes.
+      const piped = /^echo "([^"]*)" \| (.*)$/.exec(example);
+      const command = piped ? (piped[2] as string) : example;
+      const [bin, ...args] = command.split(/\s+/);
+      expect(bin).toBe('plasm-tui');
+      const result = await cli(args, { cwd: ROOT, input: piped ? `${piped[1]}\n` : '' });
+      expect(result.exitCode, `${example}\n${String(result.stderr)}`).toBe(0);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
@@ -158,5 +158,54 @@ describe('the sha256 example', () => {
     expect(one.stdout).toBe(`${createHash('sha256').update(data).digest('hex')}  1 MiB of xorshift64\n`);
     const bad = await cli(['run', '-q', module, '--', 'lots']);
     expect(bad.exitCode).toBe(2);
+  });
+});
+
+describe('run --receipt, in a loop', () => {
+  it('into a folder (DIR/) writes the next NNNN.json there, one per run, never over another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-receipts-'));
+    const folder = join(dir, 'receipts');
+    const paths: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await cli(['run', '--json', '--stdin', `run ${i}`, '--receipt', `${folder}/`, hello]);
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      paths.push(JSON.parse(String(r.stdout)).receipt_path);
+    }
+    expect(paths).toEqual(['0001.json', '0002.json', '0003.json'].map((name) => join(folder, name)));
+    expect(readdirSync(folder).sort()).toEqual(['0001.json', '0002.json', '0003.json']);
+    // A folder that exists needs no slash; the summary names the file written.
+    const again = await cli(['run', '--stdin', 'x', '--receipt', folder, hello]);
+    expect(again.stderr).toMatch(new RegExp(`receipt ${join(folder, '0004.json').replaceAll('/', '\\/')}\\n$`));
+    expect(JSON.parse(readFileSync(join(folder, '0001.json'), 'utf8'))).toMatchObject({ job: 'hello', status: 'ok' });
+  });
+
+  it('with {n} in the name writes the next number in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-receipts-'));
+    writeFileSync(join(dir, 'hello-0007.json'), 'not a receipt, kept');
+    const r = await cli(['run', '-q', '--stdin', 'x', '--receipt', join(dir, 'hello-{n}.json'), hello]);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['hello-0007.json', 'hello-0008.json']);
+    expect(readFileSync(join(dir, 'hello-0007.json'), 'utf8')).toBe('not a receipt, kept');
+    const twice = await cli(['run', '-q', '--stdin', 'x', '--receipt', join(dir, '{n}-{n}.json'), hello]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.stderr).toMatch(/--receipt takes one \{n\} in the file name/);
+  });
+
+  it('into a file that exists is still refused before the job runs (74)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-receipts-'));
+    writeFileSync(join(dir, 'r.json'), 'kept');
+    const r = await cli(['run', '--stdin', 'x', '--receipt', join(dir, 'r.json'), hello]);
+    expect(r.exitCode).toBe(74);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('run --json timings', () => {
+  it('are given to 0.1 ms, without float noise', async () => {
+    const r = await cli(['run', '--json', '--stdin', 'x', hello]);
+    const { timing } = JSON.parse(String(r.stdout)) as { timing: Record<string, number> };
+    expect(Object.keys(timing).sort()).toEqual(['compile_ms', 'run_ms', 'start_ms', 'total_ms']);
+    for (const ms of Object.values(timing)) expect(Math.round(ms * 10) / 10).toBe(ms);
   });
 });

@@ -165,9 +165,13 @@ test('a v0.2 manifest whose module file is missing is refused, naming the module
   expect(await refusal(path)).toEqual([`plasm-tui: ${path}: /module names ${join(dir, 'gone.wasm')}, which does not exist`]);
 });
 
-test('a missing file is reported, not thrown', async () => {
+test('a missing file is reported, not thrown, with 66 (file not found)', async () => {
   const path = join(dir, 'nowhere.json');
-  expect(await refusal(path)).toEqual([`plasm-tui: ${path} does not exist.`]);
+  const result = await cli(['validate', path]);
+  expect(result.exitCode).toBe(66);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).not.toMatch(STACK_TRACE);
+  expect(String(result.stderr).trim().split('\n')).toEqual([`plasm-tui: ${path} does not exist.`]);
 });
 
 describe('receipts', () => {
@@ -240,4 +244,20 @@ test('no file at all is a usage error', async () => {
   const result = await cli(['validate']);
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain('validate needs at least one file');
+});
+
+describe('exit codes, as the README has them outside a run', () => {
+  test('a file that does not exist is 66, in one line', async () => {
+    const result = await cli(['validate', join(dir, 'missing.json')]);
+    expect(result.exitCode).toBe(66);
+    expect(String(result.stderr).trim().split('\n')).toEqual([`plasm-tui: ${join(dir, 'missing.json')} does not exist.`]);
+    expect(result.stdout).toBe('');
+  });
+
+  test('an invalid file among missing ones is 65; valid and missing ones are 66', async () => {
+    const invalid = file('exit-invalid.json', { version: '0.2', name: 'x' });
+    const valid = file('exit-valid.json', { ...SEED });
+    expect((await cli(['validate', join(dir, 'missing.json'), invalid])).exitCode).toBe(65);
+    expect((await cli(['validate', valid, join(dir, 'missing.json')])).exitCode).toBe(66);
+  });
 });

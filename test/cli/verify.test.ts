@@ -365,3 +365,16 @@ describe('files that are not receipts', () => {
     expect(String(result.stderr).trim()).toBe(`plasm-tui: ${path} does not exist.`);
   });
 });
+
+describe('what verify prints on a terminal', () => {
+  test('names a receipt file without the escapes in its name', async () => {
+    const { text } = await runHello();
+    const hostile = join(dir, 'r\x1b]0;pwned\x07\x1b[2J\u202e.json');
+    writeFileSync(hostile, text);
+    const result = await cli(['verify', hostile, '--pubkey', pubkey]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toMatch(/[\x1b\x07\u202e]/);
+    expect(result.stdout).toMatch(/\/r[^/\n]*\.json: verified$/m);
+    expect(result.stdout).not.toContain('pwned'); // the title it would have set
+  });
+});

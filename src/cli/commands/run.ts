@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../../core/config.js';
 import { isPlasmError, PlasmError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import { exitCodeFor, USAGE_EXIT_CODE } from '../../core/status.js';
 import { summarizeGrants } from '../../engine/index.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../../core/keys.js';
-import { createEngine, createWarmPool, writeReceiptFile, type RunResult } from '../../engine/index.js';
+import { createEngine, createWarmPool, type RunResult } from '../../engine/index.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { RUN_HELP } from '../help.js';
 import { flushStdout, moduleOutput, printJson, reportError } from '../output.js';
 import { readInputFile, readPipedStdin } from '../read-input.js';
 import { onStdoutGone } from '../stdout-gone.js';
+import { checkReceiptTarget, writeReceipt } from '../receipt-target.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
 import { REPORT_VERSION, runReport } from '../../engine/index.js';
 
@@ -42,8 +42,13 @@ export async function runCommand(argv: string[]): Promise<number> {
         new PlasmError('consent', `${manifest} asks for ${summarizeGrants(pending)}; allow it with \`plasm-tui allow ${manifest}\` (or run once with --allow-grants).`),
       );
     }
-    if (options.receiptPath && existsSync(options.receiptPath)) {
-      return reportError(new PlasmError('io', `${options.receiptPath} already exists; plasm-tui never overwrites a receipt.`));
+    if (options.receipt) {
+      // Not the job's fault: an I/O error (74), before anything runs.
+      try {
+        checkReceiptTarget(options.receipt);
+      } catch (error) {
+        return reportError(error);
+      }
     }
     // Everything refusable is checked: the worker boots while stdin is read and the key loads.
     engine.warm(spec);
@@ -89,10 +94,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       return exitCodeFor('cancelled', null);
     }
     let receiptPath: string | null = null;
-    if (options.receiptPath && result.receipt) {
-      writeReceiptFile(options.receiptPath, result.receipt);
-      receiptPath = options.receiptPath;
-    }
+    if (options.receipt && result.receipt) receiptPath = writeReceipt(options.receipt, result.receipt);
     if (options.json) printJson(runReport(result, receiptPath));
     else if (!options.quiet) printSummary(result, receiptPath);
     await flushStdout();

@@ -9,6 +9,7 @@ import { schemaErrors } from '../../core/schemas.js';
 import { VALIDATE_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
+import { ERROR_EXIT_CODES } from '../exit-codes.js';
 
 type Kind = 'manifest' | 'receipt' | 'config';
 
@@ -18,6 +19,10 @@ interface Verdict {
   ok: boolean;
   errors: string[];
 }
+
+/** Exit 0 when every file is valid; 65 when one is invalid; else 66 when one does not exist (README, outside a run). */
+const INVALID = ERROR_EXIT_CODES.invalid;
+const MISSING = ERROR_EXIT_CODES.not_found;
 
 export function validateCommand(argv: string[]): number {
   try {
@@ -35,20 +40,22 @@ export function validateCommand(argv: string[]): number {
       throw new PlasmError('usage', `--kind is manifest, receipt or config, not "${forced}".`);
     }
     if (positionals.length === 0) throw new PlasmError('usage', 'validate needs at least one file. See `plasm-tui validate --help`.');
-    const verdicts = positionals.map((file) => validateFile(file, forced));
+    const missing = new Set<string>();
+    const verdicts = positionals.map((file) => validateFile(file, forced, missing));
     if (values.json) printJson(verdicts);
     // File names and schema errors quote what the files hold (keys, paths): no escapes reach the terminal.
     for (const verdict of values.json ? [] : verdicts) {
       if (verdict.ok) process.stdout.write(`ok ${sanitizeLabel(verdict.file)} (${verdict.kind ?? 'file'})\n`);
       else for (const error of verdict.errors) process.stderr.write(`plasm-tui: ${sanitizeLabel(error)}\n`);
     }
-    return verdicts.every((v) => v.ok) ? 0 : 65;
+    if (verdicts.every((v) => v.ok)) return 0;
+    return verdicts.some((v) => !v.ok && !missing.has(v.file)) ? INVALID : MISSING;
   } catch (error) {
     return reportError(error);
   }
 }
 
-function validateFile(file: string, forced: Kind | undefined): Verdict {
+function validateFile(file: string, forced: Kind | undefined, missing: Set<string>): Verdict {
   let kind: Kind | null = forced ?? null;
   try {
     const data = readJsonFile(file).data;
@@ -67,6 +74,7 @@ function validateFile(file: string, forced: Kind | undefined): Verdict {
     return { file, kind, ok: true, errors: [] };
   } catch (error) {
     if (!isPlasmError(error)) throw error;
+    if (error.kind === 'not_found') missing.add(file);
     return { file, kind, ok: false, errors: [error.message, ...error.details] };
   }
 }

@@ -2,6 +2,7 @@ import { PlasmError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/json-file.js';
 import { parseReceipt, verifyReceipt, type Bindings } from '../../core/receipt.js';
 import { VERIFY_FAILED_EXIT_CODE } from '../../core/status.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { VERIFY_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
@@ -38,9 +39,10 @@ export function verifyCommand(argv: string[]): number {
     if (values.json) {
       printJson({ file, ...report });
     } else {
-      for (const check of report.checks) process.stdout.write(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}\n`);
-      for (const warning of report.warnings) process.stderr.write(`plasm-tui: note: ${warning}\n`);
-      process.stdout.write(report.ok ? `${file}: verified\n` : `${file}: verification FAILED\n`);
+      // The file name is the user's, the details quote what the receipt holds: no escapes reach the terminal.
+      for (const check of report.checks) process.stdout.write(`${check.ok ? '✓' : '✗'} ${sanitizeLabel(check.name)}: ${sanitizeLabel(check.detail)}\n`);
+      for (const warning of report.warnings) process.stderr.write(`plasm-tui: note: ${sanitizeLabel(warning)}\n`);
+      process.stdout.write(`${sanitizeLabel(file)}: ${report.ok ? 'verified' : 'verification FAILED'}\n`);
     }
     return report.ok ? 0 : VERIFY_FAILED_EXIT_CODE;
   } catch (error) {
