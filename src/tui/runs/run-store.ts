@@ -7,13 +7,14 @@ import { join, relative } from 'node:path';
 import { configDir } from '../../core/paths.js';
 import { allowedOnDisk, type AllowedBefore } from './allowed-before.js';
 import { loadSavedRuns } from './saved-runs.js';
-import { STDERR_MARK, endLine } from '../format.js';
+import { endLine } from '../format.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { openReceiptFolder, receiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog, type Stream } from './output-log.js';
+import { outputText } from './output-text.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
 
 export interface RunStoreOptions {
@@ -370,12 +371,7 @@ export class RunStore {
 
 /** All of a run's output as text: lines in arrival order, stderr's behind the gutter. */
 export function fullOutputText(chunks: readonly { stream: Stream; chunk: Uint8Array }[]): string {
-  const log = new OutputLog({ maxLines: Infinity, maxChars: Infinity, maxPartial: Infinity });
-  for (const { stream, chunk } of chunks) log.append(stream, chunk);
-  log.end();
-  const lines = log.view();
-  if (lines.length === 0) return '';
-  return `${lines.map((line) => (line.stream === 'stderr' ? STDERR_MARK + line.text : line.text)).join('\n')}\n`;
+  return outputText(chunks);
 }
 
 /** The run's output as the guest wrote it: its stdout and stderr bytes cut along the write order. */

@@ -30,6 +30,12 @@ interface Item {
   text: string;
 }
 
+/** Notes above, lines, notes below: read by index, so a frame never copies the whole log. */
+interface Items {
+  length: number;
+  rows(index: number, width: number): string[];
+  kind(index: number): OutputRow['kind'];
+}
 
 /** An item's screen rows: wrapped to `width`, stderr's inside its gutter. */
 function rowsOf(item: Item, width: number): string[] {
@@ -39,11 +45,45 @@ function rowsOf(item: Item, width: number): string[] {
   return wrapLine(item.text, width - STDERR_MARK.length).map((row) => STDERR_MARK + row);
 }
 
-/** Notes above, lines, notes below. */
-function itemsOf(lines: readonly OutputLine[], notes: readonly string[], head: readonly string[]): readonly Item[] {
-  const body = lines.map((line): Item => ({ kind: line.stream, text: line.text }));
-  if (notes.length === 0 && head.length === 0) return body;
-  return [...head.map((text) => ({ kind: 'note' as const, text })), ...body, ...notes.map((text) => ({ kind: 'note' as const, text }))];
+/**
+ * A kept line's rows at the width they were last wrapped to. Lines are made once and never
+ * change, so a frame (or a scroll) wraps only the lines that arrived since the last one.
+ */
+const wrapped = new WeakMap<OutputLine, { width: number; rows: string[] }>();
+
+function lineRows(line: OutputLine, width: number): string[] {
+  const cached = wrapped.get(line);
+  if (cached?.width === width) return cached.rows;
+  const rows = rowsOf({ kind: line.stream, text: line.text }, width);
+  wrapped.set(line, { width, rows });
+  return rows;
+}
+
+function itemsOf(lines: readonly OutputLine[], notes: readonly string[], head: readonly string[]): Items {
+  const below = head.length + lines.length;
+  return {
+    length: below + notes.length,
+    rows: (i, width) => (i < head.length ? rowsOf({ kind: 'note', text: head[i] ?? '' }, width) : i < below ? lineRows(lines[i - head.length] as OutputLine, width) : rowsOf({ kind: 'note', text: notes[i - below] ?? '' }, width)),
+    kind: (i) => (i < head.length || i >= below ? 'note' : (lines[i - head.length] as OutputLine).stream),
+  };
+}
+
+/** Each item's number of rows, and their sum. */
+function rowCounts(all: Items, width: number): { counts: number[]; total: number } {
+  const counts = new Array<number>(all.length);
+  let total = 0;
+  for (let i = 0; i < all.length; i++) {
+    const n = all.rows(i, width).length;
+    counts[i] = n;
+    total += n;
+  }
+  return { counts, total };
+}
+
+function rowsBefore(counts: readonly number[], index: number): number {
+  let sum = 0;
+  for (let i = 0; i < index; i++) sum += counts[i] ?? 0;
+  return sum;
 }
 
 /**
@@ -56,16 +96,15 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
   // Item i is line number first + i - head.length: the head notes sit just above the first kept line.
   first -= head.length;
   if (anchor !== null && all.length > 0) {
-    const counts = all.map((item) => rowsOf(item, width).length);
-    const total = counts.reduce((sum, n) => sum + n, 0);
+    const { counts, total } = rowCounts(all, width);
     const index = Math.min(Math.max(0, anchor.line - first), all.length - 1);
     let skip = anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1);
-    const top = counts.slice(0, index).reduce((sum, n) => sum + n, 0) + skip;
+    const top = rowsBefore(counts, index) + skip;
     if (top + height < total) {
       const rows: OutputRow[] = [];
       for (let i = index; i < all.length && rows.length < height; i++) {
-        const item = all[i] as Item;
-        for (const text of rowsOf(item, width).slice(skip)) if (rows.length < height) rows.push({ kind: item.kind, text });
+        const kind = all.kind(i);
+        for (const text of all.rows(i, width).slice(skip)) if (rows.length < height) rows.push({ kind, text });
         skip = 0;
       }
       return { rows, scroll: total - top - height, more: top > 0 };
@@ -75,9 +114,9 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
   const rows: OutputRow[] = [];
   let i = all.length - 1;
   for (; i >= 0 && rows.length < needed + 1; i--) {
-    const item = all[i] as Item;
-    const wrapped = rowsOf(item, width);
-    for (let j = wrapped.length - 1; j >= 0; j--) rows.push({ kind: item.kind, text: wrapped[j] ?? '' });
+    const kind = all.kind(i);
+    const wrappedRows = all.rows(i, width);
+    for (let j = wrappedRows.length - 1; j >= 0; j--) rows.push({ kind, text: wrappedRows[j] ?? '' });
   }
   rows.reverse();
   const start = Math.max(0, rows.length - height);
@@ -86,9 +125,7 @@ export function outputWindow(lines: readonly OutputLine[], notes: readonly strin
 
 /** All rows the output wraps to. */
 export function outputRowCount(lines: readonly OutputLine[], notes: readonly string[], width: number): number {
-  let count = notes.reduce((sum, text) => sum + rowsOf({ kind: 'note', text }, width).length, 0);
-  for (const line of lines) count += rowsOf({ kind: line.stream, text: line.text }, width).length;
-  return count;
+  return rowCounts(itemsOf(lines, notes, []), width).total;
 }
 
 /**
@@ -98,13 +135,12 @@ export function outputRowCount(lines: readonly OutputLine[], notes: readonly str
 export function scrollAnchor(lines: readonly OutputLine[], notes: readonly string[], width: number, height: number, anchor: OutputAnchor | null, by: number, first = 0, head: readonly string[] = []): OutputAnchor | null {
   const all = itemsOf(lines, notes, head);
   first -= head.length;
-  const counts = all.map((item) => rowsOf(item, width).length);
-  const total = counts.reduce((sum, n) => sum + n, 0);
+  const { counts, total } = rowCounts(all, width);
   const bottom = Math.max(0, total - height);
   let top = bottom;
   if (anchor !== null && all.length > 0) {
     const index = Math.min(Math.max(0, anchor.line - first), all.length - 1);
-    top = counts.slice(0, index).reduce((sum, n) => sum + n, 0) + (anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1));
+    top = rowsBefore(counts, index) + (anchor.line < first ? 0 : Math.min(anchor.row, (counts[index] ?? 1) - 1));
     top = Math.min(top, bottom);
   }
   const next = by === Infinity ? 0 : Math.min(bottom, Math.max(0, top - by));

@@ -1,0 +1,1 @@
+export function floodWat(pattern: string): string;
