@@ -4,12 +4,12 @@
  */
 import { ceiling } from './ceiling.js';
 
-export async function until<T>(check: () => T | undefined | null | false, what: string, quietDeadlineMs = 10_000, everyMs = 10): Promise<T> {
+export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, quietDeadlineMs = 10_000, everyMs = 10): Promise<T> {
   // What a quiet machine needs at most, scaled for this one.
   const deadlineMs = ceiling(quietDeadlineMs);
   const end = performance.now() + deadlineMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== null && value !== false) return value;
     if (performance.now() > end) throw new Error(`Timed out after ${deadlineMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));

@@ -141,7 +141,13 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
     const { engine, pool } = warmEngine(mode);
     engine.warm();
     const [spare] = await poll(() => (spareWorkers(pool).length === 1 ? spareWorkers(pool) : undefined), 'a spare');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let it finish booting
+    // Booting takes CPU, for longer on a busy machine: wait until a quarter second goes by
+    // without any, then it is idle and must stay so.
+    await poll(async () => {
+      const start = cpuTicks(spare as number);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return cpuTicks(spare as number) - start === 0 || undefined;
+    }, 'the spare to finish booting');
     const before = cpuTicks(spare as number);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(cpuTicks(spare as number) - before).toBeLessThanOrEqual(1); // clock ticks are 10 ms
