@@ -20,12 +20,14 @@ export class OutputCapture {
     if (kept.length > 0) {
       this.chunks.push(kept);
       this.size += kept.length;
-      this.onChunk?.(kept);
     }
+    // The job is stopped the moment it passes the cap, before whoever follows the output sees the
+    // last kept bytes: however long that takes, the cap is what ended it, and nothing else.
     if (chunk.length > room) {
       this.truncated = true;
       this.onOverflow();
     }
+    if (kept.length > 0) this.onChunk?.(kept);
   }
 
   bytes(): Buffer {

@@ -172,6 +172,7 @@ describe('outputText', () => {
     expect(outputText([])).toBe('');
     const flood = Array.from({ length: 256 }, () => ({ stream: 'stdout' as const, chunk: Buffer.alloc(64 * 1024, 10) }));
     expect(outputText(flood)).toBe('\n'.repeat(16 * 1024 * 1024));
-    expect(linesMade).not.toHaveBeenCalled();
+    // Checked a chunk at a time, not a line at a time.
+    expect(linesMade.mock.calls.length).toBeLessThanOrEqual(256);
   });
 });

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
  * a flood of output scrolls too fast to read at any frame rate. The first quiet period
  * brings the pace back to `intervalMs`.
  */
-export function useThrottledVersion(subscribe: (listener: () => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 4): number {
+export function useThrottledVersion(subscribe: (listener: () => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let last = 0;
