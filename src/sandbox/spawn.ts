@@ -270,7 +270,7 @@ function refused(message: string, layers: Layer[], elapsedMs: number): SandboxRe
  */
 function wasiPathsLayer(result: Extract<WorkerMessage, { type: 'result' }> | undefined, turn: Turn | null): Layer {
   if (result && result.wasi_paths !== true) return { name: 'wasi_paths', active: false, detail: 'the module did not get to run' };
-  const waited = turn && turn.waitedMs >= 1 ? `; waited ${Math.round(turn.waitedMs)} ms for a job sharing its folders` : '';
+  const waited = turn?.problem ? `; ${turn.problem}` : turn && turn.waitedMs >= 1 ? `; waited ${Math.round(turn.waitedMs)} ms for a job sharing its folders` : '';
   return { name: 'wasi_paths', active: true, detail: `paths resolved component by component inside each preopen; no escaping symlink or ..${waited}` };
 }
 

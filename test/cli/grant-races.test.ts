@@ -7,7 +7,7 @@
  * name, a run read the decoy within a few tries.
  */
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { createEngine, jobFromModule, openReceiptFolder, saveReceipt } from '../../src/engine/index.js';
 import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
+import { countingWat } from '../helpers/counting-wat.js';
 import { MODES, envFor } from '../helpers/modes.js';
 import { until } from '../helpers/poll.js';
 import { watchJson } from '../helpers/watch-json.js';
@@ -252,5 +253,26 @@ describe.each(MODES.filter((mode) => mode === 'off'))('jobs sharing a read-write
     // The swapping job ran alone: either it waited for the readers, or they waited for it.
     const waited = (event: Finished) => /waited \d+ ms for a job sharing its folders/.test(event.containment.find((layer) => layer.name === 'wasi_paths')?.detail ?? '');
     expect(waited(all[0] as Finished) || all.slice(1).every(waited)).toBe(true);
+  });
+
+  it('take turns across plasm-tui processes: `run` in two terminals', async () => {
+    const { root, proj } = project();
+    // One terminal: a job reading `data` for a few seconds. Another, meanwhile: a job that may
+    // write the whole project (it swaps `data` for the link). The second waits for the first.
+    writeFileSync(join(root, 'slow-reader.wat'), countingWat(20, 100));
+    writeFileSync(join(root, 'swap.wat'), swappingWat(100));
+    const reading = cli(['run', '--json', '--ro-dir', `${join(proj, 'data')}::/data`, join(root, 'slow-reader.wat')], { env: envFor(mode) });
+    // The reader holds its turn once its entry is in the registry of running jobs.
+    const running = join(String(process.env.XDG_CONFIG_HOME), 'plasm-tui', 'running');
+    await until(() => existsSync(running) && readdirSync(running).some((name) => name.endsWith('.json')), 'the reading job to hold its turn');
+    const swapping = cli(['run', '--json', '--dir', `${proj}::/`, join(root, 'swap.wat')], { env: envFor(mode) });
+    const [read, swap] = (await Promise.all([reading, swapping])).map((r) => JSON.parse(String(r.stdout)));
+    expect(read.status).toBe('ok');
+    expect(swap.status).toBe('ok');
+    const detail = swap.containment.find((layer: { name: string }) => layer.name === 'wasi_paths').detail;
+    expect(detail).toMatch(/waited \d+ ms for a job sharing its folders/);
+    // It ended after the reader did (receipts are signed as a run ends).
+    expect(Date.parse(swap.receipt.timestamp)).toBeGreaterThanOrEqual(Date.parse(read.receipt.timestamp));
+    expect(readdirSync(running).filter((name) => name.endsWith('.json'))).toEqual([]);
   });
 });
