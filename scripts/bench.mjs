@@ -7,6 +7,7 @@
 //   4. a TUI watch rerun, end of write → output on screen, in a pty: in place and by rename
 //   5. peak RSS of an engine process while a module floods its output (16 MiB cap)
 //   6. 200 hello jobs through the SDK, concurrency 2    vs 200 sequential plain node processes
+//   7. a 16 MiB flood of line breaks: TUI (⏎ → status on screen, in a pty) vs `plasm-tui run` (the command)
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -171,6 +172,15 @@ if (want(6)) {
   for (let i = 0; i < 200; i++) await execa(process.execPath, ['--no-warnings', plainRunner, HELLO], { input: `job ${i}` });
   const plainSeconds = (performance.now() - t) / 1000;
   rows.push({ n: 6, what: '200 hello jobs: SDK, concurrency 2  vs  200 sequential plain node processes', subject: Math.round((200 / sdkSeconds) * 10) / 10, baseline: Math.round((200 / plainSeconds) * 10) / 10, unit: 'jobs/s', ratio: Math.round((plainSeconds / sdkSeconds) * 100) / 100, target: 'higher is better' });
+}
+
+if (want(7)) {
+  const { measureFlood } = await import('./flood-time.mjs');
+  const rounds = Math.max(3, Math.ceil(RUNS / 7));
+  const flood = await measureFlood('\n', rounds);
+  const statuses = [...new Set([...flood.cli_statuses, ...flood.tui_statuses])].join(', ');
+  rows.push({ n: 7, what: `16 MiB of line breaks (${statuses}): TUI, ⏎ → status on screen  vs  plasm-tui run, the whole command`, subject: Math.round(flood.tui_screen_ms), baseline: Math.round(flood.cli_wall_ms), unit: 'ms', ratio: Math.round((flood.tui_screen_ms / flood.cli_wall_ms) * 100) / 100, target: '≤ 1.5', statuses: { cli: flood.cli_statuses, tui: flood.tui_statuses } });
+  rows.push({ n: 7, what: '16 MiB of line breaks: the job\'s own time, TUI  vs  plasm-tui run', subject: Math.round(flood.tui_job_ms), baseline: Math.round(flood.cli_job_ms), unit: 'ms', ratio: Math.round((flood.tui_job_ms / flood.cli_job_ms) * 100) / 100, target: '≤ 1.5' });
 }
 
 const fmt = (v) => (v === null || v === undefined ? '—' : String(v));
