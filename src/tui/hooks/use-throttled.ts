@@ -1,28 +1,27 @@
 import { useEffect, useState } from 'react';
 
 /**
- * A counter that follows a source's change notifications at most once per `intervalMs`:
- * the first change of a quiet period shows at once, a burst ends with one trailing update.
- * A module printing megabytes notifies thousands of times a second; the screen needs ~15.
+ * Paces `redraw` after a source's change notifications (`change()`): the first change of a quiet
+ * period redraws at once, then at most once per `intervalMs`, and a burst ends with one trailing
+ * redraw. A module printing megabytes notifies thousands of times a second; the screen needs ~15.
  *
- * While a burst lasts, the gap between redraws grows (×1.5 a frame) up to `maxIntervalMs`: a
- * redraw costs the process milliseconds it would otherwise spend reading the job's pipes, and
- * a flood of output scrolls too fast to read at any frame rate. The first quiet period
- * brings the pace back to `intervalMs`.
+ * While a burst lasts (changes less than `intervalMs` apart), the gap between redraws grows
+ * (×1.5 a frame) up to `maxIntervalMs`: a redraw costs the process milliseconds it would
+ * otherwise spend reading the job's pipes, and a flood of output scrolls too fast to read at any
+ * frame rate. The first quiet period brings the pace back to `intervalMs`.
  */
-export function useThrottledVersion(subscribe: (listener: () => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): number {
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let last = 0;
-    let lastChange = 0;
-    let gap = intervalMs;
-    let timer: NodeJS.Timeout | null = null;
-    const fire = (): void => {
-      timer = null;
-      last = Date.now();
-      setVersion((v) => v + 1);
-    };
-    const unsubscribe = subscribe(() => {
+export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): { change(): void; stop(): void } {
+  let last = -Infinity;
+  let lastChange = -Infinity;
+  let gap = intervalMs;
+  let timer: NodeJS.Timeout | null = null;
+  const fire = (): void => {
+    timer = null;
+    last = Date.now();
+    redraw();
+  };
+  return {
+    change() {
       const now = Date.now();
       const quiet = now - lastChange >= intervalMs;
       lastChange = now;
@@ -32,10 +31,23 @@ export function useThrottledVersion(subscribe: (listener: () => void) => () => v
       if (!quiet) gap = Math.min(maxIntervalMs, Math.ceil(gap * 1.5));
       if (wait <= 0) fire();
       else timer = setTimeout(fire, wait);
-    });
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** A counter that follows a source's changes at the pace above; each redraw changes it. */
+export function useThrottledVersion(subscribe: (listener: () => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const pace = pacer(() => setVersion((v) => v + 1), intervalMs, maxIntervalMs);
+    const unsubscribe = subscribe(pace.change);
     return () => {
       unsubscribe();
-      if (timer) clearTimeout(timer);
+      pace.stop();
     };
   }, [subscribe, intervalMs, maxIntervalMs]);
   return version;
