@@ -20,12 +20,13 @@ export interface OutputLimits {
 
 export const DEFAULT_OUTPUT_LIMITS: OutputLimits = { maxLines: 5000, maxChars: 1024 * 1024, maxPartial: 64 * 1024 };
 
-/** Decoded text waiting to be cut into lines, at most about this many characters. */
-const PENDING_CHARS = 1024 * 1024;
+/** Bytes waiting to be cut into lines, at most about this many. */
+const PENDING_BYTES = 1024 * 1024;
+const NEWLINE = 0x0a;
 
 interface Pending {
   stream: Stream;
-  text: string;
+  bytes: Buffer;
   /** How many `\n` it holds. */
   breaks: number;
 }
@@ -35,20 +36,21 @@ interface Pending {
  * per stream (a UTF-8 character may straddle two chunks) and each line is sanitised once, when
  * it is complete; memory stays bounded however much a module prints.
  *
- * A chunk costs its decoding and a count of its line breaks, nothing more: decoded text waits
- * (up to about 1 MiB) until someone looks, and is then cut into lines from the point where the
- * last `maxLines` begin. A flood of 16 MiB of line breaks makes at most `maxLines` line objects
- * per MiB, not 16 million, and the sandbox reading the guest's pipes is never kept waiting.
+ * A chunk costs a count of its line breaks, nothing more: its bytes wait (up to about 1 MiB)
+ * until someone looks, and are then decoded and cut into lines from the point where the last
+ * `maxLines` begin (a line break always ends a UTF-8 character, so decoding can start after
+ * one). A flood of 16 MiB of line breaks makes at most `maxLines` line objects per MiB, not 16
+ * million, and the sandbox reading the guest's pipes is never kept waiting.
  */
 export class OutputLog {
   private lines: OutputLine[] = [];
   private chars = 0;
-  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   private readonly partial = { stdout: '', stderr: '' };
   /** Characters cut from the front of each stream's unfinished line, said where it is shown. */
   private readonly partialCut = { stdout: 0, stderr: 0 };
   private pending: Pending[] = [];
-  private pendingChars = 0;
+  private pendingBytes = 0;
   private pendingBreaks = 0;
   private droppedLines = 0;
   private shown: { version: number; lines: OutputLine[] } | null = null;
@@ -67,12 +69,18 @@ export class OutputLog {
   append(stream: Stream, chunk: Uint8Array): void {
     this.bytes[stream] += chunk.length;
     this.version++;
-    this.queue(stream, this.decoders[stream].write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    if (chunk.length === 0) return;
+    const breaks = countBreaks(chunk);
+    this.pending.push({ stream, bytes: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), breaks });
+    this.pendingBytes += chunk.length;
+    this.pendingBreaks += breaks;
+    if (this.pendingBytes > PENDING_BYTES) this.settle();
   }
 
   /** Flushes a dangling partial UTF-8 sequence at the end of a run. */
   end(): void {
-    for (const stream of ['stdout', 'stderr'] as const) this.queue(stream, this.decoders[stream].end());
+    this.settle();
+    for (const stream of ['stdout', 'stderr'] as const) this.take(stream, this.decoders[stream].end());
     this.version++;
   }
 
@@ -89,51 +97,38 @@ export class OutputLog {
     return lines;
   }
 
-  private queue(stream: Stream, text: string): void {
-    if (text === '') return;
-    const breaks = countBreaks(text);
-    this.pending.push({ stream, text, breaks });
-    this.pendingChars += text.length;
-    this.pendingBreaks += breaks;
-    if (this.pendingChars > PENDING_CHARS) this.settle();
-  }
-
   /**
-   * Cuts the waiting text into lines. Of its complete lines only the last `maxLines` can be
-   * kept: those before are counted as dropped without being made (their stream's unfinished
-   * line is all that carries over).
+   * Decodes the waiting bytes and cuts them into lines. Of their complete lines only the last
+   * `maxLines` can be kept: those before are counted as dropped without being decoded or made
+   * (their stream's unfinished line is all that carries over).
    */
   private settle(): void {
     if (this.pending.length === 0) return;
     const pending = this.pending;
     let skip = Math.max(0, this.pendingBreaks - this.limits.maxLines);
     this.pending = [];
-    this.pendingChars = 0;
+    this.pendingBytes = 0;
     this.pendingBreaks = 0;
     if (skip > 0) {
-      // The waiting text alone fills the window: nothing kept so far stays.
+      // The waiting bytes alone fill the window: nothing kept so far stays.
       this.droppedLines += this.lines.length;
       this.lines = [];
       this.chars = 0;
     }
-    for (const { stream, text, breaks } of pending) {
-      if (skip === 0) {
-        this.take(stream, text);
+    for (const { stream, bytes, breaks } of pending) {
+      if (skip === 0 || breaks === 0) {
+        this.take(stream, this.decoders[stream].write(bytes));
         continue;
       }
-      if (skip >= breaks) {
-        skip -= breaks;
-        this.droppedLines += breaks;
-        if (breaks === 0) this.extendPartial(stream, text);
-        else this.restartPartial(stream, text.slice(text.lastIndexOf('\n') + 1));
-        continue;
-      }
-      // The first kept line starts after this text's `skip`-th line break.
-      const at = nthBreak(text, skip, breaks);
-      this.droppedLines += skip;
-      skip = 0;
+      // The first line that can be kept starts after this chunk's `skip`-th line break, or
+      // after its last if it holds fewer: decoding starts afresh there.
+      const taken = Math.min(skip, breaks);
+      const at = nthBreak(bytes, taken, breaks);
+      skip -= taken;
+      this.droppedLines += taken;
+      this.decoders[stream] = new StringDecoder('utf8');
       this.restartPartial(stream, '');
-      this.take(stream, text.slice(at + 1));
+      this.take(stream, this.decoders[stream].write(bytes.subarray(at + 1)));
     }
   }
 
@@ -197,21 +192,21 @@ export class OutputLog {
   }
 }
 
-/** The number of `\n` in `text`. */
-export function countBreaks(text: string): number {
+/** The number of `\n` bytes in `bytes`. */
+function countBreaks(bytes: Uint8Array): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) count++;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === NEWLINE) count++;
   return count;
 }
 
-/** Where the `n`-th (1-based) of the `breaks` line breaks in `text` is, searched from the nearer end. */
-function nthBreak(text: string, n: number, breaks: number): number {
+/** Where the `n`-th (1-based) of the `breaks` line breaks in `bytes` is, searched from the nearer end. */
+function nthBreak(bytes: Buffer, n: number, breaks: number): number {
   let at = -1;
   if (n <= breaks - n) {
-    for (let i = 0; i < n; i++) at = text.indexOf('\n', at + 1);
+    for (let i = 0; i < n; i++) at = bytes.indexOf(NEWLINE, at + 1);
     return at;
   }
-  at = text.length;
-  for (let i = breaks; i >= n; i--) at = text.lastIndexOf('\n', at - 1);
+  at = bytes.length;
+  for (let i = breaks; i >= n; i--) at = bytes.lastIndexOf(NEWLINE, at - 1);
   return at;
 }
