@@ -425,11 +425,11 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     );
   }
   if (isZoomed(ui.mode)) {
-    const searching = ui.search === '' ? output : { ...output, runLabel: `${output.runLabel} · /${sanitizeLabel(ui.search)}${ui.mode === 'search' ? '▏' : ''}` };
+    const searching = ui.search === '' ? output : { ...output, runLabel: `${output.runLabel} · /${sanitizeLabel(ui.search)}${ui.mode === 'search' ? '▏' : ''} ${matchCount(output.lines, output.first, ui.search, ui.scroll)}` };
     return (
       <Box flexDirection="column" width={layout.width} height={layout.height}>
         {header}
-        <OutputPane {...zoomed(true)} {...searching} runLabel={ui.mode === 'search' && ui.search === '' ? `${output.runLabel} · /▏` : searching.runLabel} scroll={ui.scroll} />
+        <OutputPane {...zoomed(true)} {...searching} runLabel={ui.mode === 'search' && ui.search === '' ? `${output.runLabel} · /▏` : searching.runLabel} scroll={ui.scroll} highlight={ui.search} />
         {footer}
       </Box>
     );
@@ -462,4 +462,21 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       {footer}
     </Box>
   );
+}
+
+/**
+ * How many kept lines hold the search, and which of them the view is on: "3/17" when the line
+ * at the top of the view is the 3rd match, "17 matches" elsewhere, "no match" for none.
+ */
+function matchCount(lines: readonly { text: string }[], first: number, search: string, scroll: { line: number } | null): string {
+  const term = search.toLowerCase();
+  let total = 0;
+  let current = 0;
+  lines.forEach((line, i) => {
+    if (!line.text.toLowerCase().includes(term)) return;
+    total++;
+    if (scroll !== null && first + i === scroll.line) current = total;
+  });
+  if (total === 0) return '(no match)';
+  return current > 0 ? `(${current}/${total})` : `(${total} ${total === 1 ? 'match' : 'matches'})`;
 }

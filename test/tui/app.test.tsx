@@ -374,14 +374,16 @@ describe('App', () => {
     // The view starts at the first match; n goes to the next, N back, and it wraps around.
     const first = await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 at the top');
     expect(first).toContain('/need');
+    // Which match of how many the view is on (each match shows in reverse video: highlight.ts).
+    expect(first).toContain('(1/3)');
     await press('n');
-    await waitFor((f) => /│ needle 35\s/.test(f.split('\n')[2] ?? ''), 'needle 35 at the top');
+    await waitFor((f) => /│ needle 35\s/.test(f.split('\n')[2] ?? '') && f.includes('(2/3)'), 'needle 35 at the top, the 2nd of 3');
     await press('N');
     await waitFor((f) => /│ needle 5\s/.test(f.split('\n')[2] ?? ''), 'needle 5 again');
     await press('N');
     await waitFor((f) => f.includes('needle 65'), 'wrapped around to needle 65');
     await press('/', 'x', 'y', 'z', ENTER);
-    await waitFor((f) => f.includes('no "xyz" in the output shown'), 'no match');
+    await waitFor((f) => f.includes('no "xyz" in the output shown') && f.includes('(no match)'), 'no match');
     await press(ESC);
     await waitFor((f) => f.includes('Jobs (1)'), 'the panes again');
     expect(frame()).toContain('▶ alpha');

@@ -1,9 +1,11 @@
+import type { ReactElement } from 'react';
 import { Text } from 'ink';
 import type { Tone } from '../format.js';
 import { useTheme } from '../hooks/use-theme.js';
 import { innerHeight, innerWidth, type Size } from '../layout.js';
 import type { OutputLine } from '../runs/output-log.js';
 import { outputWindow, type OutputAnchor } from '../state/output-window.js';
+import { highlightSpans } from '../state/highlight.js';
 import { wrapWords } from '../text-width.js';
 import { Panel } from './Panel.js';
 
@@ -24,9 +26,11 @@ export interface OutputPaneProps extends Size {
   /** Shown instead of output when there is none (a hint, or why the job cannot run). */
   placeholder: string | null;
   placeholderTone?: Tone;
+  /** A search term shown in reverse video wherever a row holds it (any case). */
+  highlight?: string;
 }
 
-export function OutputPane({ job, runLabel, lines, notes, head = [], scroll, first = 0, placeholder, placeholderTone = 'muted', width, height }: OutputPaneProps) {
+export function OutputPane({ job, runLabel, lines, notes, head = [], scroll, first = 0, placeholder, placeholderTone = 'muted', highlight = '', width, height }: OutputPaneProps) {
   const theme = useTheme();
   const inner = innerWidth({ width, height });
   const rowsHigh = innerHeight({ width, height });
@@ -49,9 +53,24 @@ export function OutputPane({ job, runLabel, lines, notes, head = [], scroll, fir
     <Panel title={title} right={right} width={width} height={height}>
       {view.rows.map((row, i) => (
         <Text key={i} color={row.kind === 'stderr' ? theme.stderr : row.kind === 'note' ? theme.tone('warn') : undefined} wrap="truncate-end">
-          {row.text === '' ? ' ' : row.text}
+          {row.text === '' ? ' ' : highlight === '' || row.kind === 'note' ? row.text : marked(row.text, highlight)}
         </Text>
       ))}
     </Panel>
   );
+}
+
+/** `text` with every occurrence of `term` (any case) in reverse video. */
+function marked(text: string, term: string): (string | ReactElement)[] {
+  let at = 0;
+  return highlightSpans(text, term).map((span) => {
+    at += span.text.length;
+    return span.match ? (
+      <Text key={at} inverse>
+        {span.text}
+      </Text>
+    ) : (
+      span.text
+    );
+  });
 }
