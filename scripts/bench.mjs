@@ -10,7 +10,7 @@
 //   7. a 16 MiB flood of line breaks: TUI (⏎ → status on screen, in a pty) vs `plasm-tui run` (the command)
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,4 +189,6 @@ console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.n} | ${r.what} | ${fmt(r.subject)} | ${fmt(r.baseline)} | ${r.unit} | ${r.ratio === null ? '—' : `${r.ratio}×`} | ${r.target} |`);
 writeFileSync(values.json, `${JSON.stringify({ node: process.version, runs: RUNS, os_sandbox: process.env.PLASM_OS_SANDBOX ?? 'auto', date: new Date().toISOString(), rows }, null, 2)}\n`);
 console.log(`\nwritten to ${values.json}`);
+rmSync(scratch, { recursive: true, force: true });
+rmSync(process.env.XDG_CONFIG_HOME, { recursive: true, force: true });
 process.exit(0);
