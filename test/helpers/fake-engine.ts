@@ -1,37 +1,33 @@
 import { sha256 } from '../../src/core/hash.js';
-import type { Engine, RunEvent, RunHandle, RunOptions, RunResult } from '../../src/engine/index.js';
+import type { Engine, GrantRequest, RunEvent, RunHandle, RunOptions, RunResult } from '../../src/engine/index.js';
 
-export interface FakeRun {
+export interface ScriptedRun {
   name: string;
   options: RunOptions;
   cancelled: boolean;
-  /** Feeds an event to the run's listener, as the engine would while the job runs. */
   emit: (event: RunEvent) => void;
+  end: (result: Partial<RunResult>) => void;
   /** Ends the run with this stdout and status (6 ms in all). */
   finish: (stdout: string, status?: RunResult['status']) => void;
 }
 
-/** A stand-in engine for tests of the TUI: each run waits until the test finishes it. */
-export function fakeEngine() {
-  const runs: FakeRun[] = [];
+/** An engine whose runs end when the test says, with the result it gives. */
+export function scriptedEngine(pending: (spec: { manifestPath?: string | null }) => GrantRequest | null = () => null) {
+  const runs: ScriptedRun[] = [];
+  const allowed: GrantRequest[] = [];
   const start = (spec: { name?: string }, options: RunOptions = {}): RunHandle => {
     let resolve!: (result: RunResult) => void;
     const result = new Promise<RunResult>((r) => {
       resolve = r;
     });
     const name = spec.name ?? 'fake';
-    const run: FakeRun = {
-      name,
-      options,
-      cancelled: false,
-      emit: (event) => options.onEvent?.(event),
-      finish: (stdout, status = 'ok') =>
+    const end = (extra: Partial<RunResult>): void =>
         resolve({
           job: name,
-          status,
-          exit_code: status === 'ok' ? 0 : null,
-          message: status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`,
-          stdout: Buffer.from(stdout),
+          status: 'ok',
+          exit_code: 0,
+          message: 'The job exited with code 0.',
+          stdout: Buffer.alloc(0),
           stderr: Buffer.alloc(0),
           stdout_truncated: false,
           stderr_truncated: false,
@@ -42,16 +38,46 @@ export function fakeEngine() {
           containment: [],
           output_order: null,
           receipt: null,
-        }),
+          ...extra,
+        });
+    const run: ScriptedRun = {
+      name,
+      options,
+      cancelled: false,
+      emit: (event) => options.onEvent?.(event),
+      end,
+      finish: (stdout, status = 'ok') =>
+        end({ status, exit_code: status === 'ok' ? 0 : null, message: status === 'ok' ? 'The job exited with code 0.' : `The job ended: ${status}.`, stdout: Buffer.from(stdout) }),
     };
     runs.push(run);
     return {
       result,
       cancel: () => {
         run.cancelled = true;
-        run.finish('', 'cancelled');
+        run.end({ status: 'cancelled', exit_code: null, message: 'Cancelled.' });
       },
     };
   };
-  return { runs, start: start as never as Engine['start'], pendingGrants: (): null => null, allow: (): void => {} };
+  const engine = {
+    runs,
+    allowed,
+    start: start as never as Engine['start'],
+    pendingGrants: (spec: never) => {
+      const request = pending(spec);
+      return request && !allowed.some((a) => a.hash === request.hash) ? request : null;
+    },
+    allow: (request: GrantRequest): void => {
+      allowed.push(request);
+    },
+  };
+  return engine;
 }
+
+
+/** A stand-in engine for tests of the TUI: each run waits until the test finishes it; nothing needs grants. */
+export function fakeEngine() {
+  return scriptedEngine();
+}
+
+/** One run of the stand-in engine (the name the older tests use). */
+export type FakeRun = ScriptedRun;

@@ -12,6 +12,9 @@ import { App, type AppProps } from '../../src/tui/app.js';
 import { RunStore, type RunStoreOptions } from '../../src/tui/runs/run-store.js';
 import { WAT } from '../helpers/cli.js';
 import { ceiling } from '../helpers/ceiling.js';
+import { scriptedEngine } from '../helpers/fake-engine.js';
+
+export { scriptedEngine, type ScriptedRun } from '../helpers/fake-engine.js';
 
 export const ROOT = WAT;
 export const key = loadOrCreateNodeKey();
@@ -36,73 +39,6 @@ export class FakeFolder {
 export function moduleJob(name: string, root = ROOT): JobEntry {
   const path = join(root, `${name}.wat`);
   return { id: path, name, relPath: `${name}.wat`, kind: 'module', spec: jobFromModule(path, DEFAULT_CONFIG), error: null, warning: null, moduleHash: `sha256:${name}` as never, manifestHash: null };
-}
-
-export interface ScriptedRun {
-  name: string;
-  options: RunOptions;
-  cancelled: boolean;
-  emit: (event: RunEvent) => void;
-  end: (result: Partial<RunResult>) => void;
-}
-
-/** An engine whose runs end when the test says, with the result it gives. */
-export function scriptedEngine(pending: (spec: { manifestPath?: string | null }) => GrantRequest | null = () => null) {
-  const runs: ScriptedRun[] = [];
-  const allowed: GrantRequest[] = [];
-  const start = (spec: { name?: string }, options: RunOptions = {}): RunHandle => {
-    let resolve!: (result: RunResult) => void;
-    const result = new Promise<RunResult>((r) => {
-      resolve = r;
-    });
-    const name = spec.name ?? 'fake';
-    const run: ScriptedRun = {
-      name,
-      options,
-      cancelled: false,
-      emit: (event) => options.onEvent?.(event),
-      end: (extra) =>
-        resolve({
-          job: name,
-          status: 'ok',
-          exit_code: 0,
-          message: 'The job exited with code 0.',
-          stdout: Buffer.alloc(0),
-          stderr: Buffer.alloc(0),
-          stdout_truncated: false,
-          stderr_truncated: false,
-          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 },
-          usage: { memory_peak_bytes: null, fuel_consumed: null },
-          module_hash: null,
-          input_hash: sha256(''),
-          containment: [],
-          output_order: null,
-          receipt: null,
-          ...extra,
-        }),
-    };
-    runs.push(run);
-    return {
-      result,
-      cancel: () => {
-        run.cancelled = true;
-        run.end({ status: 'cancelled', exit_code: null, message: 'Cancelled.' });
-      },
-    };
-  };
-  const engine = {
-    runs,
-    allowed,
-    start: start as never as Engine['start'],
-    pendingGrants: (spec: never) => {
-      const request = pending(spec);
-      return request && !allowed.some((a) => a.hash === request.hash) ? request : null;
-    },
-    allow: (request: GrantRequest): void => {
-      allowed.push(request);
-    },
-  };
-  return engine;
 }
 
 const instances: ReturnType<typeof render>[] = [];
