@@ -6,7 +6,7 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     // Ceilings for a loaded 2-core machine; tests wait for states (test/helpers/ceiling.ts), so
     // a passing test never comes near them.
-    testTimeout: 180_000,
+    testTimeout: 240_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Most of a test's time is spent waiting on the processes it starts (the CLI, sandbox

@@ -155,7 +155,13 @@ export function createWarmPool(options: WarmPoolOptions = {}): WarmPool {
       const all = [...spares.values()].flat();
       spares.clear();
       for (const worker of all) worker.kill();
+      // A launch that has not gone a while after its worker was killed (a loaded machine, a
+      // bwrap slow to reap) is killed outright: closing never waits on it for long.
+      const stragglers = setTimeout(() => {
+        for (const worker of all) if (!worker.gone) worker.subprocess.kill('SIGKILL');
+      }, 2000);
       await Promise.all(all.map((worker) => worker.exited));
+      clearTimeout(stragglers);
     },
   };
 }

@@ -117,7 +117,7 @@ describe('no command, or a wrong one', () => {
 });
 
 describe('the examples of `run --help`', () => {
-  test('each works as printed, from the plasm-tui folder', { timeout: 60_000 }, async () => {
+  test('each works as printed, from the plasm-tui folder', async () => {
     const help = String((await cli(['run', '--help'])).stdout);
     const examples = help.slice(help.indexOf('Examples:\n')).split('\n').slice(1).map((line) => line.trim()).filter(Boolean);
     expect(examples.length).toBeGreaterThanOrEqual(3);

@@ -31,26 +31,27 @@ function watchUntilFirstLine(dir: string, flags: string[] = ['--json']) {
 }
 
 describe('watch, its reader gone', () => {
-  it('`| head -1`: stops at its next event, exit 0, nothing on stderr', { timeout: 90_000 }, async () => {
+  it('`| head -1`: stops at its next event, exit 0, nothing on stderr', async () => {
     const dir = helloFolder();
     const { watch, firstLine } = watchUntilFirstLine(dir);
     const line = await until(firstLine, 'the first line');
     expect(JSON.parse(line)).toMatchObject({ event_version: 1 });
     // Its next event (the first run, or a rebuild made here if the run came before the line was read) meets the closed pipe.
+    // A rebuild every 2 s: one that comes before the last was taken in (a busy machine) would only restart its settling.
     const source = readFileSync(join(WAT, 'hello.wat'), 'utf8');
     let n = 0;
     await until(() => {
       if (watch.exitCode !== null || watch.signalCode !== null) return true;
       writeFileSync(join(dir, 'hello.wat'), source.replace('hello from wat', `hello ${String(++n).padStart(8, '0')}`));
       return false;
-    }, 'watch to end', 30_000, 250);
+    }, 'watch to end', 30_000, 2000);
     const result = await watch;
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
   });
 
-  it('`| jq` then Ctrl-C: the stop meets the closed pipe, exit 0, no stack trace', { timeout: 90_000 }, async () => {
+  it('`| jq` then Ctrl-C: the stop meets the closed pipe, exit 0, no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-closed-'));
     copyFileSync(join(WAT, 'sleep.wat'), join(dir, 'sleep.wat'));
     const watch = execa(process.execPath, [BIN, 'watch', dir, '--json'], { reject: false, env, timeout: ceiling(60_000) });
@@ -64,7 +65,7 @@ describe('watch, its reader gone', () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it('in text mode too', { timeout: 90_000 }, async () => {
+  it('in text mode too', async () => {
     const dir = helloFolder();
     const { watch, firstLine } = watchUntilFirstLine(dir, []);
     await until(firstLine, 'the first line');
@@ -74,7 +75,7 @@ describe('watch, its reader gone', () => {
       if (watch.exitCode !== null || watch.signalCode !== null) return true;
       writeFileSync(join(dir, 'hello.wat'), source.replace('hello from wat', `hello ${String(++n).padStart(8, '0')}`));
       return false;
-    }, 'watch to end', 30_000, 250);
+    }, 'watch to end', 30_000, 2000);
     const result = await watch;
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.exitCode).toBe(0);

@@ -99,7 +99,7 @@ describe('watch', () => {
     return out;
   }
 
-  it('--json escapes C1 controls and bidi overrides from file names', { timeout: 180_000 }, async () => {
+  it('--json escapes C1 controls and bidi overrides from file names', async () => {
     const out = await watchOnce(true);
     expect(out).not.toMatch(UNSAFE);
     expect(out).toContain('evil\\u009b2J\\u202e\\u200f.wat');
@@ -111,7 +111,7 @@ describe('watch', () => {
     expect(events.find((event) => event.type === 'job_invalid')?.job?.id).toBe(INVALID);
   });
 
-  it('prints its text lines without them', { timeout: 180_000 }, async () => {
+  it('prints its text lines without them', async () => {
     const out = await watchOnce(false);
     expect(out).toMatch(/evil.*\.wat #1: ok/);
     expect(out).toMatch(/bad.*\.wat: invalid: .*is not a plain name/);
@@ -173,7 +173,7 @@ async function runInTerminal(args: string[]): Promise<{ screen: string; titles: 
 }
 
 describe('run on a terminal', () => {
-  it("sanitises the module's stdout and stderr: no clear screen, no title, no clipboard", { timeout: 120_000 }, async () => {
+  it("sanitises the module's stdout and stderr: no clear screen, no title, no clipboard", async () => {
     const dir = folder();
     const err = printer(dir, 'err.wat', 2, '\x1b]0;from stderr\x07\x1b]52;c;cm0gLXJmIH4=\x07stderr\u202e text\n');
     const out = await runInTerminal(['-q', join(WAT, 'escape.wat')]);
@@ -187,7 +187,7 @@ describe('run on a terminal', () => {
     expect(errOut.screen).toMatch(/^line before the run\nstderr\ufffd text\n/);
   });
 
-  it('--raw writes it byte for byte, as asked', { timeout: 120_000 }, async () => {
+  it('--raw writes it byte for byte, as asked', async () => {
     const out = await runInTerminal(['-q', '--raw', join(WAT, 'escape.wat')]);
     expect(out.exitCode).toBe(0);
     expect(out.titles).toEqual(['pwned']);

@@ -37,7 +37,7 @@ type Finished = Extract<WatchEvent, { type: 'run_finished' }>;
 const finished = (watch: WatchProcess, id: string): Finished[] => watch.about(id).filter((e): e is Finished => e.type === 'run_finished');
 
 describe('watch follows the module a manifest names under target/', () => {
-  it('runs it at start, reruns it after a rebuild and after a clean build, and says which module it cannot follow', { timeout: 120_000 }, async () => {
+  it('runs it at start, reruns it after a rebuild and after a clean build, and says which module it cannot follow', async () => {
     const dir = tempDir('plasm-watch-target-');
     const outside = tempDir('plasm-watch-outside-');
     const app = join(dir, 'target', 'wasm32-wasi', 'debug', 'app.wasm');

@@ -27,7 +27,7 @@ function folder(): string {
 }
 
 describe('plasm-tui watch --json', () => {
-  it('reports jobs and runs as schema-valid JSON lines, reruns a rebuilt module, never runs ungranted grants, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+  it('reports jobs and runs as schema-valid JSON lines, reruns a rebuilt module, never runs ungranted grants, and stops on SIGTERM', async () => {
     const dir = folder();
     const watch = execa(process.execPath, [BIN, 'watch', dir, '--json'], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME }, buffer: true, lines: false });
     let out = '';
@@ -60,7 +60,7 @@ describe('plasm-tui watch --json', () => {
 });
 
 describe('client.watch()', () => {
-  it('yields the same events from a program, until closed', { timeout: 30_000 }, async () => {
+  it('yields the same events from a program, until closed', async () => {
     const dir = folder();
     const client = new Client();
     const watcher = client.watch(dir);
@@ -77,7 +77,7 @@ describe('client.watch()', () => {
 });
 
 describe('a hostile folder, watched through the real binary', () => {
-  it('does not walk a symlink to / nor take linked files for jobs: the scan ends at once with the folder\'s own job', { timeout: 30_000 }, async () => {
+  it('does not walk a symlink to / nor take linked files for jobs: the scan ends at once with the folder\'s own job', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-links-'));
     made.push(dir);
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
@@ -116,7 +116,7 @@ type Started = Extract<WatchEvent, { type: 'run_started' }>;
 type Finished = Extract<WatchEvent, { type: 'run_finished' }>;
 
 describe('watch --json, from start to stop', () => {
-  it('says nothing at start-up that did not happen: no rebuild, no invalid job, a manifest found by its module\'s hash runs once', { timeout: 60_000 }, async () => {
+  it('says nothing at start-up that did not happen: no rebuild, no invalid job, a manifest found by its module\'s hash runs once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-start-'));
     made.push(dir);
     // A v0.1 manifest finds its module by hash: listed before the module is read, it is not yet runnable.
@@ -137,7 +137,7 @@ describe('watch --json, from start to stop', () => {
     }
   });
 
-  it('ends every run it started exactly once, a run cut by SIGINT as cancelled, before `stopped`; timings to 0.1 ms', { timeout: 60_000 }, async () => {
+  it('ends every run it started exactly once, a run cut by SIGINT as cancelled, before `stopped`; timings to 0.1 ms', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-stop-'));
     made.push(dir);
     copyFileSync(join(WAT, 'hello.wat'), join(dir, 'hello.wat'));
@@ -179,7 +179,7 @@ describe('plasm-tui watch (text)', () => {
     return { out: String(result.stdout), err: String(result.stderr) };
   }
 
-  it("prints each run's output, sanitised, between its header and its result line, and no line twice", { timeout: 60_000 }, async () => {
+  it("prints each run's output, sanitised, between its header and its result line, and no line twice", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-text-'));
     made.push(dir);
     copyFileSync(join(WAT, 'escape.wat'), join(dir, 'escape.wat'));
@@ -206,7 +206,7 @@ describe('plasm-tui watch (text)', () => {
     expect(err).toBe('');
   });
 
-  it('keeps the output of runs at once apart, each framed whole', { timeout: 60_000 }, async () => {
+  it('keeps the output of runs at once apart, each framed whole', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-text-'));
     made.push(dir);
     const names = ['a', 'b', 'c', 'd'];
@@ -220,7 +220,7 @@ describe('plasm-tui watch (text)', () => {
     }
   });
 
-  it('shows a rebuild once, as its run: no `changed` line before it', { timeout: 60_000 }, async () => {
+  it('shows a rebuild once, as its run: no `changed` line before it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plasm-watch-text-'));
     made.push(dir);
     printer(dir, 'p.wat', 'first\n');

@@ -129,7 +129,7 @@ describe('Client and Job', () => {
     expect(() => result.receipt().save(join(dir, 'r.json'))).toThrow(/never overwrites/);
   });
 
-  it('runs 200 jobs with concurrency 2, in order, leaving no worker process and no open descriptor behind', { timeout: 120_000 }, async () => {
+  it('runs 200 jobs with concurrency 2, in order, leaving no worker process and no open descriptor behind', async () => {
     await client.close(); // the other tests' client, and its spares: this test counts processes
     expect(workers()).toEqual([]);
     const fdsBefore = readdirSync('/proc/self/fd').length;
