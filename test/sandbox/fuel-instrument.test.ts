@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ceiling } from '../helpers/ceiling.js';
 import { isPlasmError } from '../../src/core/errors.js';
 import { watToWasm } from '../../src/engine/wat.js';
 import { FUEL_EXPORT, instrumentFuel } from '../../src/sandbox/fuel/instrument.js';
@@ -213,7 +214,8 @@ describe('exhaustion', () => {
     const loop = await watToWasm(readFileSync(join(WAT, 'loop.wat'), 'utf8'), 'loop.wat');
     const started = performance.now();
     const run = await runMetered(loop, 1e6);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // A hang guard, not a pace (what metering costs is npm run bench's row 3).
+    expect(performance.now() - started).toBeLessThan(ceiling(2000));
     expect(run.error).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(String(run.error)).toMatch(/unreachable/);
     expect((run.instance!.exports[FUEL_EXPORT] as WebAssembly.Global).value).toBeLessThan(0n);
@@ -385,15 +387,6 @@ describe('refusals', () => {
         expect(isPlasmError(error), String(error)).toBe(true);
       }
     }
-    expect(performance.now() - started).toBeLessThan(10_000);
-  });
-});
-
-describe('cost of metering', () => {
-  test('instrumenting hello takes milliseconds', () => {
-    instrumentFuel(HELLO, BIG); // warm the decoder up once, as a long-lived engine would be
-    const started = performance.now();
-    for (let i = 0; i < 10; i++) instrumentFuel(HELLO, BIG);
-    expect((performance.now() - started) / 10).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(ceiling(10_000));
   });
 });
