@@ -183,6 +183,31 @@ describe.each(MODES)('grants by descriptor while a name is swapped (PLASM_OS_SAN
     expect(saved).toBeGreaterThan(0);
   });
 
+  it('watch writes each receipt into the job\'s receipts folder while its name is swapped for a symlink', async () => {
+    const { proj, decoy, secret } = project();
+    const source = readFileSync(join(WAT, 'hello.wat'), 'utf8');
+    writeFileSync(join(proj, 'hello.wat'), source);
+    const watch = watchJson(proj, [], envFor(mode));
+    cleanups.push(() => void watch.stop());
+    const finished = () => watch.about('hello.wat').filter((event) => event.type === 'run_finished').length;
+    await until(() => finished() >= 1, 'the first run and its receipt', 60_000);
+    // Another job with write access to the folder swaps the receipts folder for a link to the
+    // decoy, again and again, while rebuilds make watch save more receipts.
+    symlinkSync(decoy, join(proj, '.plasm', 'receipts', 'evil'));
+    const swaps = swapper(join(proj, '.plasm', 'receipts'), 'hello.wat');
+    try {
+      for (let n = 1; n <= 5; n++) {
+        writeFileSync(join(proj, 'hello.wat'), source.replace('hello from wat', `hello ${n}`));
+        await until(() => finished() >= n + 1, `run ${n + 1}`, 60_000);
+      }
+    } finally {
+      expect(await swaps.stop()).toBeGreaterThan(0);
+      await watch.stop();
+    }
+    expect(readdirSync(decoy)).toEqual(['f.txt']);
+    expect(readFileSync(join(decoy, 'f.txt'), 'utf8')).toBe(secret);
+  });
+
   it('refuses a grant nested inside a read-write grant, and says so when asking', async () => {
     const { proj, secret } = project();
     const manifest = join(proj, 'nested.manifest.json');
