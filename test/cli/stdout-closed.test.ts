@@ -30,6 +30,24 @@ function watchUntilFirstLine(dir: string, flags: string[] = ['--json']) {
   return { watch, firstLine: () => (first.includes('\n') ? first.slice(0, first.indexOf('\n')) : null) };
 }
 
+/**
+ * Rebuilds hello.wat now and then until `watch` ends: a rebuild's events meet the closed pipe.
+ * One in flight is left to print (more at once would cancel each other's runs on a busy machine
+ * before any prints, and nothing would meet the pipe).
+ */
+async function rebuildUntilItEnds(watch: ReturnType<typeof execa>, dir: string): Promise<void> {
+  const source = readFileSync(join(WAT, 'hello.wat'), 'utf8');
+  let n = 0;
+  let rebuiltAt = 0;
+  await until(() => {
+    if (watch.exitCode !== null || watch.signalCode !== null) return true;
+    if (Date.now() - rebuiltAt < ceiling(1000)) return false;
+    rebuiltAt = Date.now();
+    writeFileSync(join(dir, 'hello.wat'), source.replace('hello from wat', `hello ${String(++n).padStart(8, '0')}`));
+    return false;
+  }, 'watch to end', 30_000, 250);
+}
+
 describe('watch, its reader gone', () => {
   it('`| head -1`: stops at its next event, exit 0, nothing on stderr', async () => {
     const dir = helloFolder();
@@ -37,18 +55,7 @@ describe('watch, its reader gone', () => {
     const line = await until(firstLine, 'the first line');
     expect(JSON.parse(line)).toMatchObject({ event_version: 1 });
     // Its next event (the first run, or a rebuild made here if the run came before the line was read) meets the closed pipe.
-    const source = readFileSync(join(WAT, 'hello.wat'), 'utf8');
-    let n = 0;
-    let rebuiltAt = 0;
-    await until(() => {
-      if (watch.exitCode !== null || watch.signalCode !== null) return true;
-      // A rebuild now and then: one in flight is left to print (more at once would cancel each
-      // other's runs on a busy machine before any prints, and nothing would meet the pipe).
-      if (Date.now() - rebuiltAt < ceiling(1000)) return false;
-      rebuiltAt = Date.now();
-      writeFileSync(join(dir, 'hello.wat'), source.replace('hello from wat', `hello ${String(++n).padStart(8, '0')}`));
-      return false;
-    }, 'watch to end', 30_000, 250);
+    await rebuildUntilItEnds(watch, dir);
     const result = await watch;
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.stderr).toBe('');
@@ -73,18 +80,7 @@ describe('watch, its reader gone', () => {
     const dir = helloFolder();
     const { watch, firstLine } = watchUntilFirstLine(dir, []);
     await until(firstLine, 'the first line');
-    const source = readFileSync(join(WAT, 'hello.wat'), 'utf8');
-    let n = 0;
-    let rebuiltAt = 0;
-    await until(() => {
-      if (watch.exitCode !== null || watch.signalCode !== null) return true;
-      // A rebuild now and then: one in flight is left to print (more at once would cancel each
-      // other's runs on a busy machine before any prints, and nothing would meet the pipe).
-      if (Date.now() - rebuiltAt < ceiling(1000)) return false;
-      rebuiltAt = Date.now();
-      writeFileSync(join(dir, 'hello.wat'), source.replace('hello from wat', `hello ${String(++n).padStart(8, '0')}`));
-      return false;
-    }, 'watch to end', 30_000, 250);
+    await rebuildUntilItEnds(watch, dir);
     const result = await watch;
     expect(result.stderr).not.toMatch(STACK_TRACE);
     expect(result.exitCode).toBe(0);
