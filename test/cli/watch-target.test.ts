@@ -1,13 +1,13 @@
 // The module a manifest names is followed wherever it is in the watched folder, even in a folder
 // the walk skips (cargo's target/): a build run once at start, rebuilt in place, or after a
 // `cargo clean`, reruns its job. A module outside the folder is reported as not followed.
-import { linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../../src/core/schemas.js';
 import type { WatchEvent } from '../../src/sdk/index.js';
-import { helloBuild } from '../helpers/hello-build.js';
+import { cargoBuild, helloBuild } from '../helpers/hello-build.js';
 import { until } from '../helpers/poll.js';
 import { watchJson, type WatchProcess } from '../helpers/watch-json.js';
 
@@ -20,17 +20,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** As cargo does: the build lands in deps/ and is hard-linked over the old output. */
-function cargoBuild(path: string, bytes: Uint8Array, n: number): void {
-  const deps = join(dirname(path), 'deps');
-  mkdirSync(deps, { recursive: true });
-  const built = join(deps, `app-${n}.wasm`);
-  writeFileSync(built, bytes);
-  rmSync(path, { force: true });
-  linkSync(built, path);
-  unlinkSync(built);
 }
 
 type Finished = Extract<WatchEvent, { type: 'run_finished' }>;

@@ -2,25 +2,14 @@
  * A Rust project's layout in a real terminal: the manifest names the module cargo writes under
  * target/, a folder the job list's walk skips. A rebuild there reruns the job on screen.
  */
-import { linkSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { helloBuild } from '../helpers/hello-build.js';
+import { cargoBuild, helloBuild } from '../helpers/hello-build.js';
 import { KEYS } from '../helpers/pty.js';
 import { tuiFixtures } from '../helpers/tui-folders.js';
 
 const { folderWith, open } = tuiFixtures();
-
-/** As cargo does: the build lands in deps/ and is hard-linked over the old output. */
-function cargoBuild(path: string, bytes: Uint8Array, n: number): void {
-  const deps = join(dirname(path), 'deps');
-  mkdirSync(deps, { recursive: true });
-  const built = join(deps, `app-${n}.wasm`);
-  writeFileSync(built, bytes);
-  rmSync(path, { force: true });
-  linkSync(built, path);
-  unlinkSync(built);
-}
 
 describe('a module under target/', () => {
   it('reruns its manifest\'s job when cargo rebuilds it', async () => {
