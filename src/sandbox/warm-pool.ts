@@ -16,6 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Sandbox } from './sandbox.js';
+import { killGroup } from './launch/stop.js';
 import { profileOf, runOnWorker, type SandboxRequest, type SandboxResult } from './spawn.js';
 import { profileKey, WorkerProcess, type WorkerProfile } from './worker-process.js';
 
@@ -158,7 +159,7 @@ export function createWarmPool(options: WarmPoolOptions = {}): WarmPool {
       // A launch that has not gone a while after its worker was killed (a loaded machine, a
       // bwrap slow to reap) is killed outright: closing never waits on it for long.
       const stragglers = setTimeout(() => {
-        for (const worker of all) if (!worker.gone) worker.subprocess.kill('SIGKILL');
+        for (const worker of all) if (!worker.gone && worker.subprocess.pid !== undefined) killGroup(worker.subprocess.pid);
       }, 2000);
       await Promise.all(all.map((worker) => worker.exited));
       clearTimeout(stragglers);

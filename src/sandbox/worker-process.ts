@@ -11,7 +11,7 @@ import type { Layer } from './containment.js';
 import { hostTools, osSandboxMode } from './launch/detect.js';
 import { planLaunch, type Launch } from './launch/launcher.js';
 import { kernelLimits, type KernelLimits } from './launch/rlimits.js';
-import { stopLaunch } from './launch/stop.js';
+import { killGroup, stopLaunch } from './launch/stop.js';
 import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
 import { childFd, workerPath, type GrantedDir } from './granted-dir.js';
 import { isWorkerMessage, type Preopen, type WorkerMessage } from './protocol.js';
@@ -38,6 +38,15 @@ export function profileKey(profile: WorkerProfile): string {
   const dirs = profile.preopens.map((d) => [d.host, d.dev, d.ino, d.guest, d.readonly]);
   return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, dirs]);
 }
+
+/**
+ * Launches not yet ended. A detached launch is not killed by execa when this program exits, so
+ * it is done here (setpriv's PR_SET_PDEATHSIG does it too where setpriv is installed).
+ */
+const liveLaunches = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveLaunches) killGroup(pid);
+});
 
 type ResultMessage = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -75,7 +84,19 @@ export class WorkerProcess {
       buffer: false,
       reject: false,
       cleanup: true,
+      // A process group of its own, so stopping it reaches every process of the launch (stop.ts).
+      detached: true,
     }) as ResultPromise<{ ipc: true; buffer: false; reject: false }>;
+    // Whenever the process we started ends (killed, crashed, or done), nothing of its launch may
+    // outlive it: a straggler would hold the pipes below open, and this program with them.
+    const pid = this.subprocess.pid;
+    if (pid !== undefined) {
+      liveLaunches.add(pid);
+      this.subprocess.once('exit', () => {
+        liveLaunches.delete(pid);
+        killGroup(pid);
+      });
+    }
     let markReady!: () => void;
     this.ready = new Promise((resolve) => {
       markReady = resolve;
@@ -149,7 +170,7 @@ export class WorkerProcess {
     if (this.gone) return;
     // Whoever awaits `exited` after this must see the end: an idle spare holds no reference.
     this.idle(false);
-    stopLaunch(this.subprocess.pid, this.launch.nested, () => this.subprocess.kill('SIGKILL'));
+    stopLaunch(this.subprocess.pid, this.launch.nested);
   }
 
   /** An idle worker holds no reference on the event loop: its process, pipes and IPC channel. */

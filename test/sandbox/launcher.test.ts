@@ -29,18 +29,24 @@ const request: LaunchRequest = {
 const byName = (layers: Layer[]): Record<string, Layer> => Object.fromEntries(layers.map((l) => [l.name, l]));
 
 describe('the exec chain', () => {
-  it('with every tool: prlimit, then bwrap (which dies with its parent), then node', () => {
+  it('with every tool: setpriv (bwrap dies with this program), prlimit, then bwrap (the sandbox dies with bwrap), then node', () => {
     const plan = planLaunch(request, all, 'auto');
     if ('problem' in plan) throw new Error(plan.problem);
     const command = [plan.file, ...plan.args];
-    expect(plan.file).toBe('/usr/bin/prlimit');
-    expect(command.indexOf('/usr/bin/bwrap')).toBeGreaterThan(command.indexOf('--'));
+    expect(command.slice(0, 5)).toEqual(['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', '/usr/bin/prlimit']);
+    expect(command.indexOf('/usr/bin/bwrap')).toBeGreaterThan(command.lastIndexOf('--', command.indexOf('/usr/bin/bwrap')));
     expect(command.slice(-3)).toEqual([process.execPath, '--flag', '/pkg/dist/sandbox/worker.js']);
-    expect(command).not.toContain('/usr/bin/setpriv');
     const layers = byName(plan.layers);
     expect(Object.values(layers).every((l) => l.active)).toBe(true);
     expect(layers.os_sandbox?.detail).toMatch(/^bubblewrap 0\.8\.0: user, mount, network, PID/);
-    expect(layers.die_with_parent?.detail).toBe('bwrap --die-with-parent');
+    expect(layers.die_with_parent?.detail).toBe('bwrap --die-with-parent; bwrap itself by PR_SET_PDEATHSIG SIGKILL, set by setpriv');
+  });
+
+  it('with bwrap but no setpriv: bwrap alone says it dies with its parent', () => {
+    const plan = planLaunch(request, { ...all, setpriv: null }, 'auto');
+    if ('problem' in plan) throw new Error(plan.problem);
+    expect(plan.file).toBe('/usr/bin/prlimit');
+    expect(byName(plan.layers).die_with_parent?.detail).toBe('bwrap --die-with-parent');
   });
 
   it('without bwrap, or with it turned off: setpriv --pdeathsig KILL, then prlimit, then node — and says so', () => {
@@ -158,6 +164,6 @@ describe.each(MODES)('layers of a real job (PLASM_OS_SANDBOX=%s)', (mode) => {
     expect(layers.os_sandbox).toMatchObject(mode === 'off' ? { active: false, detail: 'turned off (PLASM_OS_SANDBOX=off)' } : { active: true });
     const dataMib = Math.round(kernelLimits({ memoryCapBytes: 64 * MIB, timeoutMs: 10_000 }).dataBytes / MIB);
     expect(layers.kernel_limits).toMatchObject({ active: true, detail: expect.stringMatching(new RegExp(`^RLIMIT_DATA ${dataMib} MiB, FSIZE 1024 MiB, NOFILE 512, CPU 20 s; no RLIMIT_NPROC`)) });
-    expect(layers.die_with_parent).toMatchObject({ active: true, detail: mode === 'off' ? 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent' });
+    expect(layers.die_with_parent).toMatchObject({ active: true, detail: mode === 'off' ? 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent; bwrap itself by PR_SET_PDEATHSIG SIGKILL, set by setpriv' });
   });
 });

@@ -4,8 +4,9 @@
  *
  *   [setpriv --pdeathsig KILL --]  [prlimit <limits> --]  [bwrap <namespaces, binds>]  node …
  *
- * setpriv only without bwrap (bwrap has --die-with-parent). The launch says which layers hold,
- * and why a missing one does not.
+ * bwrap's --die-with-parent ends the sandbox with bwrap; setpriv ends bwrap (or, without it, the
+ * worker) with this program, whatever kills it. The launch says which layers hold, and why a
+ * missing one does not.
  */
 import type { Layer } from '../containment.js';
 import { bwrapArgs, type BoundDir } from './bwrap.js';
@@ -41,7 +42,7 @@ export function planLaunch(request: LaunchRequest, tools: HostTools, mode: OsSan
       ? { name: 'kernel_limits', active: true, detail: describeLimits(request.limits) }
       : { name: 'kernel_limits', active: false, detail: 'prlimit is not installed' },
     bwrap
-      ? { name: 'die_with_parent', active: true, detail: 'bwrap --die-with-parent' }
+      ? { name: 'die_with_parent', active: true, detail: tools.setpriv ? 'bwrap --die-with-parent; bwrap itself by PR_SET_PDEATHSIG SIGKILL, set by setpriv' : 'bwrap --die-with-parent' }
       : tools.setpriv
         ? { name: 'die_with_parent', active: true, detail: 'PR_SET_PDEATHSIG SIGKILL, set by setpriv' }
         : { name: 'die_with_parent', active: false, detail: 'neither bwrap nor setpriv is installed' },
@@ -58,7 +59,7 @@ export function planLaunch(request: LaunchRequest, tools: HostTools, mode: OsSan
   let command = plainCommand(request.nodeFlags, request.workerPath);
   if (bwrap) command = [bwrap.path, ...bwrapArgs({ readDirs: request.readDirs, dirs: request.dirs }), ...command];
   if (tools.prlimit) command = [tools.prlimit, ...prlimitArgs(request.limits), '--', ...command];
-  if (!bwrap && tools.setpriv) command = [tools.setpriv, '--pdeathsig', 'KILL', '--', ...command];
+  if (tools.setpriv) command = [tools.setpriv, '--pdeathsig', 'KILL', '--', ...command];
   const [file, ...args] = command as [string, ...string[]];
   return { file, args, nested: bwrap !== null, layers };
 }

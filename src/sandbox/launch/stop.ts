@@ -1,18 +1,27 @@
 /**
- * Stopping a worker so that every process of the launch is reaped. Under bwrap the process we
- * started is bwrap, the worker is its grandchild: SIGKILL to bwrap orphans its children, and
- * they linger as zombies of PID 1 (a container's init may never reap them). Killing bwrap's
- * children instead (its init in the sandbox's PID namespace, which takes the worker with it)
- * lets bwrap reap them and exit on its own; bwrap itself is killed only if it has not gone a
- * moment later.
+ * Stopping a worker so that every process of the launch goes. A launch is started as a process
+ * group of its own (the `detached` spawn in worker-process.ts): under bwrap the process we start
+ * is bwrap, and the worker is the grandchild of bwrap's own child (the init of the sandbox's PID
+ * namespace, which takes the worker with it when it dies).
+ *
+ * Killing only the bwrap we started races with its start-up: a child it is cloning at that
+ * moment has not yet asked to die with its parent (bwrap sets that after the clone), lives on as
+ * an orphan blocked forever, and holds the worker's pipes and IPC channel open, so the program
+ * that started it never ends. A signal to the whole group reaches such a child too (the kernel
+ * hands a group signal sent during a fork to the new child as well).
+ *
+ * The children are killed first so bwrap can reap them (an orphaned zombie waits on PID 1, which
+ * in a container may never reap it); the group is killed a moment later, and again whenever the
+ * launch's first process has exited (see `killGroup`), which takes any straggler with it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
 const GRACE_MS = 500;
 
-export function stopLaunch(pid: number | undefined, nested: boolean, killOuter: () => void): void {
-  const inner = nested && pid !== undefined ? childrenOf(pid) : [];
-  if (inner.length === 0) return killOuter();
+export function stopLaunch(pid: number | undefined, nested: boolean): void {
+  if (pid === undefined) return;
+  const inner = nested ? childrenOf(pid) : [];
+  if (inner.length === 0) return killGroup(pid);
   for (const child of inner) {
     try {
       process.kill(child, 'SIGKILL');
@@ -20,7 +29,16 @@ export function stopLaunch(pid: number | undefined, nested: boolean, killOuter: 
       // already gone
     }
   }
-  setTimeout(killOuter, GRACE_MS).unref();
+  setTimeout(() => killGroup(pid), GRACE_MS).unref();
+}
+
+/** SIGKILL to every process left in the launch's group (none, usually: then it does nothing). */
+export function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
 }
 
 function childrenOf(pid: number): number[] {
