@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { sha256 } from '../../src/core/hash.js';
 import { JobFolder } from '../../src/engine/folder/job-folder.js';
 import { isWholeModule, settleModule } from '../../src/engine/folder/settle-module.js';
+import { Slots } from '../../src/engine/folder/slots.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 
@@ -109,6 +110,23 @@ describe('settleModule', () => {
     const settled = await settleModule(path, { retryMs: 20, deadlineMs: 200 });
     expect(settled?.bytes?.toString()).toBe('not wasm at all');
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+
+  it('past the deadline, reads again before taking an invalid file: a build that paused may have finished meanwhile', async () => {
+    // On a busy machine checking the first half can outlast the deadline (here: no deadline at all).
+    const whole = readFileSync(join(EXAMPLES, 'hello', 'hello.wasm'));
+    const path = join(dir, 'paused.wasm');
+    writeFileSync(path, whole.subarray(0, 100));
+    let reads = 0;
+    let letSecondRead!: () => void;
+    const secondRead = new Promise<void>((resolve) => (letSecondRead = resolve));
+    const slots = new Slots(1);
+    const gate = { acquire: async () => (++reads === 2 ? secondRead.then(() => slots.acquire()) : slots.acquire()) } as Slots;
+    const settled = settleModule(path, { retryMs: 1, deadlineMs: 0, slots: gate });
+    await until(() => reads === 2, 'the second read');
+    writeFileSync(path, whole);
+    letSecondRead();
+    expect((await settled)?.bytes?.equals(whole)).toBe(true);
   });
 
   it('gives null for a file that vanished or a wait that was aborted', async () => {

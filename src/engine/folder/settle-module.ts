@@ -30,6 +30,7 @@ export type Settled = { bytes: Buffer; problem: null } | { bytes: null; problem:
 export async function settleModule(path: string, options: SettleOptions = {}): Promise<Settled | null> {
   const { retryMs = 25, deadlineMs = 1500, maxBytes, slots, signal } = options;
   const began = Date.now();
+  let previous: Buffer | null = null;
   for (;;) {
     if (signal?.aborted) return null;
     const release = slots ? await slots.acquire() : () => {};
@@ -38,7 +39,12 @@ export async function settleModule(path: string, options: SettleOptions = {}): P
       const read = await readModuleFile(path, maxBytes);
       if (!read.ok) return read.gone ? null : { bytes: null, problem: read.message };
       if (signal?.aborted) return null;
-      if ((await isWholeModule(path, read.bytes)) || Date.now() - began >= deadlineMs) return { bytes: read.bytes, problem: null };
+      if (await isWholeModule(path, read.bytes)) return { bytes: read.bytes, problem: null };
+      // Past the deadline an invalid file is taken as it is, once the same bytes were read twice:
+      // on a busy machine checking can outlast the deadline, and a file written meanwhile (the
+      // rest of a build that paused) is checked before anything is decided.
+      if (Date.now() - began >= deadlineMs && previous?.equals(read.bytes)) return { bytes: read.bytes, problem: null };
+      previous = read.bytes;
     } finally {
       release();
     }
