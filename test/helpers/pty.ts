@@ -11,6 +11,9 @@ import { ceiling } from './ceiling.js';
 const { Terminal } = xterm;
 type XTerm = InstanceType<typeof Terminal>;
 
+const FRAME_BEGIN = '\x1b[?2026h';
+const FRAME_END = '\x1b[?2026l';
+
 export const KEYS = {
   enter: '\r',
   esc: '\x1b',
@@ -43,6 +46,12 @@ export class TuiSession {
   exit: Exit | null = null;
   private readonly exited: Promise<Exit>;
   private pendingWrites = 0;
+  /**
+   * Inside a frame: Ink brackets each frame with the synchronized-output marks (DEC mode 2026)
+   * and a pty hands a big frame over in several reads, so between them the screen is half old,
+   * half new. A terminal that knows the mode shows neither half; the tests read only whole frames.
+   */
+  private inFrame = false;
 
   constructor(dir: string, options: TuiOptions = {}) {
     const cols = options.cols ?? 100;
@@ -58,6 +67,11 @@ export class TuiSession {
     });
     this.pty.onData((data) => {
       this.raw += data;
+      // The marks are 8 characters: look a little before this read, in case one was split.
+      const recent = this.raw.slice(-(data.length + 8));
+      const begin = recent.lastIndexOf(FRAME_BEGIN);
+      const end = recent.lastIndexOf(FRAME_END);
+      if (begin !== end) this.inFrame = begin > end;
       this.pendingWrites++;
       this.term.write(data, () => this.pendingWrites--);
     });
@@ -96,7 +110,7 @@ export class TuiSession {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
-      if (this.pendingWrites === 0 && predicate(screen)) return screen;
+      if (this.pendingWrites === 0 && !this.inFrame && predicate(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Screen:\n${screen}`);
       if (this.exit) throw new Error(`The TUI exited (${JSON.stringify(this.exit)}) while waiting for ${what}. Screen:\n${screen}`);
       await sleep(25);
