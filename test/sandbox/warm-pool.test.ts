@@ -13,6 +13,7 @@ import { EXAMPLES, ROOT, WAT } from '../helpers/cli.js';
 import { MODES } from '../helpers/modes.js';
 import { descendants, isGone, isWorker } from '../helpers/procs.js';
 import { until as poll } from '../helpers/poll.js';
+import { ceiling } from '../helpers/ceiling.js';
 
 const key = loadOrCreateNodeKey();
 const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
@@ -157,28 +158,39 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
 describe('a program with spares', () => {
   it('exits on its own when it is done, without closing the pool, and leaves no worker behind', async () => {
     const script = join(mkdtempSync(join(tmpdir(), 'plasm-warm-exit-')), 'use.mjs');
+    // The program says which spares it holds, then waits for a word from the test (so the test
+    // can see them booted) and ends without closing anything.
     writeFileSync(
       script,
       `import { Client } from ${JSON.stringify(join(ROOT, 'dist', 'sdk', 'index.js'))};
+import { createEngine, createWarmPool, jobFromModule } from ${JSON.stringify(join(ROOT, 'dist', 'engine', 'index.js'))};
+import { DEFAULT_CONFIG } from ${JSON.stringify(join(ROOT, 'dist', 'core', 'config.js'))};
+import { loadOrCreateNodeKey } from ${JSON.stringify(join(ROOT, 'dist', 'core', 'keys.js'))};
 const r = await new Client().createJob(${JSON.stringify(HELLO)}).submit('bye');
-console.log(r.stdout());
+const pool = createWarmPool();
+const engine = createEngine({ config: DEFAULT_CONFIG, key: loadOrCreateNodeKey(), sandbox: pool });
+await engine.run(jobFromModule(${JSON.stringify(HELLO)}, DEFAULT_CONFIG), { stdin: 'x' });
+while (pool.stats().spares === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+console.log(JSON.stringify({ stdout: r.stdout(), spares: pool.stats().sparePids }));
+process.stdin.resume();
+await new Promise((resolve) => process.stdin.once('end', resolve));
 `,
     );
-    const started = Date.now();
-    const program = execa(process.execPath, [script], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME } });
-    const pid = program.pid as number;
-    const seen = new Set<number>();
-    let finished = false;
-    void program.finally(() => (finished = true));
-    while (!finished) {
-      for (const child of descendants(pid)) if (isWorker(child)) seen.add(child);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    // A ceiling, not a pace: a program that an idle spare kept alive would be killed here, and fail.
+    const program = execa(process.execPath, [script], { reject: false, env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME }, timeout: ceiling(60_000) });
+    let out = '';
+    program.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const said = await poll(() => (out.includes('\n') ? (JSON.parse(out) as { stdout: string; spares: number[] }) : undefined), 'the program to hold a spare');
+    expect(said.stdout).toBe('eyb');
+    expect(said.spares.length).toBeGreaterThanOrEqual(1);
+    // The spares' worker processes (below prlimit and bwrap), once booted.
+    const spareWorkers = await poll(() => {
+      const found = said.spares.flatMap((pid) => (isWorker(pid) ? [pid] : descendants(pid).filter(isWorker)));
+      return found.length >= said.spares.length ? found : undefined;
+    }, 'the spares to boot');
+    program.stdin?.end();
     const r = await program;
-    expect(r.stdout).toBe('eyb');
     expect(r.exitCode).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(seen.size).toBeGreaterThanOrEqual(2); // the job's worker and at least one spare
-    await poll(() => [...seen].every(isGone) || undefined, 'its spares to go with it');
+    await poll(() => [...said.spares, ...spareWorkers].every(isGone) || undefined, 'its spares to go with it');
   });
 });
