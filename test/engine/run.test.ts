@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { verifyReceipt } from '../../src/core/receipt.js';
 import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
+import { ceiling } from '../helpers/ceiling.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 const key = loadOrCreateNodeKey();
@@ -38,7 +39,7 @@ describe('engine runs', () => {
     const result = await run.result;
     expect(result.status).toBe('cancelled');
     expect(result.message).toMatch(/cancelled/);
-    expect(performance.now() - cancelledAt).toBeLessThan(2000);
+    expect(performance.now() - cancelledAt).toBeLessThan(ceiling(2000)); // a hang guard, scaled for the machine
     expect(result.receipt).toMatchObject({ version: '0.2', status: 'cancelled' });
   });
 
