@@ -38,6 +38,18 @@ describe('fuel', () => {
     expect(short.exitCode).toBe(125);
   });
 
+  it.each(['loop-then-oob.wat', 'div-zero.wat', 'oob.wat'])('%s: a run that traps reports the fuel it needs, and that budget gives the same trap', async (file) => {
+    const free = await json(['--fuel', '1000000000', join(WAT, file)]);
+    expect(free.report.status).toBe('trap');
+    const need = free.report.usage.fuel_consumed as number;
+    expect(need).toBeGreaterThan(file === 'loop-then-oob.wat' ? 8_000_000 : 0);
+    expect(free.report.receipt.fuel_consumed).toBe(need);
+    const exact = await json(['--fuel', String(need), join(WAT, file)]);
+    expect(exact.report).toMatchObject({ status: 'trap', message: free.report.message, usage: { fuel_consumed: need } });
+    const short = await json(['--fuel', String(need - 1), join(WAT, file)]);
+    expect(short.report.status).toBe('fuel_exhausted');
+  });
+
   it('stops a tight infinite loop long before its time limit, and a start section that never returns', async () => {
     const started = Date.now();
     const loop = await json(['--fuel', '1000000', '--timeout', '30', join(WAT, 'loop.wat')]);

@@ -209,6 +209,40 @@ describe('the cost model', () => {
   });
 });
 
+describe('a run that ends in a trap', () => {
+  // Each traps after some work; the fuel it reports is what it needs: with exactly that budget it
+  // traps the same way, with one less it runs out of fuel instead.
+  const traps: [string, string, RegExp][] = [
+    ['divide by zero', '(func (export "_start") (drop (i32.div_u (i32.const 1) (i32.const 0))))', /divi/],
+    [
+      'an out-of-bounds store after a million turns of a loop',
+      `(func (export "_start") (local $i i32)
+         (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
+         (i32.store (i32.const 70000) (i32.const 1)))`,
+      /out of bounds/,
+    ],
+    ['a float that has no integer', '(func (export "_start") (drop (i32.trunc_f32_s (f32.const nan))))', /float unrepresentable|invalid conversion/i],
+    ['memory.fill past the end', '(func (export "_start") (memory.fill (i32.const 65530) (i32.const 0) (i32.const 100)))', /out of bounds/],
+  ];
+  test.each(traps)('%s: reports the fuel it needs, and that budget gives the same trap', async (_name, func, message) => {
+    const wasm = wat(`(module (memory (export "memory") 1) ${func})`);
+    const free = await runMetered(wasm, BIG);
+    expect(String(free.error)).toMatch(message);
+    const needed = free.usage!.consumed;
+    expect(needed).toBeGreaterThan(0);
+    const exact = await runMetered(wasm, needed);
+    expect(String(exact.error)).toMatch(message);
+    expect(exact.usage).toMatchObject({ consumed: needed, exhausted: false });
+    const short = await runMetered(wasm, needed - 1);
+    expect(short.usage?.exhausted).toBe(true);
+  });
+
+  test('counts the work before the trap: a million turns of a loop are not lost', async () => {
+    const wasm = wat(`(module (memory (export "memory") 1) ${traps[1]![1]})`);
+    expect((await runMetered(wasm, BIG)).usage!.consumed).toBeGreaterThan(1_000_000 * 8);
+  });
+});
+
 describe('exhaustion', () => {
   test('stops a tight infinite loop quickly and reads as exhausted', async () => {
     const loop = await watToWasm(readFileSync(join(WAT, 'loop.wat'), 'utf8'), 'loop.wat');

@@ -47,7 +47,22 @@ export interface Insertion {
   kind: Insert;
   /** Instructions of the original body in the block this charge pays for (0 for Sync). */
   cost: number;
+  /**
+   * The block holds an instruction that may trap (a memory or table access, a division, a
+   * float-to-integer conversion): its charge is written back at once, so a run that ends in that
+   * trap reports the fuel it needed, not what the function had written back before.
+   */
+  traps: boolean;
 }
+
+/** Single-byte opcodes that may trap, besides calls and `unreachable` (written back anyway). */
+const TRAPPING = new Set([
+  0x25, 0x26, // table.get, table.set
+  ...Array.from({ length: 0x3e - 0x28 + 1 }, (_, i) => 0x28 + i), // loads and stores
+  0x6d, 0x6e, 0x6f, 0x70, 0x7f, 0x80, 0x81, 0x82, // integer division and remainder
+  0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1, // float to integer, trapping
+  0xfc, 0xfd, // bulk memory and table operations, SIMD loads and stores: any, to be safe
+]);
 
 const FUNCTION = 0;
 const BLOCK = 1;
@@ -75,22 +90,23 @@ export function insertionsOf(r: Reader, fuel: FuelIndices): Insertion[] {
     if (label === kinds.length - 1 && syncAdded !== at) sync(at); // a branch out of the function
   };
   const sync = (at: number): void => {
-    out.push({ at, kind: Insert.Sync, cost: 0 });
+    out.push({ at, kind: Insert.Sync, cost: 0, traps: false });
     syncAdded = at;
   };
-  let current: Insertion = { at: r.pos, kind: Insert.Entry, cost: 0 };
+  let current: Insertion = { at: r.pos, kind: Insert.Entry, cost: 0, traps: false };
   out.push(current);
   let next: Insert | undefined; // the next instruction starts a block of this kind
 
   while (r.pos < r.end) {
     const at = r.pos;
     if (next !== undefined) {
-      current = { at, kind: next, cost: 0 };
+      current = { at, kind: next, cost: 0, traps: false };
       out.push(current);
       next = undefined;
     }
     current.cost++;
     const op = r.byte();
+    if (TRAPPING.has(op)) current.traps = true;
     switch (op) {
       case 0x02: // block
         r.blockType();

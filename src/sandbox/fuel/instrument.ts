@@ -21,6 +21,8 @@
  *     entry:        global.get $fuel; i64.const COST; i64.sub; local.tee $f; CHECK
  *     loop header:  local.get $f;     i64.const COST; i64.sub; local.tee $f; CHECK
  *     other blocks: local.get $f;     i64.const COST; i64.sub; local.set $f
+ *     a block that may trap (a memory access, a division …) also writes its charge back at once:
+ *                   local.get $f;     i64.const COST; i64.sub; local.tee $f; global.set $fuel
  *     after a call: global.get $fuel; i64.const COST; i64.sub; local.set $f
  *     write-back:   local.get $f; global.set $fuel
  *     CHECK = i64.const 0; i64.lt_s; if; local.get $f; global.set $fuel; unreachable; end
@@ -38,9 +40,11 @@
  * its last check may still finish; the rule for the host is the global alone: remaining < 0
  * means fuel_exhausted, whatever the exit or trap. That makes the threshold exact: a run that
  * needs N passes with a budget of N and is exhausted with N − 1. A run that ends by returning,
- * by proc_exit (a call) or by a fuel check has its global exact; one that ends in another trap
- * (out of bounds, divide by zero, stack overflow) leaves the global as of the function's last
- * write-back — still the same on every run, as long as the trap itself is.
+ * by proc_exit (a call) or by a fuel check has its global exact, and so has one that ends in
+ * another trap (out of bounds, divide by zero): the block holding the trapping instruction wrote
+ * its charge back on entry. So the fuel a trapped run reports is the budget it needs: with
+ * exactly that budget it traps the same way, with one less it runs out. (A stack overflow traps
+ * as a function is entered, before its charge: that charge is not counted, on any run.)
  *
  * Refused with a PlasmError('invalid') and a one-sentence message: bytes that are not a wasm
  * module, truncated or malformed sections and bodies, an existing `__plasm_fuel` export,
@@ -262,7 +266,10 @@ function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], gl
       body.byte(I64_SUB);
       stats.blocks++;
       if (kind === Insert.Block || kind === Insert.Resume) {
-        localOp(LOCAL_SET);
+        if (insertion.traps) {
+          localOp(LOCAL_TEE);
+          body.bytes(fuelSet);
+        } else localOp(LOCAL_SET);
         continue;
       }
       // Check: below zero, write the overdraft back (the host reads it) and trap.
@@ -278,6 +285,10 @@ function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], gl
       body.byte(UNREACHABLE);
       body.byte(END);
       stats.checks++;
+      if (insertion.traps) {
+        localOp(LOCAL_GET);
+        body.bytes(fuelSet);
+      }
     }
     body.bytes(wasm, copied, bodyEnd);
     const bodyBase = content.length + encodeU32(body.length).length; // after the body's size prefix
