@@ -39,11 +39,11 @@ export async function settleModule(path: string, options: SettleOptions = {}): P
       const read = await readModuleFile(path, maxBytes);
       if (!read.ok) return read.gone ? null : { bytes: null, problem: read.message };
       if (signal?.aborted) return null;
-      if (await isWholeModule(path, read.bytes)) return { bytes: read.bytes, problem: null };
-      // Past the deadline an invalid file is taken as it is, once the same bytes were read twice:
-      // on a busy machine checking can outlast the deadline, and a file written meanwhile (the
-      // rest of a build that paused) is checked before anything is decided.
+      // Past the deadline an invalid file is taken as it is, once the same bytes were read again
+      // after checking them: on a busy machine checking can outlast the deadline, and a file
+      // written meanwhile (the rest of a build that paused) is checked before anything is decided.
       if (Date.now() - began >= deadlineMs && previous?.equals(read.bytes)) return { bytes: read.bytes, problem: null };
+      if (await isWholeModule(path, read.bytes)) return { bytes: read.bytes, problem: null };
       previous = read.bytes;
     } finally {
       release();
