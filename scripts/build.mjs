@@ -33,7 +33,8 @@ function inputsHash() {
     }
   };
   walk(join(ROOT, 'src'));
-  files.push(...['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/bundle.mjs'].map((f) => join(ROOT, f)).filter(existsSync));
+  walk(join(ROOT, 'schemas'));
+  files.push(...['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/bundle.mjs', 'scripts/schema-validators.mjs'].map((f) => join(ROOT, f)).filter(existsSync));
   hash.update(`node ${process.versions.node.split('.')[0]}\n`);
   for (const file of files.sort()) hash.update(`${relative(ROOT, file)}\n`).update(readFileSync(file)).update('\n');
   return hash.digest('hex');
@@ -51,6 +52,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 try {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', fresh], { cwd: ROOT, stdio: 'inherit' });
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), fresh], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'schema-validators.mjs'), fresh], { cwd: ROOT, stdio: 'inherit' });
 } catch {
   rmSync(fresh, { recursive: true, force: true });
   process.exit(1);

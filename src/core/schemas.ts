@@ -1,18 +1,38 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
-import { SCHEMAS_DIR } from './paths.js';
+import { PACKAGE_ROOT, SCHEMAS_DIR } from './paths.js';
 
 /** The schemas in `schemas/`, the single source of truth for every file format. */
 export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'config' | 'run-report' | 'event';
 
-// ajv costs ~50 ms to load: it is required on first use, so running a bare module never pays it.
+// ajv costs ~50 ms to load and as much to compile the schemas: the build compiles them ahead
+// (scripts/schema-validators.mjs), and ajv is required only when that file is missing or was made
+// from other schemas (a checkout edited since its last build), so running a bare module never
+// pays for it and validating rarely does.
 const require = createRequire(import.meta.url);
 let ajv: AjvType | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
+export const PRECOMPILED = join(PACKAGE_ROOT, 'dist', 'core', 'schema-validators.cjs');
+let precompiled: Partial<Record<SchemaName, ValidateFunction>> | null | undefined;
 
-function loadAjv(): AjvType {
+/** Each schema file's name and bytes, in order (scripts/schema-validators.mjs computes the same). */
+export function schemasHash(dir = SCHEMAS_DIR): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) hash.update(`${file}\n`).update(readFileSync(join(dir, file))).update('\n');
+  return hash.digest('hex');
+}
+
+/** The build's validators, if they were made from the schemas as they are now; else null. */
+export function precompiledValidators(path = PRECOMPILED, dir = SCHEMAS_DIR): Partial<Record<SchemaName, ValidateFunction>> | null {
+  if (!existsSync(path)) return null;
+  const module = require(path) as Partial<Record<SchemaName, ValidateFunction>> & { schemasHash?: string };
+  return module.schemasHash === schemasHash(dir) ? module : null;
+}
+
+export function loadAjv(): AjvType {
   const { Ajv } = require('ajv') as typeof import('ajv');
   const addFormats = require('ajv-formats') as (ajv: AjvType) => AjvType;
   return addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
@@ -21,6 +41,12 @@ function loadAjv(): AjvType {
 function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
+    if (precompiled === undefined) precompiled = precompiledValidators();
+    validate = precompiled?.[name];
+    if (validate) {
+      compiled.set(name, validate);
+      return validate;
+    }
     ajv ??= loadAjv();
     // Schemas refer to each other by $id (a run report holds a receipt): all are known to ajv.
     for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json'))) {

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CONFIG, loadConfig } from '../../src/core/config.js';
 import { PlasmError } from '../../src/core/errors.js';
-import { schemaErrors, type SchemaName } from '../../src/core/schemas.js';
+import { loadAjv, PRECOMPILED, precompiledValidators, schemaErrors, schemasHash, type SchemaName } from '../../src/core/schemas.js';
 import { STATUSES, STATUS_EXIT_CODES } from '../../src/core/status.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -124,5 +124,45 @@ describe('receipts', () => {
     expect(Object.keys(schema('receipt-v0.1').properties).sort()).toEqual(
       ['version', 'module_hash', 'exit_code', 'wall_time_ms', 'timestamp', 'node_pubkey', 'signature'].sort(),
     );
+  });
+});
+
+describe('the validators compiled at build time (dist/core/schema-validators.cjs)', () => {
+  const samples = (): unknown[] => {
+    const manifests = readdirSync(join(ROOT, 'wasm-examples'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.manifest.json'))
+      .map((file) => JSON.parse(readFileSync(join(ROOT, 'wasm-examples', file), 'utf8')) as Record<string, unknown>);
+    // Each valid document, then broken in the ways users break them.
+    const broken = manifests.flatMap((m) => [{ ...m, extra: 1 }, { ...m, version: 2 }, { ...m, memory_mb: 'lots' }, { ...m, timeout_seconds: -1 }, { ...m, env: { A: 1 } }, Object.fromEntries(Object.entries(m).slice(1))]);
+    const configs = [{}, { memory_mb: 0 }, { memory_mb: 'x' }, { timeout_seconds: 3 }, { nope: true }];
+    const events = [{ event_version: 1, at: 'not a date', type: 'stopped', reason: 'x' }, { event_version: 1, at: '2026-12-06T14:00:00.000Z', type: 'stopped', reason: 'x' }];
+    return [...manifests, ...broken, ...configs, ...events, null, 'text', [], 42];
+  };
+
+  test('give the very errors ajv gives, for every schema', () => {
+    const built = precompiledValidators();
+    expect(built, 'npm run build makes them').not.toBeNull();
+    const ajv = loadAjv();
+    for (const file of readdirSync(SCHEMAS).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
+    let compared = 0;
+    for (const name of ['config', 'event', 'manifest-v0.1', 'manifest-v0.2', 'receipt-v0.1', 'receipt-v0.2', 'run-report'] as const) {
+      const fresh = ajv.getSchema(`https://plasm-tui.dev/schemas/${name}.schema.json`)!;
+      const ahead = built![name]!;
+      for (const sample of samples()) {
+        expect(ahead(sample), `${name} ${JSON.stringify(sample)}`).toBe(fresh(sample));
+        expect(ahead.errors ?? null).toEqual(fresh.errors ?? null);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  test('are not used once a schema has changed since the build', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-schemas-'));
+    for (const file of readdirSync(SCHEMAS)) writeFileSync(join(dir, file), readFileSync(join(SCHEMAS, file)));
+    expect(precompiledValidators(PRECOMPILED, dir)).not.toBeNull();
+    writeFileSync(join(dir, 'config.schema.json'), readFileSync(join(SCHEMAS, 'config.schema.json'), 'utf8').replace('"maximum": 65536', '"maximum": 1024'));
+    expect(precompiledValidators(PRECOMPILED, dir)).toBeNull();
+    expect(schemasHash(dir)).not.toBe(schemasHash());
   });
 });
