@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// The two programs that start on every `plasm-tui run`, each bundled into one file so that
-// starting one is a single module read instead of dozens (the CLI's graph is ~200 modules, execa
-// alone 106):
+// The programs that start on every `plasm-tui` command, each bundled into one file so that
+// starting one is a single module read instead of dozens or hundreds (the CLI's graph is ~200
+// modules, execa alone 106; the TUI's ~400, Ink and React among them):
 //   - dist/cli/bundle.js: the command line (src/cli/main.ts) with its dependencies inlined. The
-//     TUI stays out: `import('../tui/start.js')` is left as it is, so it loads the tsc-built
-//     dist/tui/ (and Ink and React from node_modules) only when the TUI opens. ajv stays
-//     in node_modules too: src/core/schemas.ts requires it on first use (createRequire, which
-//     esbuild leaves alone), so a run that validates nothing never loads it.
+//     TUI stays out: `import('../tui/start.js')` becomes `import('../tui/bundle.js')`, loaded only
+//     when the TUI opens. ajv stays in node_modules too: src/core/schemas.ts uses the validators
+//     compiled at build time (scripts/schema-validators.mjs) and requires ajv only without them.
+//   - dist/tui/bundle.js: the TUI (src/tui/start.ts), Ink and React inlined: it is drawing in a
+//     quarter of the time Node takes to load them module by module.
 //   - dist/sandbox/worker.bundle.mjs: the sandbox worker, the only file of the package it may read.
-// Both sit two folders below the package root, like every tsc-built file, so the paths derived
+// All sit two folders below the package root, like every tsc-built file, so the paths derived
 // from `import.meta.url` (src/core/paths.ts) hold in them too. Runs after tsc (scripts/build.mjs).
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,11 +33,22 @@ const common = {
 /** Bundled CommonJS dependencies (cross-spawn, under execa) require Node's built-ins: ESM has no `require`. */
 const requireInEsm = { js: "import { createRequire as __plasmCreateRequire } from 'node:module'; const require = __plasmCreateRequire(import.meta.url);" };
 
-/** Leaves the TUI's entry out of the CLI bundle, imported at run time from dist/tui/. */
+/** Leaves the TUI out of the CLI bundle: it is imported at run time, as its own bundle. */
 const tuiStaysOut = {
   name: 'tui-stays-out',
   setup(build) {
-    build.onResolve({ filter: /\/tui\/start\.js$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /\/tui\/start\.js$/ }, () => ({ path: '../tui/bundle.js', external: true }));
+  },
+};
+
+/**
+ * Ink connects to React DevTools when DEV=true, importing react-devtools-core (not a dependency).
+ * Left as an import of a file that is not there, it fails as Ink expects, and Ink says what to install.
+ */
+const inkDevtoolsStaysOut = {
+  name: 'ink-devtools-stays-out',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (args.importer.includes('/node_modules/ink/') ? { path: './ink-devtools.js', external: true } : undefined));
   },
 };
 
@@ -48,7 +60,17 @@ const cli = await build({
   plugins: [tuiStaysOut],
   metafile: true,
 });
-writeLicenses(cli.metafile, join(OUT, 'cli', 'bundle.licenses.txt'));
+writeLicenses(cli.metafile, join(OUT, 'cli', 'bundle.licenses.txt'), 'dist/cli/bundle.js');
+
+const tui = await build({
+  ...common,
+  entryPoints: { 'tui/bundle': 'src/tui/start.ts' },
+  outdir,
+  banner: requireInEsm,
+  plugins: [inkDevtoolsStaysOut],
+  metafile: true,
+});
+writeLicenses(tui.metafile, join(OUT, 'tui', 'bundle.licenses.txt'), 'dist/tui/bundle.js');
 
 await build({
   ...common,
@@ -58,7 +80,7 @@ await build({
 });
 
 /** The bundle holds copies of its dependencies' code: their license texts go with it. */
-function writeLicenses(metafile, file) {
+function writeLicenses(metafile, file, bundle) {
   const packages = new Map();
   for (const input of Object.keys(metafile.inputs)) {
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
@@ -67,8 +89,42 @@ function writeLicenses(metafile, file) {
   const notices = [...packages.values()].sort().map((dir) => {
     const { name, version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const text = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
-    if (!text) throw new Error(`${name} has no license file to ship with the bundle`);
-    return `${name} ${version} (${license})\n\n${readFileSync(join(dir, text), 'utf8').trim()}\n`;
+    if (text) return `${name} ${version} (${license})\n\n${readFileSync(join(dir, text), 'utf8').trim()}\n`;
+    // yoga-layout ships no license file: its package says MIT, its sources name the holder.
+    const holder = license === 'MIT' ? copyrightIn(dir) : null;
+    if (!holder) throw new Error(`${name} has no license file to ship with the bundle`);
+    return `${name} ${version} (MIT; the package has no license file, its sources say "${holder}")\n\n${mitLicense(holder)}\n`;
   });
-  writeFileSync(file, `Third-party code bundled into dist/cli/bundle.js:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+  writeFileSync(file, `Third-party code bundled into ${bundle}:\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+}
+
+/** The first "Copyright (c) …" line in a package's files, without comment marks. */
+function copyrightIn(dir) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!/\.(js|mjs|cjs)$/.test(file) || file.includes('node_modules')) continue;
+    const match = /Copyright \(c\)[^\n*]*/.exec(readFileSync(join(dir, file), 'utf8'));
+    if (match) return match[0].trim();
+  }
+  return null;
+}
+
+function mitLicense(holder) {
+  return `MIT License
+
+${holder}
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES
+OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.`;
 }

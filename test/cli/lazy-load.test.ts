@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { BIN, EXAMPLES, ROOT } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
 
 const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports.mjs');
 const UI_MODULES = /\/node_modules\/(ink|react|react-reconciler|ink-text-input)\//;
@@ -41,9 +42,9 @@ describe('`plasm-tui run` loads no UI code', () => {
     expect(urls.filter((url) => url.includes('/dist/tui/'))).toEqual([]);
   });
 
-  test('the bundle leaves the TUI out: it imports dist/tui/start.js only when the TUI opens', () => {
+  test('the bundle leaves the TUI out: it imports dist/tui/bundle.js only when the TUI opens', () => {
     const bundle = readFileSync(CLI_BUNDLE, 'utf8');
-    expect(bundle).toContain('await import("../tui/start.js")');
+    expect(bundle).toContain('await import("../tui/bundle.js")');
     expect(bundle).not.toMatch(/node_modules\/(ink|react|react-reconciler|chokidar)\//);
   });
 
@@ -53,6 +54,27 @@ describe('`plasm-tui run` loads no UI code', () => {
       expect(result.exitCode, args.join(' ')).toBe(0);
       expect(urls.filter((url) => UI_MODULES.test(url) || url.includes('/dist/tui/')), args.join(' ')).toEqual([]);
     }
+  });
+});
+
+describe('the TUI', () => {
+  test('is one bundle too: Ink and React inside it, nothing read from node_modules module by module', async () => {
+    const { default: pty } = await import('@lydell/node-pty');
+    const trace = join(mkdtempSync(join(tmpdir(), 'plasm-tui-trace-')), 'imports.txt');
+    const tui = pty.spawn(process.execPath, ['--import', HOOK, BIN, join(EXAMPLES, 'hello')], {
+      cols: 100,
+      rows: 30,
+      cwd: ROOT,
+      env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? '', PLASM_TRACE_IMPORTS: trace, TERM: 'xterm-256color', PATH: process.env.PATH ?? '' },
+    });
+    let screen = '';
+    tui.onData((data) => (screen += data));
+    const exited = new Promise<number>((resolve) => tui.onExit(({ exitCode }) => resolve(exitCode)));
+    await until(() => screen.includes('Jobs'), 'the TUI to draw');
+    tui.write('q');
+    expect(await exited).toBe(0);
+    const urls = readFileSync(trace, 'utf8').split('\n').filter((url) => url && !url.startsWith('node:'));
+    expect(urls).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href, pathToFileURL(join(ROOT, 'dist', 'tui', 'bundle.js')).href]);
   });
 });
 
