@@ -8,6 +8,8 @@
 //   5. peak RSS of an engine process while a module floods its output (16 MiB cap)
 //   6. 200 hello jobs through the SDK, concurrency 2    vs 200 sequential plain node processes
 //   7. a 16 MiB flood of line breaks: TUI (⏎ → status on screen, in a pty) vs `plasm-tui run` (the command)
+//   8. `plasm-tui run cat-file.wasm --ro-dir data::/data` (a grant held by descriptor) vs the same command granting nothing
+//   9. `plasm-tui validate` on a manifest (validators compiled at build time) vs a fresh `node -e 0`
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -181,6 +183,31 @@ if (want(7)) {
   const statuses = [...new Set([...flood.cli_statuses, ...flood.tui_statuses])].join(', ');
   rows.push({ n: 7, what: `16 MiB of line breaks (${statuses}): TUI, ⏎ → status on screen  vs  plasm-tui run, the whole command`, subject: Math.round(flood.tui_screen_ms), baseline: Math.round(flood.cli_wall_ms), unit: 'ms', ratio: Math.round((flood.tui_screen_ms / flood.cli_wall_ms) * 100) / 100, target: '≤ 1.5', statuses: { cli: flood.cli_statuses, tui: flood.tui_statuses } });
   rows.push({ n: 7, what: '16 MiB of line breaks: the job\'s own time, TUI  vs  plasm-tui run', subject: Math.round(flood.tui_job_ms), baseline: Math.round(flood.cli_job_ms), unit: 'ms', ratio: Math.round((flood.tui_job_ms / flood.cli_job_ms) * 100) / 100, target: '≤ 1.5' });
+}
+
+if (want(8)) {
+  const CAT = join(ROOT, 'wasm-examples', 'cat-file', 'cat-file.wasm');
+  const DATA = join(ROOT, 'wasm-examples', 'cat-file', 'data');
+  const r = await sideBySide(
+    RUNS,
+    async () => {
+      const run = await execa(process.execPath, [BIN, 'run', '-q', '--ro-dir', `${DATA}::/data`, CAT, '--', '/data/greeting.txt'], { reject: false });
+      if (run.exitCode !== 0) throw new Error(`cat-file with a grant: exit ${run.exitCode}: ${run.stderr}`);
+    },
+    // The same module and command, no grant: it finds no file and says so (exit 1).
+    () => execa(process.execPath, [BIN, 'run', '-q', CAT, '--', '/data/greeting.txt'], { reject: false }),
+  );
+  row(8, 'plasm-tui run cat-file, a read-only dir granted  vs  the same, nothing granted', r.subject, r.baseline, 'ms', '≤ 1.1');
+}
+
+if (want(9)) {
+  const manifest = join(ROOT, 'wasm-examples', 'sieve', 'sieve.manifest.json');
+  const r = await sideBySide(
+    RUNS,
+    () => execa(process.execPath, [BIN, 'validate', manifest]),
+    () => execa(process.execPath, ['-e', '0']),
+  );
+  row(9, 'plasm-tui validate a manifest  vs  node -e 0', r.subject, r.baseline, 'ms', '≤ 2.5');
 }
 
 const fmt = (v) => (v === null || v === undefined ? '—' : String(v));
