@@ -191,11 +191,11 @@ if (want(8)) {
   const r = await sideBySide(
     RUNS,
     async () => {
-      const run = await execa(process.execPath, [BIN, 'run', '-q', '--ro-dir', `${DATA}::/data`, CAT, '--', '/data/greeting.txt'], { reject: false });
+      const run = await execa(process.execPath, [BIN, 'run', '-q', '--ro-dir', `${DATA}::/data`, CAT, '--', '/data/greeting.txt'], { reject: false, input: '' });
       if (run.exitCode !== 0) throw new Error(`cat-file with a grant: exit ${run.exitCode}: ${run.stderr}`);
     },
     // The same module and command, no grant: it finds no file and says so (exit 1).
-    () => execa(process.execPath, [BIN, 'run', '-q', CAT, '--', '/data/greeting.txt'], { reject: false }),
+    () => execa(process.execPath, [BIN, 'run', '-q', CAT, '--', '/data/greeting.txt'], { reject: false, input: '' }),
   );
   row(8, 'plasm-tui run cat-file, a read-only dir granted  vs  the same, nothing granted', r.subject, r.baseline, 'ms', '≤ 1.1');
 }
