@@ -11,6 +11,7 @@ import { compileMessage, stackOverflowMessage, trapMessage } from './trap-messag
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
 import { countOutput, type OutputCounts } from './wasi/count-output.js';
+import { wholeStdinReads } from './wasi/whole-reads.js';
 import { unsignedArgs } from './wasi/unsigned-args.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
@@ -97,7 +98,8 @@ async function run(job: JobMessage): Promise<void> {
   // The path layer wraps uvwasi's own functions. It reads guest memory from `instance`, which a
   // start section's WASI calls come before: those fail, as node:wasi's own do before start().
   const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, () => instance?.exports.memory);
-  const wasiImports = countOutput(withSockCalls(confined), () => instance?.exports.memory, written);
+  const memory = () => instance?.exports.memory;
+  const wasiImports = countOutput(wholeStdinReads(withSockCalls(confined), memory), memory, written);
   wasiPaths = true;
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {

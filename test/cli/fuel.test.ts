@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/sdk/index.js';
 import { ceiling } from '../helpers/ceiling.js';
@@ -48,6 +49,26 @@ describe('fuel', () => {
     expect(exact.report).toMatchObject({ status: 'trap', message: free.report.message, usage: { fuel_consumed: need } });
     const short = await json(['--fuel', String(need - 1), join(WAT, file)]);
     expect(short.report.status).toBe('fuel_exhausted');
+  });
+
+  it('counts the same for the same stdin however it arrives: from a file, or a pipe in pieces with pauses', async () => {
+    // 1 MiB read in 64 KiB reads: 16 reads that return bytes, each as long as asked for.
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-fuel-stdin-'));
+    const input = Buffer.alloc(1 << 20);
+    for (let i = 0; i < input.length; i++) input[i] = (i * 7919) & 0xff;
+    writeFileSync(join(dir, 'in.bin'), input);
+    const args = ['run', '--json', '--fuel', '1000000000', join(WAT, 'read-chunks.wat')];
+    const fromFile = await cli(args, { input: undefined, inputFile: join(dir, 'in.bin') });
+    async function* paced() {
+      for (let at = 0; at < input.length; at += 100_000) {
+        yield input.subarray(at, at + 100_000);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    }
+    const fromPipe = await cli(args, { input: Readable.from(paced()) });
+    const reports = [fromFile, fromPipe].map((r) => JSON.parse(String(r.stdout)) as { status: string; stdout: string; usage: { fuel_consumed: number } });
+    for (const report of reports) expect(report).toMatchObject({ status: 'ok', stdout: '.'.repeat(16) });
+    expect(reports[1]?.usage.fuel_consumed).toBe(reports[0]?.usage.fuel_consumed);
   });
 
   it('stops a tight infinite loop long before its time limit, and a start section that never returns', async () => {
