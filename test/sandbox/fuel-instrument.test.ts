@@ -154,7 +154,8 @@ describe('custom sections', () => {
 });
 
 describe('the cost model', () => {
-  // Each original instruction counts 1; a block is charged when it is entered.
+  // Each original instruction counts 1, structure and no-ops 0 (block, loop, else, end, nop, drop,
+  // unreachable, return), as in wasmtime; a block is charged when it is entered.
   function meteredExports(text: string) {
     const metered = instrumentFuel(wat(text), BIG);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(metered.bytes as Uint8Array<ArrayBuffer>), {});
@@ -166,7 +167,7 @@ describe('the cost model', () => {
     };
   }
 
-  test('a counted loop: the loop instruction once, its body per iteration, the two ends once', () => {
+  test('a counted loop: its body per iteration; the loop and its ends are free', () => {
     const call = meteredExports(`(module (func (export "count") (param $n i32) (local $i i32)
       (loop $l
         local.get $i
@@ -176,8 +177,8 @@ describe('the cost model', () => {
         local.get $n
         i32.lt_u
         br_if $l)))`);
-    expect(call('count', 10).consumed).toBe(1 + 10 * 7 + 2);
-    expect(call('count', 1000).consumed).toBe(1 + 1000 * 7 + 2);
+    expect(call('count', 10).consumed).toBe(10 * 7);
+    expect(call('count', 1000).consumed).toBe(1000 * 7);
   });
 
   test('branches, if/else and calls: only the instructions on the path taken', () => {
@@ -190,10 +191,21 @@ describe('the cost model', () => {
           nop)
         local.get $x
         (if (result i32) (then call $one) (else i32.const 2))))`);
-    // block local.get br_if | nop end | local.get if | i32.const end(if) | end
-    expect(call('pick', 0)).toEqual({ result: 2, consumed: 3 + 2 + 2 + 2 + 1 });
-    // block local.get br_if | local.get if | call | [$one: i32.const end] | else | end
-    expect(call('pick', 1)).toEqual({ result: 1, consumed: 3 + 2 + 1 + 2 + 1 + 1 });
+    // local.get br_if | local.get if | i32.const (block, nop and the ends free)
+    expect(call('pick', 0)).toEqual({ result: 2, consumed: 2 + 2 + 1 });
+    // local.get br_if | local.get if | call | [$one: i32.const] (else and the ends free)
+    expect(call('pick', 1)).toEqual({ result: 1, consumed: 2 + 2 + 1 + 1 });
+  });
+
+  test("an interpreter's switch costs its dispatch, not its nesting: 100 nested blocks, one br_table", () => {
+    const labels = Array.from({ length: 100 }, (_, i) => `$b${i}`);
+    const call = meteredExports(`(module (func (export "dispatch") (param $op i32) (result i32)
+      ${labels.map((l) => `(block ${l}`).join(' ')}
+        (br_table ${labels.join(' ')} (local.get $op))
+      ${')'.repeat(100)}
+      i32.const 7))`);
+    // local.get br_table | i32.const: whichever case, the 100 blocks and their ends are free.
+    for (const op of [0, 42, 99]) expect(call('dispatch', op)).toEqual({ result: 7, consumed: 3 });
   });
 
   test('recursion is charged per call and checked at every entry', () => {
@@ -202,10 +214,10 @@ describe('the cost model', () => {
       i32.eqz
       (if (result i32) (then i32.const 0)
         (else local.get $n i32.const 1 i32.sub call $down))))`);
-    // The base case: local.get i32.eqz if | i32.const else | end — the if's end is on the else path.
-    // Each other level: local.get i32.eqz if | local.get i32.const i32.sub call | end | end.
-    expect(call('down', 0).consumed).toBe(6);
-    expect(call('down', 5).consumed).toBe(5 * 9 + 6);
+    // The base case: local.get i32.eqz if | i32.const (else and end free).
+    // Each other level: local.get i32.eqz if | local.get i32.const i32.sub call.
+    expect(call('down', 0).consumed).toBe(4);
+    expect(call('down', 5).consumed).toBe(5 * 7 + 4);
   });
 });
 
@@ -269,7 +281,7 @@ describe('exhaustion', () => {
     const run = await runMetered(unreachable, 1e6);
     expect(String(run.error)).toMatch(/unreachable/);
     expect(isFuelTrap(run.error, run.metered)).toBe(false);
-    expect(run.usage).toEqual({ consumed: 1, exhausted: false }); // the end after the trap never runs
+    expect(run.usage).toEqual({ consumed: 0, exhausted: false }); // unreachable is free, as in wasmtime
   });
 
   test('the exact need passes and one less is exhausted', async () => {
@@ -346,7 +358,7 @@ describe('instructions beyond the MVP', () => {
     expect(metered.globalIndex).toBe(2);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(metered.bytes as Uint8Array<ArrayBuffer>), { env: { g: 40 } });
     expect((instance.exports.f as () => number)()).toBe(42);
-    expect(fuelUsage(instance, metered)).toEqual({ consumed: 4, exhausted: false });
+    expect(fuelUsage(instance, metered)).toEqual({ consumed: 3, exhausted: false }); // global.get ×2, i32.add; end is free
   });
 });
 

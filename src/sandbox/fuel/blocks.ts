@@ -55,6 +55,13 @@ export interface Insertion {
   traps: boolean;
 }
 
+/**
+ * Instructions that cost nothing, as in wasmtime's fuel: structure (block, loop, else, end) and
+ * nop, drop, unreachable, return. What is left is the work a program does; a block-heavy switch
+ * (an interpreter's dispatch) is no longer charged per nesting level.
+ */
+const FREE = new Set([0x00, 0x01, 0x02, 0x03, 0x05, 0x0b, 0x0f, 0x1a]);
+
 /** Single-byte opcodes that may trap, besides calls and `unreachable` (written back anyway). */
 const TRAPPING = new Set([
   0x25, 0x26, // table.get, table.set
@@ -104,8 +111,8 @@ export function insertionsOf(r: Reader, fuel: FuelIndices): Insertion[] {
       out.push(current);
       next = undefined;
     }
-    current.cost++;
     const op = r.byte();
+    if (!FREE.has(op)) current.cost++;
     if (TRAPPING.has(op)) current.traps = true;
     switch (op) {
       case 0x02: // block

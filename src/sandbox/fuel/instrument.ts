@@ -29,9 +29,10 @@
  * Every other section is copied byte for byte, except DWARF (`.debug_*`) custom sections,
  * which are dropped because their code offsets would no longer be true.
  *
- * Cost model: each instruction of the original module counts 1 (structural ones — block, loop,
- * if, else, end — included; the metering code itself counts nothing; time spent in host
- * functions such as WASI calls counts nothing). A block is charged in full when it is entered.
+ * Cost model, wasmtime's: each instruction of the original module counts 1, but for structure
+ * and no-ops, which count 0 (block, loop, else, end, nop, drop, unreachable, return); the
+ * metering code itself counts nothing; time spent in host functions such as WASI calls counts
+ * nothing. A block is charged in full when it is entered.
  * The count therefore depends only on the module and the path its execution takes, never on
  * the engine, the Node version or timing: the same module and input consume the same fuel.
  *
@@ -258,6 +259,8 @@ function meterCode(wasm: Uint8Array, section: Section, paramCounts: number[], gl
         body.bytes(fuelSet);
         continue;
       }
+      // A block of free instructions only (see ./blocks.ts) has nothing to charge.
+      if (kind === Insert.Block && insertion.cost === 0) continue;
       // Charge: fuel − COST into the local.
       if (kind === Insert.Entry || kind === Insert.Resume) body.bytes(fuelGet);
       else localOp(LOCAL_GET);
