@@ -7,6 +7,7 @@ export const STATUSES = [
   'trap', // a WebAssembly trap (unreachable, divide by zero, out of bounds, stack overflow…)
   'timeout', // wall-clock limit reached; the sandbox process was killed
   'fuel_exhausted', // fuel limit reached
+  'unmeterable', // a valid module that fuel metering cannot be applied to (it runs without fuel)
   'memory_limit', // the memory cap refused the module or stopped it
   'output_limit', // stdout or stderr passed its byte cap
   'invalid', // not a usable module or manifest
@@ -19,7 +20,8 @@ export type Status = (typeof STATUSES)[number];
 
 /**
  * Process exit codes for each status (`ok` and `exit` pass the module's own code through).
- * Chosen after the conventions of timeout(1), sysexits(3) and a shell's 128+signal; `bad_exit`
+ * Chosen after the conventions of timeout(1), sysexits(3) and a shell's 128+signal (`unmeterable`
+ * is EX_UNAVAILABLE: what was asked for, metering, is not available for this module); `bad_exit`
  * is bash's 128 for an exit argument out of range, and `raised` stays out of the 128+signal
  * range on purpose: the signal was asked for, not delivered.
  */
@@ -29,6 +31,7 @@ export const STATUS_EXIT_CODES: Readonly<Record<Exclude<Status, 'ok' | 'exit'>, 
   trap: 134,
   timeout: 124,
   fuel_exhausted: 125,
+  unmeterable: 69,
   memory_limit: 125,
   output_limit: 125,
   invalid: 65,

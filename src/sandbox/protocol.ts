@@ -25,7 +25,7 @@ export interface JobMessage {
   fuel: number | null;
 }
 
-export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'error';
+export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'unmeterable' | 'error';
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -45,7 +45,7 @@ export type WorkerMessage =
       written?: { stdout: number; stderr: number; order?: [number, number][] | null };
     };
 
-const OUTCOMES: readonly string[] = ['exit', 'raised', 'trap', 'invalid', 'memory_limit', 'fuel_exhausted', 'error'];
+const OUTCOMES: readonly string[] = ['exit', 'raised', 'trap', 'invalid', 'memory_limit', 'fuel_exhausted', 'unmeterable', 'error'];
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false;

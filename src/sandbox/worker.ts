@@ -56,7 +56,7 @@ async function run(job: JobMessage): Promise<void> {
   if (job.fuel !== null) {
     // A module invalid as written is not metered: compiling it as it is (below) says why.
     const metered = meterFuel(source, job.fuel);
-    if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'invalid', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
+    if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'unmeterable', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
     if (metered !== 'invalid') {
       meter = metered;
       bytes = metered.bytes;
@@ -66,7 +66,21 @@ async function run(job: JobMessage): Promise<void> {
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
+    let text = error instanceof Error ? error.message : String(error);
+    if (meter !== null) {
+      // Metered, it does not compile. If the module as written does, what its metered form broke
+      // is a limit of the engine (V8 allows 50,000 locals a function, for one), not a fault of
+      // the module: say so. Else the module's own error (a memory cap, say) is the answer.
+      const asWritten = await WebAssembly.compile(source as Uint8Array<ArrayBuffer>).then(
+        () => null,
+        (plain: unknown) => (plain instanceof Error ? plain.message : String(plain)),
+      );
+      if (asWritten === null) {
+        meter = null;
+        return finish({ outcome: 'unmeterable', exit_code: null, message: `Fuel metering cannot be applied to this module: its metered form is past a limit of the WebAssembly engine (${text.replace(/^WebAssembly\.compile\(\): /, '').split('\n')[0]}); the module itself is valid and runs without fuel.`, run_ms: 0, memory_bytes: null });
+      }
+      text = asWritten;
+    }
     const overCap = /larger than implementation limit|maximum memory size|initial memory size/.test(text);
     return finish({
       outcome: overCap ? 'memory_limit' : 'invalid',

@@ -37,6 +37,7 @@ export const STATE_GLYPHS: Readonly<Record<JobState, string>> = {
   trap: '✗',
   timeout: '⏱',
   fuel_exhausted: '⚠',
+  unmeterable: '⚠',
   memory_limit: '⚠',
   output_limit: '⚠',
   invalid: '✗',
@@ -51,6 +52,7 @@ export const STATE_GLYPHS: Readonly<Record<JobState, string>> = {
 const WORDS: Partial<Record<JobState, string>> = {
   bad_exit: 'bad exit',
   fuel_exhausted: 'out of fuel',
+  unmeterable: 'cannot meter',
   memory_limit: 'memory limit',
   output_limit: 'output limit',
   broken: 'invalid',
@@ -79,6 +81,7 @@ export function stateTone(state: JobState): Tone {
       return 'busy';
     case 'timeout':
     case 'fuel_exhausted':
+    case 'unmeterable':
     case 'memory_limit':
     case 'output_limit':
     case 'cancelled':

@@ -71,6 +71,40 @@ describe('fuel', () => {
     expect(reports[1]?.usage.fuel_consumed).toBe(reports[0]?.usage.fuel_consumed);
   });
 
+  it('a valid module the meter cannot take ends unmeterable (69), saying so; it runs without fuel', async () => {
+    // 50,000 locals in one function is V8's limit: the metered form's one more is past it.
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-fuel-locals-'));
+    const module = join(dir, 'many-locals.wat');
+    writeFileSync(module, `(module (memory (export "memory") 1) (func (export "_start") (local ${'i32 '.repeat(50_000)})))`);
+    const metered = await json(['--fuel', '1000', module]);
+    expect(metered.exitCode).toBe(69);
+    expect(metered.report.status).toBe('unmeterable');
+    expect(metered.report.message).toMatch(/^Fuel metering cannot be applied to this module: its metered form is past a limit of the WebAssembly engine \(.*local count too large.*\); the module itself is valid and runs without fuel\.$/);
+    expect(metered.report.receipt).toMatchObject({ status: 'unmeterable', fuel_consumed: null });
+    const plain = await json([module]);
+    expect(plain.report.status).toBe('ok');
+  });
+
+  it('a module using exception handling, which the meter does not know, ends unmeterable too', async () => {
+    const wabt = await (await import('wabt')).default();
+    const parsed = wabt.parseWat('try.wat', '(module (memory (export "memory") 1) (func (export "_start") (try (do) (catch_all))))', { exceptions: true });
+    const module = join(mkdtempSync(join(tmpdir(), 'plasm-fuel-try-')), 'try.wasm');
+    writeFileSync(module, parsed.toBinary({}).buffer);
+    parsed.destroy();
+    const metered = await json(['--fuel', '1000', module]);
+    expect(metered.exitCode).toBe(69);
+    expect(metered.report).toMatchObject({ status: 'unmeterable', message: expect.stringMatching(/exception handling/) });
+    expect((await json([module])).report.status).toBe('ok');
+  });
+
+  it('a module over its memory cap is still memory_limit under fuel, not unmeterable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-fuel-big-'));
+    const module = join(dir, 'big.wat');
+    writeFileSync(module, '(module (memory (export "memory") 2048) (func (export "_start")))');
+    const metered = await json(['--fuel', '1000', '--memory', '64', module]);
+    expect(metered.report.status).toBe('memory_limit');
+  });
+
   it('stops a tight infinite loop long before its time limit, and a start section that never returns', async () => {
     const started = Date.now();
     const loop = await json(['--fuel', '1000000', '--timeout', '30', join(WAT, 'loop.wat')]);
