@@ -8,7 +8,7 @@ import { PlasmError } from '../core/errors.js';
 import { GrantStore } from '../core/grant-store.js';
 import type { NodeKey } from '../core/keys.js';
 import { MIB } from '../core/limits.js';
-import { processSandbox, type Sandbox } from '../sandbox/sandbox.js';
+import { osSandboxMode, processSandbox, type Sandbox } from '../sandbox/sandbox.js';
 import { grantRequest, summarizeGrants, type GrantRequest } from './grants.js';
 import { grantProblem, holdGrants, type HeldGrants } from './hold-grants.js';
 import { resolveJob, type JobOverrides, type JobSpec } from './job.js';
@@ -82,7 +82,7 @@ export function createEngine(inputs: EngineInputs): Engine {
     warm: (spec) => {
       if (!sandbox.prestart) return;
       if (!spec) {
-        sandbox.prestart({ memoryCapBytes: config.memory_mb * MIB, stackKb: config.stack_kb, preopens: [], timeoutMs: config.timeout_seconds * 1000, maxFileBytes: config.max_file_bytes, wat: false });
+        sandbox.prestart({ memoryCapBytes: config.memory_mb * MIB, stackKb: config.stack_kb, preopens: [], timeoutMs: config.timeout_seconds * 1000, maxFileBytes: config.max_file_bytes, wat: false, osSandbox: osSandboxMode() });
         return;
       }
       // The worker inherits the dirs' descriptors now; the run opens them again and takes this

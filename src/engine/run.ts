@@ -11,7 +11,7 @@ import { MIB } from '../core/limits.js';
 import type { Receipt } from '../core/receipt.js';
 import type { Status } from '../core/status.js';
 import type { Layer } from '../sandbox/containment.js';
-import type { Sandbox, SandboxTiming, WorkerProfile } from '../sandbox/sandbox.js';
+import { osSandboxMode, type Sandbox, type SandboxTiming, type WorkerProfile } from '../sandbox/sandbox.js';
 import { extname } from 'node:path';
 import { describeError } from '../core/errors.js';
 import type { GrantedDir } from '../sandbox/granted-dir.js';
@@ -86,6 +86,7 @@ export function workerProfile(context: Pick<RunContext, 'stackKb' | 'maxFileByte
     timeoutMs: spec.limits.timeout_seconds * 1000,
     maxFileBytes: context.maxFileBytes,
     wat: extname(spec.modulePath).toLowerCase() === '.wat',
+    osSandbox: osSandboxMode(),
   };
 }
 

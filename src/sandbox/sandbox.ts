@@ -19,3 +19,4 @@ export const processSandbox: Sandbox = { run: runInSandbox };
 export type { SandboxRequest, SandboxResult, SandboxTiming } from './spawn.js';
 export type { WorkerProfile } from './worker-process.js';
 export { createWarmPool, type WarmPool, type WarmPoolOptions } from './warm-pool.js';
+export { osSandboxMode } from './launch/detect.js';

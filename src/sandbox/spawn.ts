@@ -4,6 +4,7 @@
  * wall-clock limit with SIGKILL. Whatever the worker does or says, this returns a classified
  * result and never throws for the module's sake.
  */
+import { osSandboxMode } from './launch/detect.js';
 import { performance } from 'node:perf_hooks';
 import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
@@ -84,6 +85,7 @@ export function profileOf(request: SandboxRequest): WorkerProfile {
     timeoutMs: request.timeoutMs,
     maxFileBytes: request.maxFileBytes,
     wat: request.wat !== undefined,
+    osSandbox: osSandboxMode(),
   };
 }
 

@@ -31,12 +31,17 @@ export interface WorkerProfile {
   maxFileBytes?: number;
   /** A .wat job: the worker may read the wabt package. */
   wat: boolean;
+  /**
+   * The OS sandbox asked for (PLASM_OS_SANDBOX) when the job or spare was made: fixed with the
+   * profile, so a spare started without bwrap is never handed to a job that asks for it.
+   */
+  osSandbox: ReturnType<typeof osSandboxMode>;
 }
 
 export function profileKey(profile: WorkerProfile): string {
   // The very same directories (device and inode), not merely the same names.
   const dirs = profile.preopens.map((d) => [d.host, d.dev, d.ino, d.guest, d.readonly]);
-  return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, dirs]);
+  return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, profile.osSandbox, dirs]);
 }
 
 /**
@@ -130,7 +135,7 @@ export class WorkerProcess {
   static start(profile: WorkerProfile): WorkerProcess | { problem: string; layers: Layer[] } {
     const wabt = profile.wat ? wabtLocation() : undefined;
     const readDirs = wabt ? [...WORKER_CODE_DIRS, wabt.dir] : WORKER_CODE_DIRS;
-    const mode = osSandboxMode();
+    const mode = profile.osSandbox;
     if (typeof mode !== 'string') return { problem: mode.problem, layers: [] };
     const limits = kernelLimits(profile);
     const tools = hostTools(mode);

@@ -9,7 +9,7 @@ import { WorkerProcess, type WorkerProfile } from '../../src/sandbox/worker-proc
 import { ceiling } from '../helpers/ceiling.js';
 import { until } from '../helpers/poll.js';
 
-const profile: WorkerProfile = { memoryCapBytes: 64 << 20, stackKb: 984, preopens: [], timeoutMs: 30_000, wat: false };
+const profile: WorkerProfile = { memoryCapBytes: 64 << 20, stackKb: 984, preopens: [], timeoutMs: 30_000, wat: false, osSandbox: osSandboxMode() };
 
 /** Processes (pid → command line) whose process group is one of `groups`. */
 function membersOf(groups: Set<number>): Map<number, string> {

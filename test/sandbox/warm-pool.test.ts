@@ -194,3 +194,28 @@ await new Promise((resolve) => process.stdin.once('end', resolve));
     await poll(() => [...said.spares, ...spareWorkers].every(isGone) || undefined, 'its spares to go with it');
   });
 });
+
+describe('the OS sandbox a spare was started with', () => {
+  it('is part of its profile: a spare started without bwrap is never handed to a job that asks for it', async () => {
+    const previous = process.env.PLASM_OS_SANDBOX;
+    try {
+      const { engine, pool } = warmEngine('off');
+      const hello = jobFromModule(HELLO, DEFAULT_CONFIG);
+      engine.warm();
+      await poll(() => pool.stats().spares >= 1 || undefined, 'a spare, started without bwrap');
+      // Control: a job under the same mode takes it.
+      const same = await engine.run(hello, { stdin: 'ab' });
+      expect(pool.stats().warm).toBe(1);
+      expect(same.containment.find((l) => l.name === 'os_sandbox')?.active).toBe(false);
+      await poll(() => pool.stats().spares >= 1 || undefined, 'the next spare, started without bwrap');
+      // Now bwrap is asked for: the spare at hand was started without it.
+      process.env.PLASM_OS_SANDBOX = 'bwrap';
+      const asked = await engine.run(hello, { stdin: 'cd' });
+      expect(asked.stdout.toString()).toBe('dc');
+      expect(pool.stats().warm).toBe(1);
+      expect(asked.containment.find((l) => l.name === 'os_sandbox')?.active).toBe(true);
+    } finally {
+      process.env.PLASM_OS_SANDBOX = previous;
+    }
+  });
+});
