@@ -42,6 +42,15 @@ export interface ReceiptV01 {
 }
 
 export type Receipt = ReceiptV01 | ReceiptV02;
+
+/**
+ * Whether a receipt binds the job's input and output (stdin, stdout, stderr, the manifest):
+ * asked by what it can do, not by its version number, so a later version that binds them too
+ * is one edit here, not a hunt through every `version === …`.
+ */
+export function bindsOutput(receipt: Receipt): receipt is ReceiptV02 {
+  return receipt.version !== '0.1';
+}
 export type Unsigned<R extends Receipt> = Omit<R, 'signature' | 'node_pubkey'>;
 
 /** Domain separation: a receipt signature can never be replayed as a signature of anything else. */
@@ -116,14 +125,14 @@ export function verifyReceipt(receipt: Receipt, options: VerifyOptions): VerifyR
   }
   const signatureOk = verifyBytes(signingMessage(receipt), receipt.signature, publicKeyFromHex(keyHex));
   checks.push({ name: 'signature', ok: signatureOk, detail: signatureOk ? 'Ed25519 signature is valid' : 'Ed25519 signature does not match the receipt\'s contents' });
-  if (receipt.version === '0.1') warnings.push('This is a v0.1 receipt: it binds the module and exit code, but no input or output.');
+  if (!bindsOutput(receipt)) warnings.push(`This is a v${receipt.version} receipt: it binds the module and exit code, but no input or output.`);
 
   const bound: [keyof Bindings, string, string | null | undefined][] = [
     ['module', 'module', receipt.module_hash],
-    ['manifest', 'manifest', receipt.version === '0.2' ? receipt.manifest_hash : undefined],
-    ['stdin', 'input', receipt.version === '0.2' ? receipt.input_hash : undefined],
-    ['stdout', 'stdout', receipt.version === '0.2' ? receipt.stdout_hash : undefined],
-    ['stderr', 'stderr', receipt.version === '0.2' ? receipt.stderr_hash : undefined],
+    ['manifest', 'manifest', bindsOutput(receipt) ? receipt.manifest_hash : undefined],
+    ['stdin', 'input', bindsOutput(receipt) ? receipt.input_hash : undefined],
+    ['stdout', 'stdout', bindsOutput(receipt) ? receipt.stdout_hash : undefined],
+    ['stderr', 'stderr', bindsOutput(receipt) ? receipt.stderr_hash : undefined],
   ];
   for (const [key, label, expected] of bound) {
     const bytes = options.bindings?.[key];

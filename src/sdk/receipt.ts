@@ -1,5 +1,5 @@
 import { readJsonFile } from '../core/json-file.js';
-import { parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
+import { bindsOutput, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
 import { writeReceiptFile } from '../engine/index.js';
 import { bytes, checkOptions, checkPath, checkPublicKey } from './check-arguments.js';
 import { VerifyError } from './verify-error.js';
@@ -26,7 +26,7 @@ export class Receipt {
 
   /** v0.2 binds the input (stdin) and the captured stdout and stderr; v0.1 binds neither. */
   get bindsInputAndOutput(): boolean {
-    return this.data.version === '0.2';
+    return bindsOutput(this.data);
   }
 
   /** The key that signed it (64 hex). Verify against a key you pinned, not this one. */

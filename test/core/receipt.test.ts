@@ -11,7 +11,7 @@ import { sha256 } from '../../src/core/hash.js';
 import { parseJson } from '../../src/core/json-file.js';
 import { loadOrCreateNodeKey, signBytes, verifyBytes, type NodeKey } from '../../src/core/keys.js';
 import { loadManifest } from '../../src/core/manifest.js';
-import { parseReceipt, signingMessage, signReceipt, verifyReceipt, type Receipt, type ReceiptV01, type ReceiptV02 } from '../../src/core/receipt.js';
+import { bindsOutput, parseReceipt, signingMessage, signReceipt, verifyReceipt, type Receipt, type ReceiptV01, type ReceiptV02 } from '../../src/core/receipt.js';
 import { schemaErrors } from '../../src/core/schemas.js';
 import { STATUSES } from '../../src/core/status.js';
 import { jobFromManifest, jobFromModule } from '../../src/engine/job.js';
@@ -236,5 +236,12 @@ describe('the receipt store', () => {
     expect((thrown as PlasmError).message).toBe(`${path} already exists; plasm-tui never overwrites a receipt.`);
     expect(readFileSync(path)).toEqual(before);
     expect(readdirSync(folder)).toEqual(['receipt.json']);
+  });
+});
+
+describe('what a receipt can do, asked of the receipt, not its version', () => {
+  test('bindsOutput: a v0.2 receipt binds stdin, stdout and stderr; a v0.1 receipt binds neither', () => {
+    expect(bindsOutput({ version: '0.2' } as Receipt)).toBe(true);
+    expect(bindsOutput({ version: '0.1' } as Receipt)).toBe(false);
   });
 });

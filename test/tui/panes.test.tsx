@@ -157,6 +157,7 @@ describe('ExitPane', () => {
 describe('ReceiptPane', () => {
   const receipt: ReceiptView = {
     version: '0.2',
+    bindsOutput: true,
     moduleHash: `sha256:3f2a${'0'.repeat(58)}c9`,
     inputHash: `sha256:9b1d${'0'.repeat(58)}07`,
     stdoutHash: `sha256:e0aa${'0'.repeat(58)}4a`,
@@ -206,7 +207,7 @@ describe('ReceiptPane', () => {
   });
 
   it('flags a v0.1 receipt as binding no input or output, and explains a missing receipt', () => {
-    expect(frameOf(<ReceiptPane {...size} receipt={{ ...receipt, version: '0.1', inputHash: null, stdoutHash: null, stderrHash: null }} absent="" />)).toContain('v0.1: binds no input or output');
+    expect(frameOf(<ReceiptPane {...size} receipt={{ ...receipt, version: '0.1', bindsOutput: false, inputHash: null, stdoutHash: null, stderrHash: null }} absent="" />)).toContain('v0.1: binds no input or output');
     expect(frameOf(<ReceiptPane {...size} receipt={null} absent="no receipt yet" />)).toContain('no receipt yet');
   });
 });

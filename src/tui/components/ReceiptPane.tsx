@@ -32,11 +32,11 @@ const HASH_CUTS: readonly [number, number][] = [
 function detailParts(receipt: ReceiptView, [head, tail]: [number, number]): string[] {
   const hash = (value: string | null): string => (head >= 64 ? (value ?? '') : shortHash(value ?? '', head, tail));
   const parts = [`module ${hash(receipt.moduleHash)}`];
-  if (receipt.version === '0.2') parts.push(`in ${hash(receipt.inputHash)}`, `out ${hash(receipt.stdoutHash)}`);
+  if (receipt.bindsOutput) parts.push(`in ${hash(receipt.inputHash)}`, `out ${hash(receipt.stdoutHash)}`);
   parts.push(`signer ${head >= 64 ? receipt.signer : shortKey(receipt.signer, Math.max(6, head), Math.max(4, tail))}`);
   // stderr's hash only when there was some: the hash of nothing says nothing here.
-  if (receipt.version === '0.2' && receipt.stderrHash !== EMPTY_HASH) parts.push(`err ${hash(receipt.stderrHash)}`);
-  if (receipt.version === '0.1') parts.push('v0.1: binds no input or output');
+  if (receipt.bindsOutput && receipt.stderrHash !== EMPTY_HASH) parts.push(`err ${hash(receipt.stderrHash)}`);
+  if (!receipt.bindsOutput) parts.push(`v${receipt.version}: binds no input or output`);
   return parts;
 }
 

@@ -7,6 +7,8 @@ import type { OutputLog } from './output-log.js';
 /** What the receipt pane shows about one run's signed receipt. */
 export interface ReceiptView {
   version: '0.1' | '0.2';
+  /** It binds stdin, stdout and stderr (core/receipt.ts bindsOutput). */
+  bindsOutput: boolean;
   moduleHash: string;
   inputHash: string | null;
   stdoutHash: string | null;

@@ -11,7 +11,7 @@ import { endLine } from '../format.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
-import { verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { bindsOutput, verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { openReceiptFolder, receiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog, type Stream } from './output-log.js';
 import { outputText } from './output-text.js';
@@ -341,7 +341,7 @@ export class RunStore {
     let verified = false;
     let problem = '';
     try {
-      const bindings = receipt.version === '0.2' ? { stdin: Buffer.from(record.stdin, 'utf8'), stdout: result.stdout, stderr: result.stderr } : undefined;
+      const bindings = bindsOutput(receipt) ? { stdin: Buffer.from(record.stdin, 'utf8'), stdout: result.stdout, stderr: result.stderr } : undefined;
       const report = verifyReceipt(receipt, { pubkey: this.options.publicKeyHex, bindings });
       verified = report.ok;
       problem = report.checks.filter((check) => !check.ok).map((check) => check.detail).join('; ');
@@ -350,10 +350,11 @@ export class RunStore {
     }
     const view: ReceiptView = {
       version: receipt.version,
+      bindsOutput: bindsOutput(receipt),
       moduleHash: receipt.module_hash,
-      inputHash: receipt.version === '0.2' ? receipt.input_hash : null,
-      stdoutHash: receipt.version === '0.2' ? receipt.stdout_hash : null,
-      stderrHash: receipt.version === '0.2' ? receipt.stderr_hash : null,
+      inputHash: bindsOutput(receipt) ? receipt.input_hash : null,
+      stdoutHash: bindsOutput(receipt) ? receipt.stdout_hash : null,
+      stderrHash: bindsOutput(receipt) ? receipt.stderr_hash : null,
       signer: receipt.node_pubkey,
       verified,
       problem,

@@ -9,7 +9,7 @@ import { closeSync, openSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../core/hash.js';
 import { DIR_FLAGS, fdPath, openDirectory } from '../../core/open-dir.js';
-import { parseReceipt, verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { bindsOutput, parseReceipt, verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { receiptFolder, type Layer } from '../../engine/index.js';
 import { STDERR_MARK } from '../format.js';
 import { OutputLog } from './output-log.js';
@@ -69,7 +69,7 @@ function savedRun(fd: number, root: string, folder: string, jobId: string, stem:
   } catch {
     return null;
   }
-  const v2 = receipt.version === '0.2' ? receipt : null;
+  const v2 = bindsOutput(receipt) ? receipt : null;
   const status = v2?.status ?? (receipt.exit_code === 0 ? 'ok' : 'exit');
   const finishedAt = Date.parse(receipt.timestamp) || 0;
   let verified = false;
@@ -113,6 +113,7 @@ function savedRun(fd: number, root: string, folder: string, jobId: string, stem:
     changed: null,
     receipt: {
       version: receipt.version,
+      bindsOutput: v2 !== null,
       moduleHash: receipt.module_hash,
       inputHash: v2?.input_hash ?? null,
       stdoutHash: v2?.stdout_hash ?? null,
