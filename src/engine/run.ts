@@ -18,6 +18,7 @@ import type { GrantedDir } from '../sandbox/granted-dir.js';
 import { grantProblem, holdGrants, type HeldGrants } from './hold-grants.js';
 import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
+import { settleModule } from './folder/settle-module.js';
 import { prepare } from './prepare.js';
 
 export type RunPhase = 'reading' | 'starting' | 'compiling' | 'running' | 'done';
@@ -59,6 +60,13 @@ export interface RunOptions {
    * asked the user (or the user said so on the command line). Nothing is remembered.
    */
   allowGrants?: boolean;
+  /**
+   * The module's hash as the caller saw it settle (a watcher's rerun). If the file read for the
+   * run holds other bytes, a build is being written: the run waits until the file is whole
+   * (folder/settle-module.ts) and runs it if it is the build expected; if a newer build has
+   * landed, the run ends cancelled, unrun, for that build's own run replaces it.
+   */
+  expectModuleHash?: Hash | null;
 }
 
 export interface RunHandle {
@@ -139,7 +147,16 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
 
   return (async () => {
     phase('reading');
-    const prepared = prepare(spec, context.maxModuleBytes);
+    let prepared = prepare(spec, context.maxModuleBytes);
+    const expected = options.expectModuleHash;
+    if (expected && (prepared.ok ? prepared.job.moduleHash : prepared.moduleHash) !== expected) {
+      await settleModule(spec.modulePath, { maxBytes: context.maxModuleBytes, signal: options.signal });
+      prepared = prepare(spec, context.maxModuleBytes);
+      if ((prepared.ok ? prepared.job.moduleHash : prepared.moduleHash) !== expected) {
+        phase('done');
+        return { ...blank, status: 'cancelled', message: 'A newer build of the module landed before this run read it; that build runs instead.', timing: { ...blank.timing, total_ms: performance.now() - began } };
+      }
+    }
     if (!prepared.ok) {
       const refused = { ...blank, status: prepared.status, message: prepared.message, timing: { ...blank.timing, total_ms: performance.now() - began } };
       if (prepared.moduleHash === null) {

@@ -1,7 +1,10 @@
 // The engine API the TUI and SDK build on: events stream while a job runs, runs can be
 // cancelled, results carry signed receipts, and output never piles up in the caller's memory.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256 } from '../../src/core/hash.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { verifyReceipt } from '../../src/core/receipt.js';
@@ -74,5 +77,23 @@ describe('engine runs', () => {
     expect(result.stdout.length).toBe(cap);
     expect(streamed).toBe(cap);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * cap);
+  });
+});
+
+describe('a watcher\'s run, for the build it saw', () => {
+  it('runs that build when the file still holds it, and ends cancelled, unrun, when a newer one has landed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-expect-'));
+    const path = join(dir, 'app.wasm');
+    const seen = readFileSync(join(EXAMPLES, 'hello', 'hello.wasm'));
+    writeFileSync(path, seen);
+    const same = await engine.run(job(path), { stdin: 'ab', expectModuleHash: sha256(seen) });
+    expect(same).toMatchObject({ status: 'ok', module_hash: sha256(seen) });
+    // The watcher saw `seen`; by the time the run reads the file, another build is there.
+    writeFileSync(path, readFileSync(join(EXAMPLES, 'sieve', 'sieve.wasm')));
+    const replaced = await engine.run(job(path), { stdin: '10', expectModuleHash: sha256(seen) });
+    expect(replaced.status).toBe('cancelled');
+    expect(replaced.message).toBe('A newer build of the module landed before this run read it; that build runs instead.');
+    expect(replaced.stdout.length).toBe(0);
+    expect(replaced.receipt).toBeNull();
   });
 });

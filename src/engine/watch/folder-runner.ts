@@ -172,6 +172,8 @@ export class FolderRunner {
     const job = this.ref(entry);
     try {
       handle = this.engine.start(spec, {
+        // The build this run is for: a newer one being written meanwhile is not run half-written.
+        expectModuleHash: entry.moduleHash,
         onEvent: (event) => {
           if (event.type === 'phase' && event.module_hash) this.ranHash.set(entry.id, `${event.module_hash} ${entry.manifestHash}`);
           else if (event.type !== 'phase' && this.open.has(`${entry.id}\0${no}`)) this.options.onOutput?.({ job, run: no }, event.type, event.chunk);

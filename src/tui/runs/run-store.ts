@@ -145,6 +145,8 @@ export class RunStore {
 
     const handle = this.options.engine.start(job.spec, {
       stdin,
+      // A watch rerun is for the build the list saw: a newer one being written is not run half-written.
+      ...(why === 'watch' ? { expectModuleHash: job.moduleHash } : {}),
       // The app asked the user (the grants dialog) before it started this run.
       allowGrants,
       onEvent: (event) => {
