@@ -46,7 +46,7 @@ function project() {
  * Another process with write access to the project (another job's guest, its owner) swapping
  * `name` and `evil` back and forth until stopped: half of the time `name` is the symlink.
  */
-function swapper(folder: string, name: string, holdMs = 0): { stop: () => Promise<number> } {
+function swapper(folder: string, name: string, holdMs = 0): { swapping: () => Promise<void>; stop: () => Promise<number> } {
   const script = `
     const { renameSync } = require('node:fs');
     const at = (n) => require('node:path').join(${JSON.stringify(folder)}, n);
@@ -57,7 +57,7 @@ function swapper(folder: string, name: string, holdMs = 0): { stop: () => Promis
       for (let i = 0; i < 200 && !stop; i++) {
         try { renameSync(at(${JSON.stringify(name)}), at('moved')); renameSync(at('evil'), at(${JSON.stringify(name)})); } catch {}
         hold();
-        try { renameSync(at(${JSON.stringify(name)}), at('evil')); renameSync(at('moved'), at(${JSON.stringify(name)})); swaps++; } catch {}
+        try { renameSync(at(${JSON.stringify(name)}), at('evil')); renameSync(at('moved'), at(${JSON.stringify(name)})); if (++swaps === 1) process.stdout.write('swapping\\n'); } catch {}
         hold();
         if (${holdMs} > 0) break;
       }
@@ -66,11 +66,15 @@ function swapper(folder: string, name: string, holdMs = 0): { stop: () => Promis
     };
     loop();`;
   const child: ResultPromise = execa(process.execPath, ['-e', script], { reject: false });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return {
+    // On a busy machine the swapper's own start can outlast the runs: wait until it is at work.
+    swapping: () => until(() => out.includes('swapping'), 'the swapper to swap').then(() => undefined),
     stop: async () => {
       child.kill('SIGTERM');
-      const r = await child;
-      return Number(String(r.stdout).trim());
+      await child;
+      return Number(out.trim().split('\n').at(-1));
     },
   };
 }
@@ -88,6 +92,7 @@ describe.each(MODES.filter((mode) => mode === 'bwrap'))('a grant bound by descri
     const swaps = swapper(proj, 'data', 5);
     const seen = new Map<string, number>();
     try {
+      await swaps.swapping();
       // 26 runs, two at a time (several jobs at once is the threat, not one).
       for (let i = 0; i < 13; i++) {
         for (const r of await Promise.all([1, 2].map(() => cli(['run', '--json', manifest], { env: envFor(mode) })))) {
@@ -149,6 +154,7 @@ describe.each(MODES)('grants by descriptor while a name is swapped (PLASM_OS_SAN
     let saved = 0;
     let refused = 0;
     try {
+      await swaps.swapping();
       for (let i = 0; i < 300; i++) {
         try {
           const receipts = openReceiptFolder(proj, 'job');
@@ -198,6 +204,7 @@ describe.each(MODES)('grants by descriptor while a name is swapped (PLASM_OS_SAN
     symlinkSync(decoy, join(proj, '.plasm', 'receipts', 'evil'));
     const swaps = swapper(join(proj, '.plasm', 'receipts'), 'hello.wat');
     try {
+      await swaps.swapping();
       for (let n = 1; n <= 5; n++) {
         writeFileSync(join(proj, 'hello.wat'), source.replace('hello from wat', `hello ${n}`));
         await until(() => finished() >= n + 1, `run ${n + 1}`, 60_000);
