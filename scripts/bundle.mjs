@@ -52,25 +52,14 @@ const inkDevtoolsStaysOut = {
   },
 };
 
-const cli = await build({
-  ...common,
-  entryPoints: { 'cli/bundle': 'src/cli/main.ts' },
-  outdir,
-  banner: requireInEsm,
-  plugins: [tuiStaysOut],
-  metafile: true,
-});
-writeLicenses(cli.metafile, join(OUT, 'cli', 'bundle.licenses.txt'), 'dist/cli/bundle.js');
+/** Bundles `entry` into dist/<name>/bundle.js, its dependencies' license texts beside it. */
+async function programBundle(name, entry, plugin) {
+  const result = await build({ ...common, entryPoints: { [`${name}/bundle`]: entry }, outdir, banner: requireInEsm, plugins: [plugin], metafile: true });
+  writeLicenses(result.metafile, join(OUT, name, 'bundle.licenses.txt'), `dist/${name}/bundle.js`);
+}
 
-const tui = await build({
-  ...common,
-  entryPoints: { 'tui/bundle': 'src/tui/start.ts' },
-  outdir,
-  banner: requireInEsm,
-  plugins: [inkDevtoolsStaysOut],
-  metafile: true,
-});
-writeLicenses(tui.metafile, join(OUT, 'tui', 'bundle.licenses.txt'), 'dist/tui/bundle.js');
+await programBundle('cli', 'src/cli/main.ts', tuiStaysOut);
+await programBundle('tui', 'src/tui/start.ts', inkDevtoolsStaysOut);
 
 await build({
   ...common,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv as AjvType, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT, SCHEMAS_DIR } from './paths.js';
 
 /** The schemas in `schemas/`, the single source of truth for every file format. */
@@ -18,7 +18,7 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 export const PRECOMPILED = join(PACKAGE_ROOT, 'dist', 'core', 'schema-validators.cjs');
 let precompiled: Partial<Record<SchemaName, ValidateFunction>> | null | undefined;
 
-/** Each schema file's name and bytes, in order (scripts/schema-validators.mjs computes the same). */
+/** Each schema file's name and bytes, in order: what the build's compiled validators were made from. */
 export function schemasHash(dir = SCHEMAS_DIR): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) hash.update(`${file}\n`).update(readFileSync(join(dir, file))).update('\n');
@@ -32,10 +32,11 @@ export function precompiledValidators(path = PRECOMPILED, dir = SCHEMAS_DIR): Pa
   return module.schemasHash === schemasHash(dir) ? module : null;
 }
 
-export function loadAjv(): AjvType {
+/** ajv as every schema is checked with; `code` is for the build's compiled validators (scripts/schema-validators.mjs). */
+export function loadAjv(code?: Options['code']): AjvType {
   const { Ajv } = require('ajv') as typeof import('ajv');
   const addFormats = require('ajv-formats') as (ajv: AjvType) => AjvType;
-  return addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
+  return addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false, ...(code ? { code } : {}) }));
 }
 
 function validator(name: SchemaName): ValidateFunction {
