@@ -17,6 +17,7 @@ import { createEngine, jobFromModule, openReceiptFolder, saveReceipt } from '../
 import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
 import { countingWat } from '../helpers/counting-wat.js';
 import { MODES, envFor } from '../helpers/modes.js';
+import { ceiling } from '../helpers/ceiling.js';
 import { until } from '../helpers/poll.js';
 import { watchJson } from '../helpers/watch-json.js';
 import { sha256 } from '../../src/core/hash.js';
@@ -293,7 +294,9 @@ describe.each(MODES.filter((mode) => mode === 'off'))('jobs sharing a read-write
     const { root, proj } = project();
     // One terminal: a job reading `data` for a few seconds. Another, meanwhile: a job that may
     // write the whole project (it swaps `data` for the link). The second waits for the first.
-    writeFileSync(join(root, 'slow-reader.wat'), countingWat(20, 100));
+    // It reads for 2 s on a quiet machine, longer on a slow one (ceiling.ts), so it is still
+    // reading when the second terminal's job, itself slower to start there, asks for its turn.
+    writeFileSync(join(root, 'slow-reader.wat'), countingWat(Math.round(ceiling(2000) / 100), 100));
     writeFileSync(join(root, 'swap.wat'), swappingWat(100));
     const reading = cli(['run', '--json', '--ro-dir', `${join(proj, 'data')}::/data`, join(root, 'slow-reader.wat')], { env: envFor(mode) });
     // The reader holds its turn once its entry is in the registry of running jobs.
