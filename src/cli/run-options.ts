@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { PlasmError } from '../core/errors.js';
+import { RECEIPT_VERSIONS, type ReceiptVersion } from '../core/receipt.js';
 import type { JobDir, JobOverrides } from '../engine/index.js';
 import { nonNegativeInteger, parseCommand, positiveInteger, positiveNumber } from './parse.js';
 import { receiptTarget, type ReceiptTarget } from './receipt-target.js';
@@ -12,7 +13,7 @@ export interface RunCommandOptions {
   stdinFile?: string;
   /** Where the signed receipt goes besides the result: a file, or the next number in a folder or a {n} pattern. */
   receipt?: ReceiptTarget;
-  receiptVersion?: '0.1' | '0.2';
+  receiptVersion?: ReceiptVersion;
   json: boolean;
   quiet: boolean;
   /** On a terminal, the module's output byte for byte instead of sanitised. */
@@ -46,6 +47,13 @@ export const RUN_OPTIONS = {
     usage: '--allow-grants',
     help: "run with the dirs and env the manifest asks for, this once; otherwise a\nmanifest's grants must be allowed first with `plasm-tui allow` (exit 77)",
   },
+  deterministic: {
+    flag: { type: 'boolean' },
+    section: 'input',
+    usage: '--deterministic',
+    help: 'a virtual clock run by fuel, seeded random, sorted dirs, stat from content:\nthe same job gives the same output and fuel, and a v0.3 receipt that\n`plasm-tui verify --replay` checks by running it again; read-only dirs only',
+  },
+  seed: { flag: { type: 'string' }, section: 'input', usage: '--seed HEX', help: "deterministic mode's random seed, 1-64 hex digits (default: from the job)" },
   memory: { flag: { type: 'string' }, section: 'limits', usage: '--memory MB', help: 'memory cap; memory.grow past it fails' },
   timeout: { flag: { type: 'string' }, section: 'limits', usage: '--timeout SECONDS', help: 'wall-clock limit; the job is killed when it passes' },
   'max-output': { flag: { type: 'string' }, section: 'limits', usage: '--max-output BYTES', help: 'cap on captured stdout and on stderr, each' },
@@ -68,7 +76,7 @@ export const RUN_OPTIONS = {
     usage: '--receipt PATH',
     help: 'also write the signed receipt to PATH (never overwritten); into a folder\n(DIR/) as its next NNNN.json; PATH with {n} (out/{n}.json): the next number',
   },
-  'receipt-version': { flag: { type: 'string' }, section: 'output', usage: '--receipt-version V', help: '0.2 (default) or 0.1 (the seed format; binds no input or output)' },
+  'receipt-version': { flag: { type: 'string' }, section: 'output', usage: '--receipt-version V', help: '0.2 (default), 0.3 (binds the whole job; always so with\n--deterministic) or 0.1 (the seed format; binds no input or output)' },
   raw: {
     flag: { type: 'boolean' },
     section: 'output',
@@ -96,9 +104,12 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
   if (values.stdin !== undefined && values['stdin-file'] !== undefined) {
     throw new PlasmError('usage', '--stdin and --stdin-file cannot be used together.');
   }
-  const receiptVersion = values['receipt-version'];
-  if (receiptVersion !== undefined && receiptVersion !== '0.1' && receiptVersion !== '0.2') {
-    throw new PlasmError('usage', `--receipt-version is 0.1 or 0.2, not "${receiptVersion}".`);
+  const receiptVersion = values['receipt-version'] as ReceiptVersion | undefined;
+  if (receiptVersion !== undefined && !RECEIPT_VERSIONS.includes(receiptVersion)) {
+    throw new PlasmError('usage', `--receipt-version is 0.1, 0.2 or 0.3, not "${receiptVersion}".`);
+  }
+  if (values.deterministic && receiptVersion !== undefined && receiptVersion !== '0.3') {
+    throw new PlasmError('usage', `a deterministic run's receipt is v0.3 (the first to bind the whole job), not v${receiptVersion}.`);
   }
   const dirs: JobDir[] = [
     ...(values.dir ?? []).map((spec) => parseDir(spec, false)),
@@ -115,6 +126,8 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     cpu_cores: positiveInteger(values.cpu, '--cpu'),
     max_output_bytes: nonNegativeInteger(values['max-output'], '--max-output'),
     module: values.module,
+    deterministic: values.deterministic,
+    seed: values.seed,
   };
   for (const key of Object.keys(overrides) as (keyof JobOverrides)[]) if (overrides[key] === undefined) delete overrides[key];
   return {

@@ -4,6 +4,7 @@ import { PlasmError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { configDir } from './paths.js';
 import { schemaErrors } from './schemas.js';
+import type { ReceiptVersion } from './receipt.js';
 
 /** See schemas/config.schema.json; defaults come from the schema's `default`s. */
 export interface Config {
@@ -12,7 +13,7 @@ export interface Config {
   max_output_bytes: number;
   cpu_cores: number;
   stack_kb: number;
-  receipt_version: '0.1' | '0.2';
+  receipt_version: ReceiptVersion;
   /** The largest file a job may write into a read-write dir (RLIMIT_FSIZE). */
   max_file_bytes: number;
   /** The largest module file read (to run, list or hash): bigger ones are refused unread. */

@@ -29,6 +29,8 @@ export interface ManifestV02 {
   dirs?: DirGrant[];
   stdin?: string;
   fuel?: number;
+  deterministic?: boolean;
+  seed?: string;
   max_output_bytes?: number;
   cpu_cores?: number;
   memory_mb?: number;

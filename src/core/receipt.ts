@@ -3,6 +3,7 @@ import { PlasmError } from './errors.js';
 import { sha256, type Hash } from './hash.js';
 import { publicKeyFromHex, signBytes, verifyBytes, type NodeKey } from './keys.js';
 import type { Limits } from './limits.js';
+import { jobFromFields, jobHash, type JobMode, type PortableDir } from './portable-job.js';
 import { schemaErrors } from './schemas.js';
 import type { Status } from './status.js';
 
@@ -41,20 +42,45 @@ export interface ReceiptV01 {
   signature: string;
 }
 
-export type Receipt = ReceiptV01 | ReceiptV02;
+/**
+ * See schemas/receipt-v0.3.schema.json: v0.2 and the rest of the portable job it ran (env,
+ * dirs with their tree hashes, mode, seed) and that job's hash.
+ */
+export interface ReceiptV03 extends Omit<ReceiptV02, 'version'> {
+  version: '0.3';
+  env: Record<string, string>;
+  dirs: PortableDir[];
+  mode: JobMode;
+  seed: string | null;
+  job_hash: Hash;
+}
+
+export type Receipt = ReceiptV01 | ReceiptV02 | ReceiptV03;
+export const RECEIPT_VERSIONS = ['0.1', '0.2', '0.3'] as const;
+export type ReceiptVersion = (typeof RECEIPT_VERSIONS)[number];
 
 /**
  * Whether a receipt binds the job's input and output (stdin, stdout, stderr, the manifest):
  * asked by what it can do, not by its version number, so a later version that binds them too
  * is one edit here, not a hunt through every `version === …`.
  */
-export function bindsOutput(receipt: Receipt): receipt is ReceiptV02 {
+export function bindsOutput(receipt: Receipt): receipt is ReceiptV02 | ReceiptV03 {
   return receipt.version !== '0.1';
+}
+
+/** Whether a receipt binds a whole portable job (so its job hash can be checked). */
+export function bindsJob(receipt: Receipt): receipt is ReceiptV03 {
+  return receipt.version === '0.3';
+}
+
+/** Whether running the receipt's job again must give the very same result: `verify --replay`. */
+export function replayable(receipt: Receipt): receipt is ReceiptV03 {
+  return bindsJob(receipt) && receipt.mode === 'deterministic';
 }
 export type Unsigned<R extends Receipt> = Omit<R, 'signature' | 'node_pubkey'>;
 
 /** Domain separation: a receipt signature can never be replayed as a signature of anything else. */
-const DOMAIN = { '0.1': 'plasm-tui/receipt/v0.1\n', '0.2': 'plasm-tui/receipt/v0.2\n' } as const;
+const DOMAIN = { '0.1': 'plasm-tui/receipt/v0.1\n', '0.2': 'plasm-tui/receipt/v0.2\n', '0.3': 'plasm-tui/receipt/v0.3\n' } as const;
 
 /** The exact bytes that are signed: the domain tag, then every field but `signature`, canonical JSON. */
 export function signingMessage(receipt: Omit<Receipt, 'signature'>): Buffer {
@@ -70,10 +96,10 @@ export function signReceipt<R extends Receipt>(body: Unsigned<R>, key: NodeKey):
 /** Checks a parsed JSON value against the receipt schema of its version. */
 export function parseReceipt(data: unknown, file: string): Receipt {
   const version = (data as { version?: unknown } | null)?.version;
-  if (version !== '0.1' && version !== '0.2') {
-    throw new PlasmError('invalid', `${file} is not a plasm-tui receipt: "version" must be "0.1" or "0.2".`);
+  if (!RECEIPT_VERSIONS.includes(version as ReceiptVersion)) {
+    throw new PlasmError('invalid', `${file} is not a plasm-tui receipt: "version" must be one of ${RECEIPT_VERSIONS.map((v) => `"${v}"`).join(', ')}.`);
   }
-  const errors = schemaErrors(version === '0.1' ? 'receipt-v0.1' : 'receipt-v0.2', data, file);
+  const errors = schemaErrors(`receipt-v${version as ReceiptVersion}`, data, file);
   if (errors.length > 0) throw new PlasmError('invalid', `${file} is not a valid v${version} receipt.`, errors);
   return data as Receipt;
 }
@@ -125,6 +151,11 @@ export function verifyReceipt(receipt: Receipt, options: VerifyOptions): VerifyR
   }
   const signatureOk = verifyBytes(signingMessage(receipt), receipt.signature, publicKeyFromHex(keyHex));
   checks.push({ name: 'signature', ok: signatureOk, detail: signatureOk ? 'Ed25519 signature is valid' : 'Ed25519 signature does not match the receipt\'s contents' });
+  if (bindsJob(receipt)) {
+    const rebuilt = jobHash(jobFromFields(receipt));
+    const same = rebuilt === receipt.job_hash;
+    checks.push({ name: 'job', ok: same, detail: same ? `the receipt's job fields hash to its job_hash ${rebuilt}` : `the receipt's job fields hash to ${rebuilt}, but its job_hash says ${receipt.job_hash}` });
+  }
   if (!bindsOutput(receipt)) warnings.push(`This is a v${receipt.version} receipt: it binds the module and exit code, but no input or output.`);
 
   const bound: [keyof Bindings, string, string | null | undefined][] = [

@@ -6,6 +6,7 @@ import type { Hash } from '../core/hash.js';
 import type { Limits } from '../core/limits.js';
 import { loadManifest, type LoadedManifest } from '../core/manifest.js';
 import { findModuleByHash } from './find-module.js';
+import { normalizeSeed } from '../core/portable-job.js';
 
 export interface JobDir {
   /** Absolute host path. */
@@ -34,6 +35,12 @@ export interface JobSpec {
    * consent before the job runs (see grants.ts). Flags and SDK options are consent already.
    */
   requested: { dirs: JobDir[]; env: Record<string, string> } | null;
+  /** Deterministic mode (README "Deterministic mode"): read-only dirs only, fuel always on. */
+  deterministic: boolean;
+  /** Its random seed (64 hex digits); null: derived from the job. */
+  seed: string | null;
+  /** The guest's argv[0] when it is not the module's file name (a replay runs the receipt's). */
+  argv0: string | null;
 }
 
 /** What a caller (CLI flags, TUI, SDK) may set on top of a manifest and the config. */
@@ -48,6 +55,9 @@ export interface JobOverrides {
   cpu_cores?: number;
   /** For v0.1 manifests: the module file, instead of searching by hash. */
   module?: string;
+  deterministic?: boolean;
+  /** 1–64 hex digits (normalized to 64). */
+  seed?: string;
 }
 
 export const MODULE_EXTENSIONS = ['.wasm', '.wat'];
@@ -77,6 +87,7 @@ export function jobFromModule(modulePath: string, config: Config, overrides: Job
     defaultStdin: null,
     limits: limitsFrom(config, {}, overrides),
     requested: null,
+    ...modeFrom({}, overrides, modulePath),
   };
   return checked(spec);
 }
@@ -99,6 +110,7 @@ export function jobFromManifest(loaded: LoadedManifest, config: Config, override
       defaultStdin: null,
       limits: limitsFrom(config, withinCeilings(manifest, config, path), overrides),
       requested: null,
+      ...modeFrom({}, overrides, path),
     });
   }
   const manifestDirs: JobDir[] = (manifest.dirs ?? []).map((d) => ({ host: resolve(base, d.host), guest: d.guest, readonly: d.readonly ?? false }));
@@ -114,6 +126,7 @@ export function jobFromManifest(loaded: LoadedManifest, config: Config, override
     defaultStdin: manifest.stdin ?? null,
     limits: limitsFrom(config, withinCeilings(manifest, config, path), overrides),
     requested: manifestDirs.length > 0 || Object.keys(manifest.env ?? {}).length > 0 ? { dirs: manifestDirs, env: { ...manifest.env } } : null,
+    ...modeFrom(manifest, overrides, path),
   });
 }
 
@@ -138,6 +151,15 @@ export function isPlainName(name: string): boolean {
   return /^[^/\\\0-\x1f\x7f]+$/.test(name) && name !== '.' && name !== '..' && name.length <= 100;
 }
 
+function modeFrom(manifest: { deterministic?: boolean; seed?: string }, overrides: JobOverrides, where: string): Pick<JobSpec, 'deterministic' | 'seed' | 'argv0'> {
+  const text = overrides.seed ?? manifest.seed;
+  const seed = text === undefined ? null : normalizeSeed(text);
+  if (text !== undefined && seed === null) throw new PlasmError('usage', `${where}: a seed is 1 to 64 hex digits, not ${JSON.stringify(text)}.`);
+  const deterministic = overrides.deterministic ?? manifest.deterministic ?? false;
+  if (seed !== null && !deterministic) throw new PlasmError('usage', `${where}: a seed is for deterministic mode; add --deterministic (or "deterministic": true).`);
+  return { deterministic, seed, argv0: null };
+}
+
 type LimitSource = Partial<Pick<Limits, 'memory_mb' | 'timeout_seconds' | 'max_output_bytes' | 'cpu_cores'>> & { fuel?: number | null };
 
 function limitsFrom(config: Config, manifest: LimitSource, overrides: JobOverrides): Limits {
@@ -159,6 +181,10 @@ function checked(spec: JobSpec): JobSpec {
   }
   if (!isPlainName(spec.name)) {
     throw new PlasmError('invalid', `${where}: the job name ${JSON.stringify(spec.name)} is not a plain name (no slashes or control characters, not . or ..).`);
+  }
+  const writable = spec.dirs.find((dir) => !dir.readonly);
+  if (spec.deterministic && writable) {
+    throw new PlasmError('usage', `${where}: deterministic mode takes read-only dirs only, and ${writable.host} (for ${writable.guest}) is read-write; grant it with --ro-dir ("readonly": true), or run without deterministic mode.`);
   }
   const guests = new Set<string>();
   for (const dir of [...spec.dirs]) {

@@ -38,12 +38,12 @@ export function prepare(spec: JobSpec, maxModuleBytes = DEFAULT_MAX_MODULE_BYTES
   }
   const name = basename(spec.modulePath);
   if (extname(spec.modulePath).toLowerCase() === '.wat') {
-    return { ok: true, job: { spec, moduleHash, wasm: fileBytes, wat: { fileName: name }, argv: [name, ...spec.args] } };
+    return { ok: true, job: { spec, moduleHash, wasm: fileBytes, wat: { fileName: name }, argv: [spec.argv0 ?? name, ...spec.args] } };
   }
   const wasm: Uint8Array = fileBytes;
   const header = inspectWasm(wasm);
   if (header.problem) return refuse('invalid', `${name}: ${header.problem}.`);
   const overCap = initialMemoryOverCap(header.initialPages, spec.limits.memory_mb * MIB);
   if (overCap) return refuse('memory_limit', overCap);
-  return { ok: true, job: { spec, moduleHash, wasm, argv: [name, ...spec.args] } };
+  return { ok: true, job: { spec, moduleHash, wasm, argv: [spec.argv0 ?? name, ...spec.args] } };
 }

@@ -8,7 +8,7 @@ import type { Hash } from '../core/hash.js';
 import { sha256 } from '../core/hash.js';
 import type { NodeKey } from '../core/keys.js';
 import { MIB } from '../core/limits.js';
-import type { Receipt } from '../core/receipt.js';
+import type { Receipt, ReceiptVersion } from '../core/receipt.js';
 import type { Status } from '../core/status.js';
 import type { Layer } from '../sandbox/containment.js';
 import { osSandboxMode, type Sandbox, type SandboxTiming, type WorkerProfile } from '../sandbox/sandbox.js';
@@ -20,6 +20,8 @@ import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
 import { settleModule } from './folder/settle-module.js';
 import { prepare } from './prepare.js';
+import { treeHash } from './input-tree.js';
+import { defaultSeed, type PortableDir, type PortableJob } from '../core/portable-job.js';
 
 export type RunPhase = 'reading' | 'starting' | 'compiling' | 'running' | 'done';
 
@@ -47,6 +49,8 @@ export interface RunResult {
   /** The order the guest wrote stdout and stderr in (runs of bytes), when it is known. */
   output_order: { stream: 'stdout' | 'stderr'; bytes: number }[] | null;
   receipt: Receipt | null;
+  /** The portable job that ran (core/portable-job.ts), once the module and grants were read. */
+  portable: PortableJob | null;
 }
 
 export interface RunOptions {
@@ -54,7 +58,7 @@ export interface RunOptions {
   stdin?: Uint8Array | string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
-  receiptVersion?: '0.1' | '0.2';
+  receiptVersion?: ReceiptVersion;
   /**
    * Run even though the manifest's requests (dirs, env) have not been allowed: the caller has
    * asked the user (or the user said so on the command line). Nothing is remembered.
@@ -67,6 +71,8 @@ export interface RunOptions {
    * landed, the run ends cancelled, unrun, for that build's own run replaces it.
    */
   expectModuleHash?: Hash | null;
+  /** False: run, but sign nothing (`receipt` is null) — a replay checks a receipt, it makes none. */
+  sign?: boolean;
 }
 
 export interface RunHandle {
@@ -78,7 +84,7 @@ export interface RunHandle {
 export interface RunContext {
   sandbox: Sandbox;
   key: () => NodeKey;
-  receiptVersion: '0.1' | '0.2';
+  receiptVersion: ReceiptVersion;
   stackKb: number;
   maxFileBytes: number;
   /** The largest module file read (the config's max_module_bytes). */
@@ -121,8 +127,29 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     containment: [],
     output_order: null,
     receipt: null,
+    portable: null,
   };
-  const finish = (result: RunResult, moduleHash: Hash, argv: string[]): RunResult => {
+  const version: ReceiptVersion = spec.deterministic ? '0.3' : (options.receiptVersion ?? context.receiptVersion);
+  /** The portable job as far as it is known (tree hashes come once the grants are held). */
+  const portableJob = (moduleHash: Hash, argv: string[], dirs: PortableDir[]): PortableJob => {
+    const job: Omit<PortableJob, 'seed'> = {
+      version: '0.1',
+      module: { hash: moduleHash, source: { path: spec.modulePath } },
+      argv,
+      env: spec.env,
+      stdin: { hash: inputHash },
+      limits: spec.limits,
+      mode: spec.deterministic ? 'deterministic' : 'normal',
+      dirs,
+    };
+    return { ...job, seed: spec.deterministic ? (spec.seed ?? defaultSeed(job)) : null };
+  };
+  const unheld = (): PortableDir[] => spec.dirs.map((d) => ({ guest: d.guest, readonly: d.readonly, tree_hash: null }));
+  const finish = (result: RunResult, moduleHash: Hash, argv: string[], job = portableJob(moduleHash, argv, unheld())): RunResult => {
+    if (options.sign === false) {
+      phase('done');
+      return { ...result, module_hash: moduleHash, portable: job };
+    }
     const receipt = attest(
       {
         spec,
@@ -137,12 +164,13 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
         memoryPeakBytes: result.usage.memory_peak_bytes,
         fuelConsumed: result.usage.fuel_consumed,
         containment: result.containment,
+        job,
       },
       context.key(),
-      options.receiptVersion ?? context.receiptVersion,
+      version,
     );
     phase('done');
-    return { ...result, module_hash: moduleHash, receipt };
+    return { ...result, module_hash: moduleHash, receipt, portable: job };
   };
 
   return (async () => {
@@ -175,6 +203,14 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     } catch (error) {
       return refuse(describeError(error));
     }
+    let portable: PortableJob;
+    try {
+      // Read-only input trees by content, through the descriptors held: what the guest will see.
+      portable = portableJob(job.moduleHash, job.argv, grants.dirs.map((d) => ({ guest: d.guest, readonly: d.readonly, tree_hash: d.readonly && version === '0.3' ? treeHash(d.fd) : null })));
+    } catch (error) {
+      grants.close();
+      return refuse(`Could not read an input tree: ${describeError(error)}.`);
+    }
     emit({ type: 'phase', phase: 'starting', at_ms: performance.now() - began, module_hash: job.moduleHash });
     const profile = workerProfile(context, spec, grants.dirs);
     const outcome = await context.sandbox.run({
@@ -189,7 +225,9 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       maxOutputBytes: spec.limits.max_output_bytes,
       stackKb: profile.stackKb,
       maxFileBytes: profile.maxFileBytes,
-      fuel: spec.limits.fuel,
+      // Deterministic mode counts time in fuel: it is always metered.
+      fuel: spec.deterministic ? (spec.limits.fuel ?? Number.MAX_SAFE_INTEGER) : spec.limits.fuel,
+      deterministic: portable.seed === null ? null : { seed: portable.seed },
       signal: options.signal,
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),
       onStderr: (chunk) => emit({ type: 'stderr', chunk }),
@@ -212,6 +250,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       },
       job.moduleHash,
       job.argv,
+      portable,
     );
   })();
 }

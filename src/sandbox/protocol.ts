@@ -23,6 +23,8 @@ export interface JobMessage {
   stackKb: number;
   /** A fuel budget: the worker meters the module's instructions (sandbox/fuel/); null = off. */
   fuel: number | null;
+  /** Deterministic mode (wasi/deterministic.ts), with its seed (64 hex digits); needs `fuel`. */
+  deterministic?: { seed: string } | null;
 }
 
 export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'unmeterable' | 'error';

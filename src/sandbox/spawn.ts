@@ -33,6 +33,8 @@ export interface SandboxRequest {
   maxFileBytes?: number;
   /** Meter the module's instructions with this budget (sandbox/fuel/); absent or null: off. */
   fuel?: number | null;
+  /** Deterministic mode and its seed (64 hex digits): see wasi/deterministic.ts. Needs `fuel`. */
+  deterministic?: { seed: string } | null;
   signal?: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
@@ -175,6 +177,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
       memoryCapBytes: request.memoryCapBytes,
       stackKb: request.stackKb,
       fuel: request.fuel ?? null,
+      deterministic: request.deterministic ?? null,
     };
     subprocess.send(job);
     request.onPhase?.('started');

@@ -19,6 +19,7 @@ import { watJobBytes } from './wat-job.js';
 import { meterFuel, type FuelMeter } from './fuel/meter.js';
 import { watchProcCalls, type ProcEnding } from './wasi/proc-calls.js';
 import { raisedMessage } from './exit-status.js';
+import { deterministicCalls } from './wasi/deterministic.js';
 
 type Result = Extract<WorkerMessage, { type: 'result' }>;
 
@@ -56,7 +57,7 @@ async function run(job: JobMessage): Promise<void> {
   if (job.fuel !== null) {
     // A module invalid as written is not metered: compiling it as it is (below) says why.
     const metered = meterFuel(source, job.fuel);
-    if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'unmeterable', exit_code: null, message: metered.problem, run_ms: 0, memory_bytes: null });
+    if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'unmeterable', exit_code: null, message: unmeterable(metered.problem, job), run_ms: 0, memory_bytes: null });
     if (metered !== 'invalid') {
       meter = metered;
       bytes = metered.bytes;
@@ -77,7 +78,7 @@ async function run(job: JobMessage): Promise<void> {
       );
       if (asWritten === null) {
         meter = null;
-        return finish({ outcome: 'unmeterable', exit_code: null, message: `Fuel metering cannot be applied to this module: its metered form is past a limit of the WebAssembly engine (${text.replace(/^WebAssembly\.compile\(\): /, '').split('\n')[0]}); the module itself is valid and runs without fuel.`, run_ms: 0, memory_bytes: null });
+        return finish({ outcome: 'unmeterable', exit_code: null, message: unmeterable(`Fuel metering cannot be applied to this module: its metered form is past a limit of the WebAssembly engine (${text.replace(/^WebAssembly\.compile\(\): /, '').split('\n')[0]}); the module itself is valid and runs without fuel.`, job), run_ms: 0, memory_bytes: null });
       }
       text = asWritten;
     }
@@ -91,7 +92,7 @@ async function run(job: JobMessage): Promise<void> {
     });
   }
   // Should the engine compile what it did not validate, a job with a budget still never runs unmetered.
-  if (job.fuel !== null && meter === null) return finish({ outcome: 'invalid', exit_code: null, message: 'The WebAssembly module is not valid.', run_ms: 0, memory_bytes: null });
+  if ((job.fuel !== null || job.deterministic) && meter === null) return finish({ outcome: 'invalid', exit_code: null, message: 'The WebAssembly module is not valid.', run_ms: 0, memory_bytes: null });
   send({ type: 'compiled', compile_ms: performance.now() - compileStart });
 
   const problem = checkShape(module);
@@ -111,9 +112,12 @@ async function run(job: JobMessage): Promise<void> {
   const fds = preopenFds(preopens, job.preopens);
   // The path layer wraps uvwasi's own functions. It reads guest memory from `instance`, which a
   // start section's WASI calls come before: those fail, as node:wasi's own do before start().
-  const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, () => instance?.exports.memory);
   const memory = () => instance?.exports.memory;
-  const wasiImports = countOutput(wholeStdinReads(withSockCalls(confined), memory), memory, written);
+  const confined = confinePaths(wasi.getImportObject() as Record<string, Record<string, unknown>>, fds, memory, { deterministic: Boolean(job.deterministic) });
+  const settled = job.deterministic && meter
+    ? deterministicCalls(confined, { seed: job.deterministic.seed, memory, fuelNow: () => (instance ? (meter?.usage(instance)?.consumed ?? 0) : 0) })
+    : confined;
+  const wasiImports = countOutput(wholeStdinReads(withSockCalls(settled), memory), memory, written);
   wasiPaths = true;
   const missing = WebAssembly.Module.imports(module).find((i) => wasiImports[i.module]?.[i.name] === undefined);
   if (missing) {
@@ -144,6 +148,11 @@ async function run(job: JobMessage): Promise<void> {
     }
     finish({ ...classify(error, job, memoryBytes()), run_ms: performance.now() - runStart, memory_bytes: memoryBytes() }, error);
   }
+}
+
+/** Deterministic mode stands on fuel: a module that cannot be metered cannot run in it. */
+function unmeterable(problem: string, job: JobMessage): string {
+  return job.deterministic ? `${problem} Deterministic mode counts time in fuel, so this module runs only without --deterministic.` : problem;
 }
 
 function checkShape(module: WebAssembly.Module): string | null {

@@ -1,5 +1,5 @@
 import { readJsonFile } from '../core/json-file.js';
-import { bindsOutput, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type VerifyReport } from '../core/receipt.js';
+import { bindsOutput, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptVersion, type VerifyReport } from '../core/receipt.js';
 import { writeReceiptFile } from '../engine/index.js';
 import { bytes, checkOptions, checkPath, checkPublicKey } from './check-arguments.js';
 import { VerifyError } from './verify-error.js';
@@ -20,7 +20,7 @@ export class Receipt {
     return new Receipt(parseReceipt(data, name));
   }
 
-  get version(): '0.1' | '0.2' {
+  get version(): ReceiptVersion {
     return this.data.version;
   }
 

@@ -29,10 +29,13 @@ beforeAll(() => {
 });
 
 function facts(overrides: Partial<ReceiptFacts> = {}): ReceiptFacts {
+  const spec = jobFromModule(HELLO, { ...DEFAULT_CONFIG });
+  const moduleHash = sha256(readFileSync(HELLO));
   return {
-    spec: jobFromModule(HELLO, { ...DEFAULT_CONFIG }),
-    moduleHash: sha256(readFileSync(HELLO)),
+    spec,
+    moduleHash,
     inputHash: sha256('Hello, World'),
+    job: { version: '0.1', module: { hash: moduleHash }, argv: ['hello.wasm'], env: {}, stdin: { hash: sha256('Hello, World') }, limits: spec.limits, mode: 'normal', seed: null, dirs: [] },
     argv: ['hello.wasm'],
     status: 'ok',
     exitCode: 0,

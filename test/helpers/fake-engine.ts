@@ -33,6 +33,7 @@ export function scriptedEngine(pending: (spec: { manifestPath?: string | null })
           stderr_truncated: false,
           timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 },
           usage: { memory_peak_bytes: null, fuel_consumed: null },
+          portable: null,
           module_hash: null,
           input_hash: sha256(''),
           containment: [],

@@ -122,6 +122,9 @@ describe('job details', () => {
       defaultStdin: 'a\nb',
       limits: { memory_mb: 64, timeout_seconds: 2, max_output_bytes: 1024 * 1024, fuel: null, cpu_cores: 1 },
       requested: null,
+      deterministic: false,
+      seed: null,
+      argv0: null,
     };
     const lines = detailsView(job({ id: `${ROOT}/greet.manifest.json`, kind: 'manifest', spec, moduleHash: sha256('m') }), undefined, ROOT);
     expect(lines).toEqual([

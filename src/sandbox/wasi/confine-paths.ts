@@ -19,6 +19,7 @@ import { fitReadOnly } from './read-only-open.js';
 import { readdirWithDots } from './readdir-with-dots.js';
 import { readlinkAsSpecified } from './readlink-as-specified.js';
 import { resolvePath } from './resolve-path.js';
+import { fixedStat, guestIdentity } from './stable-stat.js';
 
 type WasiFunction = (...args: any[]) => number;
 type Imports = Record<string, Record<string, unknown>>;
@@ -43,9 +44,19 @@ interface Checked {
   isSymlink: boolean;
 }
 
-export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: () => unknown): Imports {
+/**
+ * `deterministic`: stat answers and directory listings depend on the files' contents and guest
+ * paths only, not on the host (stable-stat.ts): inode numbers come from guest paths, times are
+ * the virtual clock's epoch, and a listing is sorted by name.
+ */
+export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: () => unknown, options: { deterministic?: boolean } = {}): Imports {
   const raw = imports.wasi_snapshot_preview1 as Record<string, WasiFunction>;
   const places = new FdPlaces(preopens);
+  const guests = new Map(preopens.map((p) => [p.host, p.guest]));
+  /** Where a descriptor (and `path` below it) is, as the guest names it: the same on every host. */
+  const identity = (place: Place | null, fd: number, below: string[] = []): bigint =>
+    place === null ? guestIdentity(`fd ${fd}`) : guestIdentity(`${guests.get(place.root) ?? place.root}\0${[...place.below, ...below].join('/')}`);
+  const stable = options.deterministic === true;
   const memory = (): WebAssembly.Memory => {
     const m = memoryOf();
     // WASI calls before the instance exists (from a start section) have no memory to read.
@@ -91,7 +102,7 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
         }
         const errno = raw.path_open!(fd, dirflags, at![0], at![1], oflags, base, inheriting, fdflags, fdOut);
         if (errno === ERRNO.SUCCESS) {
-          const below = c!.path.split('/').filter((n) => n !== '' && n !== '.');
+          const below = components(c!.path);
           places.opened(readU32(memory(), fdOut), { root: c!.place.root, below: [...c!.place.below, ...below], ceiling: ceiling === null ? null : inheriting });
         }
         return errno;
@@ -102,7 +113,16 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
     },
     path_filestat_get(fd: number, flags: number, p: number, len: number, buf: number) {
       const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
-      return confined([{ fd, at: [p, len], follow }], [[buf, FILESTAT_SIZE]], ([at]) => raw.path_filestat_get!(fd, flags, at![0], at![1], buf));
+      return confined([{ fd, at: [p, len], follow }], [[buf, FILESTAT_SIZE]], ([at], [c]) => {
+        const errno = raw.path_filestat_get!(fd, flags, at![0], at![1], buf);
+        if (errno === ERRNO.SUCCESS && stable) fixedStat(memory(), buf, identity(c!.place, fd, components(c!.path)));
+        return errno;
+      });
+    },
+    fd_filestat_get(fd: number, buf: number) {
+      const errno = raw.fd_filestat_get!(fd, buf);
+      if (errno === ERRNO.SUCCESS && stable) fixedStat(memory(), buf, identity(places.place(fd), fd));
+      return errno;
     },
     path_filestat_set_times(fd: number, flags: number, p: number, len: number, atim: bigint, mtim: bigint, fst: number) {
       const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
@@ -144,7 +164,7 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
       return errno;
     },
     // Descriptor calls where uvwasi's answer differs from the spec's and wasmtime's.
-    fd_readdir: readdirWithDots(raw.fd_readdir!, places, memory),
+    fd_readdir: readdirWithDots(raw.fd_readdir!, places, memory, stable ? (place, name) => identity(place, -1, name === null ? [] : [name]) : null),
     fd_fdstat_get: fdstatWithWasiFlags(raw.fd_fdstat_get!, memory),
     fd_prestat_dir_name: prestatDirName(raw.fd_prestat_dir_name!),
     fd_fdstat_set_rights(fd: number, base: bigint, inheriting: bigint) {
@@ -161,4 +181,9 @@ export function confinePaths(imports: Imports, preopens: PreopenFd[], memoryOf: 
   const missing = Object.keys(wrapped).filter((name) => typeof raw[name] !== 'function');
   if (missing.length > 0) throw new Error(`node:wasi lacks ${missing.join(', ')}: cannot confine paths`);
   return { ...imports, wasi_snapshot_preview1: { ...raw, ...wrapped } };
+}
+
+/** A resolved relative path's components, `.` and empty ones dropped. */
+function components(path: string): string[] {
+  return path.split('/').filter((n) => n !== '' && n !== '.');
 }

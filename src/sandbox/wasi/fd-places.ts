@@ -54,6 +54,11 @@ export class FdPlaces {
     else this.places.delete(to);
   }
 
+  /** The descriptor's place as tracked, unchecked; null for one the path layer does not know. */
+  place(fd: number): Place | null {
+    return this.places.get(fd) ?? null;
+  }
+
   closed(fd: number): void {
     this.places.delete(fd);
   }

@@ -12,7 +12,7 @@
  */
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { ERRNO, errnoOf } from './errno.js';
-import type { FdPlaces } from './fd-places.js';
+import type { FdPlaces, Place } from './fd-places.js';
 
 type ReaddirFunction = (fd: number, buf: number, bufLen: number, cookie: bigint, usedOut: number) => number;
 
@@ -36,7 +36,15 @@ function filetype(d: Omit<Dirent, 'name' | 'parentPath' | 'path'>): number {
 }
 
 /** The listing of `dir`, `.` and `..` first; `..` carries the directory's own inode, as in wasmtime. */
-function listing(dir: string): Entry[] {
+function listing(dir: string, stable: StableIno | null, place: Place): Entry[] {
+  if (stable) {
+    // Deterministic mode: sorted by name, each inode from its guest path.
+    const self = stable(place, null);
+    const entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' })
+      .sort((a, b) => Buffer.compare(a.name, b.name))
+      .map((d) => ({ name: d.name, type: filetype(d), ino: stable(place, d.name.toString('utf8')) }));
+    return [{ name: Buffer.from('.'), type: FILETYPE.DIRECTORY, ino: self }, { name: Buffer.from('..'), type: FILETYPE.DIRECTORY, ino: self }, ...entries];
+  }
   const self = statSync(dir, { bigint: true }).ino;
   const dots: Entry[] = [
     { name: Buffer.from('.'), type: FILETYPE.DIRECTORY, ino: self },
@@ -50,7 +58,10 @@ function listing(dir: string): Entry[] {
   return [...dots, ...entries];
 }
 
-export function readdirWithDots(readdir: ReaddirFunction, places: FdPlaces, memory: () => WebAssembly.Memory): ReaddirFunction {
+/** An inode number for an entry (`name`) of a listed directory, or for the directory itself (null). */
+export type StableIno = (place: Place, name: string | null) => bigint;
+
+export function readdirWithDots(readdir: ReaddirFunction, places: FdPlaces, memory: () => WebAssembly.Memory, stable: StableIno | null = null): ReaddirFunction {
   return (fd, buf, bufLen, cookie, usedOut) => {
     const errno = readdir(fd, buf, 0, 0n, usedOut);
     if (errno !== ERRNO.SUCCESS) return errno;
@@ -60,7 +71,7 @@ export function readdirWithDots(readdir: ReaddirFunction, places: FdPlaces, memo
     if (!host.ok) return host.errno;
     let entries: Entry[];
     try {
-      entries = listing(host.dir);
+      entries = listing(host.dir, stable, host.place);
     } catch (error) {
       return errnoOf(error);
     }

@@ -1,4 +1,5 @@
 import type { Hash } from '../../core/hash.js';
+import type { ReceiptVersion } from '../../core/receipt.js';
 import type { Status } from '../../core/status.js';
 import type { RunPhase } from '../../engine/index.js';
 import type { Layer } from '../../engine/index.js';
@@ -6,7 +7,7 @@ import type { OutputLog } from './output-log.js';
 
 /** What the receipt pane shows about one run's signed receipt. */
 export interface ReceiptView {
-  version: '0.1' | '0.2';
+  version: ReceiptVersion;
   /** It binds stdin, stdout and stderr (core/receipt.ts bindsOutput). */
   bindsOutput: boolean;
   moduleHash: string;
