@@ -49,10 +49,18 @@ Examples:
 `;
 
 export const VERIFY_HELP = `Usage: plasm-tui verify <receipt.json> (--pubkey HEX | --trust-embedded-key) [bindings] [--json]
+       plasm-tui verify --replay <receipt.json> (--pubkey HEX | --trust-embedded-key) --module FILE
+                        [--stdin FILE] [--dir HOST::GUEST]… [--json]
 
 Checks a receipt's Ed25519 signature against a pinned public key (what \`plasm-tui key\` prints on
 the machine that signed it). Any changed byte of any field fails. Exit 0 when every check holds,
 1 when one fails, 65 when the file is not a receipt.
+
+--replay runs a deterministic run's job again (a v0.3 receipt from \`run --deterministic\`): the
+module, stdin and each input tree are checked against the receipt's hashes, the job runs in
+deterministic mode with the receipt's argv, env, limits and seed (signing nothing), and its
+status, exit code, stdout, stderr and fuel must match the receipt's bit for bit. A mismatch
+names the field and both values.
 
   --pubkey HEX            the signer's public key (64 hex characters)
   --trust-embedded-key    trust the key inside the receipt instead (proves integrity, not origin)
@@ -61,6 +69,9 @@ the machine that signed it). Any changed byte of any field fails. Exit 0 when ev
   --stdin FILE            check the input's hash
   --stdout FILE           check the output's hash
   --stderr FILE           check the error output's hash
+  --replay                run the receipt's job again and compare (needs --module)
+  --dir HOST::GUEST       with --replay: the folder for the receipt's dir at GUEST (repeatable;
+                          read-only, its tree hash must match)
   --json                  print the checks as JSON
 `;
 

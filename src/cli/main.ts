@@ -19,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return await (await import('./commands/run.js')).runCommand(rest);
       case 'verify':
-        return (await import('./commands/verify.js')).verifyCommand(rest);
+        return await (await import('./commands/verify.js')).verifyCommand(rest);
       case 'validate':
         return (await import('./commands/validate.js')).validateCommand(rest);
       case 'watch':

@@ -146,7 +146,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
 }
 
 /** `HOST[::GUEST]`, as wasmtime spells it; the guest path defaults to the host path as given. */
-function parseDir(spec: string, readonly: boolean): JobDir {
+export function parseDir(spec: string, readonly: boolean): JobDir {
   const [host, guest, extra] = spec.split('::');
   if (!host || guest === '' || extra !== undefined) {
     throw new PlasmError('usage', `--dir takes HOST or HOST::GUEST (e.g. --dir ./data::/data), not "${spec}".`);

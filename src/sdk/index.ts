@@ -6,7 +6,7 @@
 export { Client, type ClientOptions, type BatchItem, type FolderWatch, type SubmitAllOptions } from './client.js';
 export { Job, type DirOptions, type RunningJob, type SubmitOptions } from './job.js';
 export { Result, type Timing } from './result.js';
-export { Receipt } from './receipt.js';
+export { Receipt, type ReplayOptions } from './receipt.js';
 export { VerifyError } from './verify-error.js';
 export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun } from './transport.js';
 
@@ -15,7 +15,7 @@ export type { WatchEvent, WatchEventType, EventJob, FolderRunnerOptions } from '
 export type { Engine, EngineInputs, GrantRequest, JobSpec, JobDir, JobOverrides, Layer, LayerName, RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from '../engine/index.js';
 export { loadConfig, DEFAULT_CONFIG, type Config } from '../core/config.js';
 export { loadOrCreateNodeKey, publicKeyFromHex, type NodeKey } from '../core/keys.js';
-export { verifyReceipt, parseReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptV01, type ReceiptV02, type VerifyReport } from '../core/receipt.js';
+export { verifyReceipt, parseReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptV01, type ReceiptV02, type ReceiptV03, type VerifyReport } from '../core/receipt.js';
 export { loadManifest, type Manifest } from '../core/manifest.js';
 export { PlasmError, type ErrorKind } from '../core/errors.js';
 export { STATUSES, exitCodeFor, type Status } from '../core/status.js';

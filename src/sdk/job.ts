@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { PlasmError } from '../core/errors.js';
+import { normalizeSeed } from '../core/portable-job.js';
 import type { JobDir, JobOverrides, RunEvent } from '../engine/index.js';
 import { aFunction, anAbortSignal, aBoolean, checkArgs, checkEnv, checkOptions, checkPath, checkPositiveNumber, checkStdin, checkWholeNumber } from './check-arguments.js';
 import { EventQueue } from './event-queue.js';
@@ -91,6 +93,19 @@ export class Job {
   withFuel(fuel: number): Job {
     checkWholeNumber('Job.withFuel', 'the fuel budget', fuel, 1);
     return this.with({ fuel });
+  }
+
+  /**
+   * Deterministic mode: the guest's clocks run on its fuel, its random bytes come from `seed`
+   * (1–64 hex digits; by default derived from the job), directories list sorted and stat answers
+   * come from content. The same job then gives the same output and fuel every time, and its
+   * receipt (v0.3) can be checked by running it again: `receipt.replay(...)`. Read-only dirs only.
+   */
+  deterministic(seed?: string): Job {
+    if (seed !== undefined && (typeof seed !== 'string' || normalizeSeed(seed) === null)) {
+      throw new PlasmError('usage', `Job.deterministic: the seed is 1 to 64 hex digits, not ${JSON.stringify(seed)}.`);
+    }
+    return this.with({ deterministic: true, ...(seed === undefined ? {} : { seed }) });
   }
 
   /**

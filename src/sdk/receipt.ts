@@ -1,7 +1,26 @@
 import { readJsonFile } from '../core/json-file.js';
-import { bindsOutput, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptVersion, type VerifyReport } from '../core/receipt.js';
+import { resolve } from 'node:path';
+import { loadConfig, type Config } from '../core/config.js';
+import { PlasmError } from '../core/errors.js';
+import { createEngine } from '../engine/index.js';
+import { notReplayable, replayReceipt } from '../engine/replay.js';
+import { bindsOutput, replayable, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptVersion, type VerifyReport } from '../core/receipt.js';
 import { writeReceiptFile } from '../engine/index.js';
-import { bytes, checkOptions, checkPath, checkPublicKey } from './check-arguments.js';
+import { anObject, bytes, checkOptions, checkPath, checkPublicKey, type Rule } from './check-arguments.js';
+
+const aPath: Rule = { expected: 'a path', test: (v) => typeof v === 'string' && v.length > 0 };
+
+/** What `Receipt.replay` runs the job from. */
+export interface ReplayOptions {
+  /** The module file; its hash must be the receipt's. */
+  module: string;
+  /** The job's stdin (default: none); its hash must be the receipt's. */
+  stdin?: string | Uint8Array;
+  /** A host folder for each of the job's dirs, by guest path: `{ '/data': './data' }`. */
+  dirs?: Record<string, string>;
+  /** Limits and paths as this machine runs jobs (default: the user's config). */
+  config?: Config;
+}
 import { VerifyError } from './verify-error.js';
 
 /** A signed receipt: what ran, on what input, with what result. */
@@ -48,6 +67,39 @@ export class Receipt {
     const report = verifyReceipt(this.data, { pubkey: publicKey, bindings });
     if (!report.ok) throw new VerifyError(report);
     return report;
+  }
+
+  /** Whether it is a deterministic run's receipt (v0.3), which `replay` can check. */
+  get replayable(): boolean {
+    return replayable(this.data);
+  }
+
+  /**
+   * Checks the signature against `publicKey`, then runs the receipt's job again in deterministic
+   * mode from `inputs` — the module file, the stdin, a host folder for each of its dirs (by guest
+   * path) — signing nothing, and compares status, exit code, stdout, stderr and fuel bit for bit.
+   * Returns the report when everything matches; otherwise throws a VerifyError naming each field
+   * that differs, with both values. A receipt that is not replayable is a PlasmError ("usage").
+   */
+  async replay(publicKey: string, inputs: ReplayOptions): Promise<VerifyReport> {
+    checkPublicKey('Receipt.replay', publicKey);
+    checkOptions('Receipt.replay', inputs, { module: aPath, stdin: { expected: 'a string or a Uint8Array', test: (v) => typeof v === 'string' || v instanceof Uint8Array }, dirs: anObject, config: anObject }, 'inputs');
+    checkPath('Receipt.replay', 'the module file', inputs.module);
+    const why = notReplayable(this.data);
+    if (why) throw new PlasmError('usage', why);
+    const report = verifyReceipt(this.data, { pubkey: publicKey });
+    if (!report.ok) throw new VerifyError(report);
+    const engine = createEngine({ config: inputs.config ?? loadConfig(), key: () => { throw new Error('a replay signs nothing'); } });
+    try {
+      const stdin = typeof inputs.stdin === 'string' ? Buffer.from(inputs.stdin, 'utf8') : inputs.stdin;
+      const dirs = Object.entries(inputs.dirs ?? {}).map(([guest, host]) => ({ guest, host: resolve(host) }));
+      const replayed = await replayReceipt(engine, this.data, { module: inputs.module, stdin, dirs });
+      const full: VerifyReport = { ...report, ok: replayed.ok, checks: [...report.checks, ...replayed.checks] };
+      if (!full.ok) throw new VerifyError(full);
+      return full;
+    } finally {
+      await engine.close();
+    }
   }
 
   /** Writes it to `path` atomically; an existing file is never overwritten. */
