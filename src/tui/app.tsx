@@ -276,6 +276,15 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
       openDiff(file(before), file(shown));
       redrawWhole();
     },
+    replay: () => {
+      const selected = current().job;
+      const run = shownRun(uiRef.current, selected);
+      if (!selected?.spec || !run) return notice('nothing to replay: the job has not run');
+      if (!run.receipt) return notice(run.outcome === null ? 'the run is still going: replay it when it ends' : 'the run has no receipt to replay');
+      if (!run.receipt.replayable) return notice('only a deterministic run can be replayed ("deterministic": true in its manifest)');
+      if (run.receipt.replay?.state === 'running') return notice(`run #${run.no} is being replayed`);
+      if (store.replay(run, selected.spec)) notice(`replaying run #${run.no}: running it again to compare`);
+    },
     rerun: () => {
       // The selected job, with the input of the run on screen (⏎ takes the field instead).
       const selected = current().job;

@@ -16,6 +16,7 @@ import { App } from './app.js';
 import { frameStream } from './frame-stream.js';
 import { JobFolder } from '../engine/index.js';
 import { RunStore } from './runs/run-store.js';
+import { replayReceipt } from '../engine/replay.js';
 import { createEngine, createWarmPool } from '../engine/index.js';
 import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 
@@ -36,7 +37,7 @@ export async function startTui(dir: string): Promise<number> {
   const engine = createEngine({ config, key, sandbox: createWarmPool() });
   engine.warm();
   const folder = new JobFolder(dir, config);
-  const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex });
+  const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex, replay: (receipt, inputs) => replayReceipt(engine, receipt, inputs) });
   const stdout = process.stdout;
 
   // The CLI's "opening …" line goes: the screen below the TUI is as it was.

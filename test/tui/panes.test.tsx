@@ -167,8 +167,20 @@ describe('ReceiptPane', () => {
     problem: '',
     savedTo: '.plasm/receipts/hello/0003.json',
     saveError: null,
+    replayable: false,
+    replay: null,
+    signed: null,
   };
   const size = { width: 70, height: 5 };
+
+  it('says a deterministic run\'s receipt is replayable, and how its replay went', () => {
+    const replayable = { ...receipt, version: '0.3' as const, replayable: true };
+    expect(frameOf(<ReceiptPane {...size} receipt={replayable} absent="" />)).toContain('✓ verified · replayable (v) · .plasm/receipts/hello/0003.json');
+    expect(frameOf(<ReceiptPane {...size} receipt={{ ...replayable, replay: { state: 'running', detail: '' } }} absent="" />)).toContain('✓ verified · replaying… · ');
+    expect(frameOf(<ReceiptPane {...size} receipt={{ ...replayable, replay: { state: 'ok', detail: 'same output, exit and fuel' } }} absent="" />)).toContain('✓ verified · ✓ replayed · ');
+    const failed = frameOf(<ReceiptPane {...{ width: 70, height: 6 }} receipt={{ ...replayable, replay: { state: 'failed', detail: 'the fuel consumed is 12 on replay, the receipt says 13' } }} absent="" />);
+    expect(failed.replace(/[│\s]+/g, ' ')).toContain('✗ replay: the fuel consumed is 12 on replay, the receipt says 13');
+  });
 
   it('shows verification, where it was saved, short hashes and the signer', () => {
     const frame = frameOf(<ReceiptPane {...size} receipt={receipt} absent="" />);

@@ -53,11 +53,24 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
       </Panel>
     );
   }
-  const verdict = receipt.verified ? '✓ verified' : `✗ NOT verified: ${receipt.problem}`;
+  const replay = receipt.replay;
+  const replayNote = !receipt.verified
+    ? ''
+    : replay?.state === 'running'
+      ? ' · replaying…'
+      : replay?.state === 'ok'
+        ? ' · ✓ replayed'
+        : replay?.state === 'failed'
+          ? ` · ✗ replay: ${replay.detail}`
+          : receipt.replayable
+            ? ' · replayable (v)'
+            : '';
+  const verdict = receipt.verified ? `✓ verified${replayNote}` : `✗ NOT verified: ${receipt.problem}`;
+  const failed = replay?.state === 'failed' || !receipt.verified;
   const where = receipt.savedTo !== null ? receipt.savedTo : `not saved: ${receipt.saveError ?? 'unknown error'}`;
   // Saved: one line, the path cut in its middle folders if need be (its file name is what differs).
   const headline =
-    receipt.savedTo !== null && receipt.verified
+    receipt.savedTo !== null && !failed
       ? [`${verdict} · ${truncatePath(sanitizeLabel(where), Math.max(1, inner - textWidth(`${verdict} · `)))}`]
       : wrapWords(sanitizeLabel(`${verdict} · ${where}`), inner);
   // Hashes as long as the pane allows: whole on a wide screen, `sha256:3f2a…c9` on a narrow one.
@@ -65,12 +78,13 @@ export function ReceiptPane({ receipt, absent, width, height }: ReceiptPaneProps
   const fits = (packed: string[]): boolean => packed.length <= room && packed.every((row) => textWidth(row) <= inner);
   const layouts = HASH_CUTS.flatMap((cut) => [' · ', '  ', ' '].map((separator) => packParts(detailParts(receipt, cut), inner, separator)));
   const detail = layouts.find(fits) ?? packParts(detailParts(receipt, [4, 2]), inner, ' ');
-  // Where the receipt went matters more than its hashes when it could not be saved.
-  const headRows = clipRows(headline, Math.max(1, rows - (receipt.savedTo === null ? 1 : detail.length)), inner);
+  // Where the receipt went matters more than its hashes when it could not be saved, and so does
+  // what differed when a replay failed.
+  const headRows = clipRows(headline, Math.max(1, rows - (receipt.savedTo === null || replay?.state === 'failed' ? 1 : detail.length)), inner);
   return (
     <Panel title="Receipt" width={width} height={height}>
       {headRows.map((row, i) => (
-        <Text key={`h${i}`} bold={i === 0} color={theme.tone(receipt.verified && receipt.savedTo !== null ? 'good' : 'bad')} wrap="truncate-end">
+        <Text key={`h${i}`} bold={i === 0} color={theme.tone(!failed && receipt.savedTo !== null ? 'good' : 'bad')} wrap="truncate-end">
           {row}
         </Text>
       ))}

@@ -1,5 +1,5 @@
 import type { Hash } from '../../core/hash.js';
-import type { ReceiptVersion } from '../../core/receipt.js';
+import type { Receipt, ReceiptVersion } from '../../core/receipt.js';
 import type { Status } from '../../core/status.js';
 import type { RunPhase } from '../../engine/index.js';
 import type { Layer } from '../../engine/index.js';
@@ -21,6 +21,12 @@ export interface ReceiptView {
   /** Where it was saved, relative to the watched folder; null if saving failed. */
   savedTo: string | null;
   saveError: string | null;
+  /** A deterministic run's receipt (core/receipt.ts replayable): `v` runs it again and compares. */
+  replayable: boolean;
+  /** The last replay of it: running, or how it ended (the fields that differed when it failed). */
+  replay: { state: 'running' | 'ok' | 'failed'; detail: string } | null;
+  /** The receipt itself, for a replay (null in a view made without one). */
+  signed: Receipt | null;
 }
 
 export interface RunOutcome {

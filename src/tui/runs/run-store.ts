@@ -11,7 +11,8 @@ import { endLine } from '../format.js';
 import { sanitizeLabel } from '../../core/sanitize.js';
 import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
-import { bindsOutput, verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { bindsOutput, replayable, verifyReceipt, type Receipt } from '../../core/receipt.js';
+import type { ReplayInputs, ReplayReport } from '../../engine/replay.js';
 import { openReceiptFolder, receiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
 import { OutputLog, type Stream } from './output-log.js';
 import { outputText } from './output-text.js';
@@ -30,6 +31,8 @@ export interface RunStoreOptions {
   historySize?: number;
   /** Where the engine's grant store keeps what was allowed (read to show what changed since). */
   grantsDir?: string;
+  /** Replays a deterministic run's receipt (engine/replay.ts); without it, nothing is replayed. */
+  replay?: (receipt: Receipt, inputs: ReplayInputs) => Promise<ReplayReport>;
 }
 
 /** What the store needs to know about a job to run it. */
@@ -47,6 +50,7 @@ export class RunStore {
   /** Each run's output chunks in arrival order, until the run ends and they are saved. */
   private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly replays = new Set<AbortController>();
   private readonly listeners = new Set<() => void>();
   /** What the user allowed in this session, per manifest, values included. */
   private readonly allowedNow = new Map<string, GrantRequest>();
@@ -179,6 +183,42 @@ export class RunStore {
     return record;
   }
 
+  /**
+   * Runs a deterministic run's job again and compares (engine/replay.ts): its receipt pane says
+   * `replaying`, then whether the replay gave the same output and fuel. False when the run has
+   * no replayable receipt, or one is being replayed.
+   */
+  replay(record: RunRecord, spec: JobSpec): boolean {
+    const view = record.receipt;
+    const replay = this.options.replay;
+    if (!view?.replayable || !view.signed || !replay || view.replay?.state === 'running' || this.closing) return false;
+    view.replay = { state: 'running', detail: '' };
+    const controller = new AbortController();
+    const done = replay(view.signed, {
+      module: spec.modulePath,
+      stdin: Buffer.from(record.stdin, 'utf8'),
+      dirs: spec.dirs.map((d) => ({ host: d.host, guest: d.guest })),
+      signal: controller.signal,
+    }).then(
+      (report) => {
+        const failed = report.checks.filter((c) => !c.ok);
+        view.replay = failed.length === 0 ? { state: 'ok', detail: 'same output, exit and fuel' } : { state: 'failed', detail: failed.map((c) => c.detail).join('; ') };
+      },
+      (error: unknown) => {
+        view.replay = { state: 'failed', detail: describeError(error).replaceAll(`${this.options.root}/`, '') };
+      },
+    );
+    const tracked = done.finally(() => {
+      this.pending.delete(tracked);
+      this.replays.delete(controller);
+      this.changed();
+    });
+    this.replays.add(controller);
+    this.pending.add(tracked);
+    this.changed();
+    return true;
+  }
+
   /** Cancels the job's run in flight; false if it was not running. */
   cancel(jobId: string): boolean {
     const latest = this.latest(jobId);
@@ -197,6 +237,7 @@ export class RunStore {
   async close(timeoutMs = 3000): Promise<void> {
     this.closing = true;
     for (const handle of this.handles.values()) handle.cancel();
+    for (const replay of this.replays) replay.abort();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
@@ -362,6 +403,9 @@ export class RunStore {
       problem,
       savedTo,
       saveError,
+      replayable: replayable(receipt),
+      replay: null,
+      signed: receipt,
     };
     return { view, folder };
   }

@@ -9,7 +9,7 @@ import { closeSync, openSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../core/hash.js';
 import { DIR_FLAGS, fdPath, openDirectory } from '../../core/open-dir.js';
-import { bindsOutput, parseReceipt, verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { bindsOutput, parseReceipt, replayable, verifyReceipt, type Receipt } from '../../core/receipt.js';
 import { receiptFolder, type Layer } from '../../engine/index.js';
 import { STDERR_MARK } from '../format.js';
 import { OutputLog } from './output-log.js';
@@ -123,6 +123,9 @@ function savedRun(fd: number, root: string, folder: string, jobId: string, stem:
       problem,
       savedTo: join(rel, `${stem}.json`),
       saveError: null,
+      replayable: replayable(receipt),
+      replay: null,
+      signed: receipt,
     },
     fullOutput: saved === null || saved === '' ? null : join(rel, `${stem}.output.txt`),
     finishedAt,
