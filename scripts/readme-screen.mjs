@@ -51,6 +51,13 @@ export async function readmeScreen(cols = 100, rows = 30) {
       await sleep(20);
     }
   };
+  const waitUntil = async (ready, what) => {
+    const deadline = Date.now() + 120_000;
+    while (inFrame || pending > 0 || !ready()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${screen()}`);
+      await sleep(20);
+    }
+  };
   const press = async (...keys) => {
     for (const key of keys) {
       child.write(key);
@@ -59,7 +66,13 @@ export async function readmeScreen(cols = 100, rows = 30) {
   };
   try {
     await waitFor('▶ args-env');
-    await press('\x1b[B', '\x1b[B', '\x1b[B', '\x1b[B');
+    // Down to hello, however many examples sort before it.
+    const selected = () => /▶ (\S+)/.exec(screen())?.[1];
+    for (let i = 0; i < 30 && selected() !== 'hello'; i++) {
+      const before = selected();
+      await press('\x1b[B');
+      await waitUntil(() => selected() !== before, 'the next job');
+    }
     await waitFor('▶ hello ');
     await press('i', ...'Hello, World', '\r');
     // The run has ended and every pane says so: output, exit, timing, receipt.
