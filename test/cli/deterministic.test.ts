@@ -139,6 +139,45 @@ describe('deterministic mode', () => {
   });
 });
 
+// Real programs: QuickJS printing Date.now() and Math.random() (seeded from the clock), and
+// SQLite answering queries on a read-only database.
+const QUICKJS = join(EXAMPLES, 'quickjs', 'quickjs.wasm');
+const SQLITE = join(EXAMPLES, 'sqlite', 'sqlite.wasm');
+const PROGRAMS = [
+  { name: 'QuickJS', module: QUICKJS, stdin: join(EXAMPLES, 'quickjs', 'clock-random.js'), dirs: {} as Record<string, string>, args: [] as string[] },
+  { name: 'SQLite', module: SQLITE, stdin: join(EXAMPLES, 'sqlite', 'queries.sql'), dirs: { '/data': join(EXAMPLES, 'sqlite', 'data') }, args: ['/data/shop.db'] },
+];
+
+describe('real programs in deterministic mode', () => {
+  it.each(PROGRAMS)('$name gives the same stdout, stderr and fuel cold and warm, with and without the OS sandbox, and its receipt replays', async (program) => {
+    const dirFlags = Object.entries(program.dirs).flatMap(([guest, host]) => ['--ro-dir', `${host}::${guest}`]);
+    const args = ['--deterministic', '--stdin-file', program.stdin, ...dirFlags, program.module, '--', ...program.args];
+    const cold = await Promise.all(MODES.flatMap((mode) => [run(args, mode), run(args, mode)]));
+    const first = cold[0]!.report;
+    expect(first.status, first.message + first.stderr).toBe('ok');
+    expect(first.stdout.length).toBeGreaterThan(0);
+    if (program.name === 'QuickJS') expect(first.stdout).toMatch(/^946684800\d{3}\n0\.\d+\n$/);
+    for (const { report } of cold) {
+      expect([report.stdout, report.stderr, report.usage.fuel_consumed]).toEqual([first.stdout, first.stderr, first.usage.fuel_consumed]);
+    }
+    const client = new Client();
+    try {
+      let job = client.createJob(program.module).deterministic().withArgs(...program.args);
+      for (const [guest, host] of Object.entries(program.dirs)) job = job.withDir(host, guest, { readonly: true });
+      const warm = await job.submit(readFileSync(program.stdin));
+      expect([warm.stdout(), warm.stderr(), warm.usage().fuelConsumed]).toEqual([first.stdout, first.stderr, first.usage.fuel_consumed]);
+    } finally {
+      await client.close();
+    }
+    const file = join(work, `${program.name}.json`);
+    writeFileSync(file, JSON.stringify(first.receipt));
+    const dirArgs = Object.entries(program.dirs).flatMap(([guest, host]) => ['--dir', `${host}::${guest}`]);
+    const replayed = await cli(['verify', '--replay', file, '--pubkey', first.receipt.node_pubkey, '--module', program.module, '--stdin', program.stdin, ...dirArgs]);
+    expect(replayed.exitCode, replayed.stdout + replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain(`✓ fuel_consumed: the fuel consumed matches: ${first.usage.fuel_consumed}`);
+  });
+});
+
 describe('verify --replay', () => {
   let receiptFile: string;
   let receipt: ReceiptV03;
