@@ -101,6 +101,7 @@ export function workerProfile(context: Pick<RunContext, 'stackKb' | 'maxFileByte
     maxFileBytes: context.maxFileBytes,
     wat: extname(spec.modulePath).toLowerCase() === '.wat',
     osSandbox: osSandboxMode(),
+    metered: spec.limits.fuel !== null || spec.deterministic,
   };
 }
 

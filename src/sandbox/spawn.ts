@@ -88,6 +88,7 @@ export function profileOf(request: SandboxRequest): WorkerProfile {
     maxFileBytes: request.maxFileBytes,
     wat: request.wat !== undefined,
     osSandbox: osSandboxMode(),
+    metered: request.fuel != null,
   };
 }
 

@@ -36,12 +36,14 @@ export interface WorkerProfile {
    * profile, so a spare started without bwrap is never handed to a job that asks for it.
    */
   osSandbox: ReturnType<typeof osSandboxMode>;
+  /** The job is metered for fuel: its V8 stack is made larger to match (node-flags.ts). */
+  metered?: boolean;
 }
 
 export function profileKey(profile: WorkerProfile): string {
   // The very same directories (device and inode), not merely the same names.
   const dirs = profile.preopens.map((d) => [d.host, d.dev, d.ino, d.guest, d.readonly]);
-  return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, profile.osSandbox, dirs]);
+  return JSON.stringify([profile.memoryCapBytes, profile.stackKb, profile.timeoutMs, profile.maxFileBytes ?? null, profile.wat, profile.osSandbox, profile.metered ?? false, dirs]);
 }
 
 /**

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import wabt from 'wabt';
+import { compileWat, type Wabt } from '../../src/core/wat-text.js';
 import { Client } from '../../src/sdk/index.js';
 import { ceiling } from '../helpers/ceiling.js';
 import { cli, EXAMPLES, WAT } from '../helpers/cli.js';
@@ -115,6 +117,44 @@ describe('fuel', () => {
     const start = await json(['--fuel', '1000000', '--timeout', '30', join(WAT, 'start-loop.wat')]);
     expect(start.report.status).toBe('fuel_exhausted');
     expect(Date.now() - started).toBeLessThan(ceiling(10_000)); // a guard, scaled for the machine
+  });
+
+  it('does not lower how deep a module can recurse: the deepest recursion that runs unmetered runs metered too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plasm-tui-recursion-'));
+    const wat = (await wabt()) as unknown as Wabt;
+    const recursion = (depth: number): string => {
+      const file = join(dir, `rec-${depth}.wasm`);
+      const binary = compileWat(
+        wat,
+        'rec.wat',
+        `(module (memory (export "memory") 1)
+          (func $rec (param $n i32) (result i32)
+            (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+              (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get $n) (i32.const 1)))))))
+          (func (export "_start") (drop (call $rec (i32.const ${depth})))))`,
+      );
+      if (typeof binary === 'string') throw new Error(binary);
+      writeFileSync(file, binary);
+      return file;
+    };
+    // The deepest that runs without fuel, to within 2% (a stack overflow traps, exit 134).
+    let low = 2000;
+    let high = 128_000;
+    while (high - low > low / 50) {
+      const middle = Math.floor((low + high) / 2);
+      const r = await cli(['run', '-q', recursion(middle)]);
+      if (r.exitCode === 0) low = middle;
+      else {
+        expect(r.stderr + r.stdout).not.toMatch(/plasm-tui failed|sandbox failed/);
+        high = middle;
+      }
+    }
+    expect(low).toBeGreaterThan(5000);
+    const metered = await json(['--fuel', '1000000000000', recursion(low)]);
+    expect(metered.report.status, metered.report.message).toBe('ok');
+    const deterministic = await json(['--deterministic', recursion(low)]);
+    expect(deterministic.report.status, deterministic.report.message).toBe('ok');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('without a budget nothing is metered: fuel_consumed is null', async () => {
