@@ -211,11 +211,11 @@ describe('configs, with --kind config', () => {
   });
 
   test('an invalid config names each problem', async () => {
-    const path = file('bad-config.json', { memory_mb: 0, receipt_version: '0.3', colour: 'red' });
+    const path = file('bad-config.json', { memory_mb: 0, receipt_version: '0.4', colour: 'red' });
     const lines = await refusal(path, '--kind', 'config');
     expect(lines).toHaveLength(3);
     expect(lines).toContain(`plasm-tui: ${path}: /memory_mb must be >= 1 (rule: minimum)`);
-    expect(lines).toContain(`plasm-tui: ${path}: /receipt_version must be one of "0.1", "0.2" (rule: enum)`);
+    expect(lines).toContain(`plasm-tui: ${path}: /receipt_version must be one of "0.1", "0.2", "0.3" (rule: enum)`);
     expect(lines).toContain(`plasm-tui: ${path}: / has unknown key "colour" (rule: additionalProperties)`);
   });
 

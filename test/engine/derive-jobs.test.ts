@@ -42,13 +42,18 @@ describe('deriveJobs', () => {
       ['args-env.wasm', 'module'],
       ['cat-file', 'manifest'],
       ['cat-file.wasm', 'module'],
+      ['clock-random', 'module'],
       ['hello', 'manifest'],
       ['hello.wasm', 'module'],
+      ['quickjs', 'manifest'],
+      ['quickjs.wasm', 'module'],
       ['read-dir', 'manifest'],
       ['read-dir.wasm', 'module'],
       ['sha256', 'module'],
       ['sieve', 'manifest'],
       ['sieve.wasm', 'module'],
+      ['sqlite', 'manifest'],
+      ['sqlite.wasm', 'module'],
     ]);
     expect(list[1]?.parent).toBe(list[0]?.id);
     const hello = list.find((job) => job.name === 'hello');
