@@ -10,9 +10,11 @@
 //   7. a 16 MiB flood of line breaks: TUI (⏎ → status on screen, in a pty) vs `plasm-tui run` (the command)
 //   8. `plasm-tui run cat-file.wasm --ro-dir data::/data` (a grant held by descriptor) vs the same command granting nothing
 //   9. `plasm-tui validate` on a manifest (validators compiled at build time) vs a fresh `node -e 0`
+//  10. QuickJS fib(27) and the SQLite workload, warm: fuel on vs fuel off (the whole job, and the guest's run alone)
+//  11. the same, warm: deterministic mode (fuel, virtual clock, input-tree hash) vs a normal run
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -209,6 +211,47 @@ if (want(9)) {
   );
   row(9, 'plasm-tui validate a manifest  vs  node -e 0', r.subject, r.baseline, 'ms', '≤ 2.5');
 }
+
+/** A real program as a job: QuickJS on fib.js, SQLite on queries.sql over a read-only database. */
+const WORKLOADS = [
+  {
+    name: 'QuickJS fib(27)',
+    module: join(ROOT, 'wasm-examples', 'quickjs', 'quickjs.wasm'),
+    stdin: readFileSync(join(ROOT, 'wasm-examples', 'quickjs', 'fib.js')),
+    overrides: {},
+  },
+  {
+    name: 'SQLite queries.sql',
+    module: join(ROOT, 'wasm-examples', 'sqlite', 'sqlite.wasm'),
+    stdin: readFileSync(join(ROOT, 'wasm-examples', 'sqlite', 'queries.sql')),
+    overrides: { args: ['/data/shop.db'], dirs: [{ host: join(ROOT, 'wasm-examples', 'sqlite', 'data'), guest: '/data', readonly: true }] },
+  },
+];
+
+/** Each workload two ways, each on its own warm pool; `whole` and `run_ms` medians side by side. */
+async function workloadPair(n, label, subjectOverrides, target) {
+  const runs = Math.max(3, Math.ceil(RUNS / 4));
+  for (const w of WORKLOADS) {
+    const engines = [0, 1].map(() => createEngine({ config: DEFAULT_CONFIG, key, sandbox: createWarmPool() }));
+    const specs = [jobFromModule(w.module, DEFAULT_CONFIG, { ...w.overrides, ...subjectOverrides }), jobFromModule(w.module, DEFAULT_CONFIG, w.overrides)];
+    engines.forEach((engine, i) => engine.warm(specs[i]));
+    const guest = [[], []];
+    let fuel = null;
+    const once = (i) => async () => {
+      const result = await engines[i].run(specs[i], { stdin: w.stdin });
+      if (result.status !== 'ok') throw new Error(`${w.name}: ${result.status}: ${result.message}`);
+      guest[i].push(result.timing.run_ms);
+      if (i === 0) fuel = result.usage.fuel_consumed;
+    };
+    const r = await sideBySide(runs, once(0), once(1), () => pause(250));
+    row(n, `${w.name}, ${label} (whole job, warm)`, r.subject, r.baseline, 'ms', target, { fuel_consumed: fuel });
+    row(n, `${w.name}, ${label} (the guest's run alone)`, median(guest[0]), median(guest[1]), 'ms', target);
+    await Promise.all(engines.map((engine) => engine.close()));
+  }
+}
+
+if (want(10)) await workloadPair(10, 'fuel on  vs  fuel off', { fuel: Number.MAX_SAFE_INTEGER }, '≤ 1.25');
+if (want(11)) await workloadPair(11, 'deterministic  vs  normal', { deterministic: true }, 'lower is better');
 
 const fmt = (v) => (v === null || v === undefined ? '—' : String(v));
 console.log('| # | measure | plasm-tui | baseline | unit | ratio | target |');

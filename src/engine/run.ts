@@ -228,6 +228,7 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       maxFileBytes: profile.maxFileBytes,
       // Deterministic mode counts time in fuel: it is always metered.
       fuel: spec.deterministic ? (spec.limits.fuel ?? Number.MAX_SAFE_INTEGER) : spec.limits.fuel,
+      moduleHash: job.moduleHash,
       deterministic: portable.seed === null ? null : { seed: portable.seed },
       signal: options.signal,
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),

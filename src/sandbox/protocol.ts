@@ -3,6 +3,8 @@
  * with structured-clone ("advanced") serialization. The worker is untrusted once a module runs
  * in it, so the parent checks every message it receives with `isWorkerMessage`.
  */
+import type { MeteredModule } from './fuel/meter.js';
+
 export interface Preopen {
   host: string;
   guest: string;
@@ -23,6 +25,8 @@ export interface JobMessage {
   stackKb: number;
   /** A fuel budget: the worker meters the module's instructions (sandbox/fuel/); null = off. */
   fuel: number | null;
+  /** The module metered before (fuel/metered-cache.ts): used with `fuel` as the budget instead of instrumenting. */
+  metered?: MeteredModule | null;
   /** Deterministic mode (wasi/deterministic.ts), with its seed (64 hex digits); needs `fuel`. */
   deterministic?: { seed: string } | null;
 }
@@ -31,6 +35,8 @@ export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 
 
 export type WorkerMessage =
   | { type: 'ready' }
+  /** The module as metered, sent before it runs, for the parent to keep (fuel/metered-cache.ts). */
+  | { type: 'metered'; metered: MeteredModule }
   | { type: 'compiled'; compile_ms: number }
   | {
       type: 'result';
@@ -58,6 +64,8 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
       return true;
     case 'compiled':
       return typeof m.compile_ms === 'number' && Number.isFinite(m.compile_ms);
+    case 'metered':
+      return isMetered(m.metered);
     case 'result':
       return (
         typeof m.outcome === 'string' && OUTCOMES.includes(m.outcome) &&
@@ -71,6 +79,18 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
     default:
       return false;
   }
+}
+
+function isMetered(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    m.bytes instanceof Uint8Array &&
+    Number.isSafeInteger(m.budget) &&
+    Number.isSafeInteger(m.budgetOffset) && (m.budgetOffset as number) >= 0 && (m.budgetOffset as number) + 10 <= m.bytes.length &&
+    typeof m.exportName === 'string' && m.exportName.length < 100 &&
+    Array.isArray(m.exhaustionSites) && m.exhaustionSites.every((site) => Number.isSafeInteger(site))
+  );
 }
 
 function isWritten(value: unknown): boolean {

@@ -10,6 +10,7 @@ import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
 import type { GrantedDir } from './granted-dir.js';
 import type { JobMessage, WorkerMessage } from './protocol.js';
+import { cachedMetered, keepMetered } from './fuel/metered-cache.js';
 import { deathSignal, limitDeath } from './crash.js';
 import { resultEnding } from './exit-status.js';
 import { OutputCapture } from './output-capture.js';
@@ -33,6 +34,8 @@ export interface SandboxRequest {
   maxFileBytes?: number;
   /** Meter the module's instructions with this budget (sandbox/fuel/); absent or null: off. */
   fuel?: number | null;
+  /** The module's hash: a metered module is kept by it (fuel/metered-cache.ts); absent, nothing is kept. */
+  moduleHash?: string;
   /** Deterministic mode and its seed (64 hex digits): see wasi/deterministic.ts. Needs `fuel`. */
   deterministic?: { seed: string } | null;
   signal?: AbortSignal;
@@ -149,10 +152,20 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
   if (request.signal?.aborted) end('cancelled');
   request.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // A metered module made for this module before is sent along; else the worker's is kept.
+  const cached = request.fuel != null && request.moduleHash && !request.wat ? cachedMetered(request.moduleHash) : undefined;
+  const keepKey = request.fuel != null && request.moduleHash && !request.wat && !cached ? request.moduleHash : null;
+  let compiled = false;
   worker.assign((message) => {
     if (ending || result) return;
     if (message === 'malformed') return end('protocol');
+    if (message.type === 'metered') {
+      // Kept only if it came before the module could run (before 'compiled'), for the job's own module.
+      if (!compiled && keepKey) keepMetered(keepKey, message.metered);
+      return;
+    }
     if (message.type === 'compiled') {
+      compiled = true;
       timing.compile_ms = message.compile_ms;
       request.onPhase?.('running');
     } else {
@@ -178,6 +191,7 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
       memoryCapBytes: request.memoryCapBytes,
       stackKb: request.stackKb,
       fuel: request.fuel ?? null,
+      metered: cached ?? null,
       deterministic: request.deterministic ?? null,
     };
     subprocess.send(job);

@@ -16,7 +16,7 @@ import { unsignedArgs } from './wasi/unsigned-args.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
 import { watJobBytes } from './wat-job.js';
-import { meterFuel, type FuelMeter } from './fuel/meter.js';
+import { meterFromCache, meterFuel, type FuelMeter } from './fuel/meter.js';
 import { watchProcCalls, type ProcEnding } from './wasi/proc-calls.js';
 import { raisedMessage } from './exit-status.js';
 import { deterministicCalls } from './wasi/deterministic.js';
@@ -54,13 +54,19 @@ async function run(job: JobMessage): Promise<void> {
   const source = job.wat ? await watJobBytes({ ...job, wat: job.wat }) : job.module;
   if (!(source instanceof Uint8Array)) return finish(source);
   let bytes = source;
-  if (job.fuel !== null) {
+  if (job.fuel !== null && job.metered) {
+    // Metered before, from the same bytes: only the budget is written in.
+    meter = meterFromCache(job.metered, job.fuel);
+    bytes = meter.bytes;
+  } else if (job.fuel !== null) {
     // A module invalid as written is not metered: compiling it as it is (below) says why.
     const metered = meterFuel(source, job.fuel);
     if (metered !== 'invalid' && 'problem' in metered) return finish({ outcome: 'unmeterable', exit_code: null, message: unmeterable(metered.problem, job), run_ms: 0, memory_bytes: null });
     if (metered !== 'invalid') {
       meter = metered;
       bytes = metered.bytes;
+      // For the parent to keep, before anything of the module has run.
+      if (!job.wat) send({ type: 'metered', metered: metered.metered });
     }
   }
   let module: WebAssembly.Module;

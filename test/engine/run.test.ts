@@ -10,6 +10,7 @@ import { loadOrCreateNodeKey } from '../../src/core/keys.js';
 import { verifyReceipt } from '../../src/core/receipt.js';
 import { createEngine, jobFromModule, type RunEvent } from '../../src/engine/index.js';
 import { ceiling } from '../helpers/ceiling.js';
+import { meteredCacheSize } from '../../src/sandbox/fuel/metered-cache.js';
 import { EXAMPLES, WAT } from '../helpers/cli.js';
 
 const key = loadOrCreateNodeKey();
@@ -95,5 +96,24 @@ describe('a watcher\'s run, for the build it saw', () => {
     expect(replaced.message).toBe('A newer build of the module landed before this run read it; that build runs instead.');
     expect(replaced.stdout.length).toBe(0);
     expect(replaced.receipt).toBeNull();
+  });
+});
+
+describe('metered modules kept by module hash', () => {
+  it('instruments a module once per engine process: a second run with fuel reuses it, any budget, with the same counts and the exact threshold', async () => {
+    const engine = createEngine({ config: DEFAULT_CONFIG, key: loadOrCreateNodeKey(join(mkdtempSync(join(tmpdir(), 'plasm-tui-meter-cache-')), 'node.key')) });
+    const sieve = (fuel: number) => jobFromModule(join(EXAMPLES, 'sieve', 'sieve.wasm'), DEFAULT_CONFIG, { fuel });
+    const before = meteredCacheSize();
+    const first = await engine.run(sieve(1_000_000_000), { stdin: '20000' });
+    expect(first.status, first.message).toBe('ok');
+    expect(meteredCacheSize()).toBe(before + 1);
+    const need = first.usage.fuel_consumed as number;
+    // From the kept module, written with other budgets: the same count, and exactly as much is enough.
+    const again = await engine.run(sieve(need), { stdin: '20000' });
+    expect([again.status, again.usage.fuel_consumed, again.stdout.toString()]).toEqual(['ok', need, first.stdout.toString()]);
+    const short = await engine.run(sieve(need - 1), { stdin: '20000' });
+    expect(short.status).toBe('fuel_exhausted');
+    expect(meteredCacheSize()).toBe(before + 1);
+    await engine.close();
   });
 });

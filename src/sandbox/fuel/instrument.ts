@@ -54,7 +54,7 @@
  * The input must be valid as written (./meter.ts validates it first): the added local and
  * global would make some invalid modules valid, with the guest's own code on the fuel.
  */
-import { Reader, Writer, encodeS64, encodeU32, unmeterable } from './leb128.js';
+import { Reader, Writer, encodeS64Padded, encodeU32, unmeterable } from './leb128.js';
 import { Insert, insertionsOf } from './blocks.js';
 import { SECTION, countImportedGlobals, customName, exportNames, functionTypes, rank, readSections, typeParamCounts, vectorCount, type Section } from './sections.js';
 
@@ -68,6 +68,12 @@ export interface FuelInstrumented {
   bytes: Uint8Array;
   /** The budget written into the fuel global's initial value. */
   budget: number;
+  /**
+   * Where that value is in `bytes`: a signed LEB128 padded to BUDGET_WIDTH bytes, so the same
+   * metered module takes another budget by rewriting those bytes alone (see withBudget): metered
+   * bytes can be cached by the module's hash, whatever the budget.
+   */
+  budgetOffset: number;
   /** The export name of the fuel global (a mutable i64: the fuel remaining). */
   exportName: string;
   /** The fuel global's index in the module's global index space. */
@@ -92,6 +98,7 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
   const out = new Writer(wasm.length + (wasm.length >> 2));
   out.bytes(wasm, 0, 8);
 
+  let budgetOffset = -1;
   let globalIndex = 0; // imported globals, then (once the global section is passed) defined ones
   let globalDone = false;
   let exportDone = false;
@@ -112,10 +119,13 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
     content.byte(0x7e); // i64
     content.byte(0x01); // mutable
     content.byte(0x42); // i64.const budget
-    content.bytes(encodeS64(BigInt(budget)));
+    const at = content.length;
+    content.bytes(encodeS64Padded(BigInt(budget), BUDGET_WIDTH));
     content.byte(0x0b);
     out.byte(SECTION.global);
-    out.sized(content);
+    out.u32(content.length);
+    budgetOffset = out.length + at;
+    out.append(content);
     globalDone = true;
   };
 
@@ -186,7 +196,20 @@ export function instrumentFuel(wasm: Uint8Array, budget: number): FuelInstrument
   if (!globalDone) emitGlobal();
   if (!exportDone) emitExport();
   const { sites, ...counts } = stats;
-  return { bytes: out.result(), budget, exportName: FUEL_EXPORT, globalIndex, exhaustionSites: sites, ...counts };
+  return { bytes: out.result(), budget, budgetOffset, exportName: FUEL_EXPORT, globalIndex, exhaustionSites: sites, ...counts };
+}
+
+/** The budget's width in the fuel global's initial value: any budget up to MAX_FUEL fits. */
+export const BUDGET_WIDTH = 10;
+
+/** The same metered module with another budget: only the fuel global's initial value changes. */
+export function withBudget<T extends Pick<FuelInstrumented, 'bytes' | 'budget' | 'budgetOffset'>>(metered: T, budget: number): T {
+  if (!Number.isSafeInteger(budget) || budget < 0) {
+    throw unmeterable(`the fuel budget must be a whole number from 0 to ${MAX_FUEL}, not ${budget}`);
+  }
+  const bytes = Uint8Array.from(metered.bytes);
+  bytes.set(encodeS64Padded(BigInt(budget), BUDGET_WIDTH), metered.budgetOffset);
+  return { ...metered, bytes, budget };
 }
 
 interface Stats {

@@ -149,6 +149,20 @@ export function encodeU32(value: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/**
+ * A non-negative integer as a signed LEB128 of exactly `width` bytes (continuation bits on all
+ * but the last; a valid, if not the shortest, encoding), so it can be rewritten in place.
+ */
+export function encodeS64Padded(value: bigint, width: number): Uint8Array {
+  if (value < 0n || value >= 1n << BigInt(7 * width - 1)) throw new RangeError(`${value} does not fit ${width} bytes`);
+  const out = new Uint8Array(width);
+  for (let i = 0; i < width; i++) {
+    out[i] = Number(value & 0x7fn) | (i < width - 1 ? 0x80 : 0);
+    value >>= 7n;
+  }
+  return out;
+}
+
 /** A signed LEB128 of any integer in the i64 range (i64.const immediates). */
 export function encodeS64(value: bigint): Uint8Array {
   const out: number[] = [];
