@@ -26,66 +26,218 @@ export interface RunCommandOptions {
 type Section = 'input' | 'limits' | 'output';
 
 /**
+ * Where else an option's setting lives: the JobOverrides key it fills (what the SDK and the TUI
+ * set too), the config key that gives its default, the manifest key, and the SDK Job method. A
+ * test checks each exists (test/cli/run-options.test.ts), so a new option is one entry here
+ * plus its implementation.
+ */
+interface Reaches {
+  override?: keyof JobOverrides;
+  config?: string;
+  manifest?: string;
+  sdk?: string;
+}
+
+interface RunOption extends Reaches {
+  flag: { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
+  section: Section;
+  /** How it is written, in help and in the README's table. */
+  usage: string;
+  /** Its line in `run --help` (a \n continues it in the same column). */
+  help: string;
+  /** Its row in the README's table (`scripts/run-options-table.mjs` prints it; a test compares). */
+  readme: string;
+  /** For a limit: the flag's value as the number it sets (a usage error otherwise). */
+  number?: (value: string | undefined, flag: string) => number | undefined;
+}
+
+/**
  * Every `plasm-tui run` option, declared once: its parseArgs flag, its line in `run --help`
- * (help.ts renders them in this order, by section) and, below, the options key it fills.
+ * (help.ts renders them in this order, by section), its row in the README, and where else it
+ * reaches (override, config, manifest, SDK).
  */
 export const RUN_OPTIONS = {
-  stdin: { flag: { type: 'string' }, section: 'input', usage: '--stdin TEXT', help: "the job's stdin" },
+  stdin: { flag: { type: 'string' }, section: 'input', usage: '--stdin TEXT', help: "the job's stdin", readme: "the job's stdin as text" },
   'stdin-file': {
     flag: { type: 'string' },
     section: 'input',
     usage: '--stdin-file PATH',
     help: "the job's stdin from a file (- for this process's stdin)\n(otherwise piped stdin is used; an empty pipe keeps a manifest's stdin)",
+    readme: "the job's stdin from a file (`-` = this process's stdin). Otherwise piped stdin is used; an empty pipe (e.g. `</dev/null`) keeps a manifest's default `stdin`",
+    manifest: 'stdin',
   },
-  env: { flag: { type: 'string', multiple: true }, section: 'input', usage: '--env KEY=VALUE', help: 'grant an environment variable (repeatable); nothing else is visible' },
-  dir: { flag: { type: 'string', multiple: true }, section: 'input', usage: '--dir HOST[::GUEST]', help: 'preopen a host directory, read-write (repeatable)' },
-  'ro-dir': { flag: { type: 'string', multiple: true }, section: 'input', usage: '--ro-dir HOST[::GUEST]', help: 'preopen a host directory, read-only (repeatable)' },
-  module: { flag: { type: 'string' }, section: 'input', usage: '--module PATH', help: 'the module for a v0.1 manifest (else found by its hash beside the manifest)' },
+  env: {
+    flag: { type: 'string', multiple: true },
+    section: 'input',
+    usage: '--env KEY=VALUE',
+    help: 'grant an environment variable (repeatable); nothing else is visible',
+    readme: 'grant an environment variable (repeatable). The guest sees nothing else',
+    override: 'env',
+    manifest: 'env',
+    sdk: 'withEnv',
+  },
+  dir: {
+    flag: { type: 'string', multiple: true },
+    section: 'input',
+    usage: '--dir HOST[::GUEST]',
+    help: 'preopen a host directory, read-write (repeatable)',
+    readme: 'preopen a host directory read-write (repeatable; GUEST defaults to HOST as written)',
+    override: 'dirs',
+    manifest: 'dirs',
+    sdk: 'withDir',
+  },
+  'ro-dir': {
+    flag: { type: 'string', multiple: true },
+    section: 'input',
+    usage: '--ro-dir HOST[::GUEST]',
+    help: 'preopen a host directory, read-only (repeatable)',
+    readme: 'preopen a host directory read-only (the SDK: `withDir(host, guest, { readonly: true })`)',
+    override: 'dirs',
+    manifest: 'dirs',
+    sdk: 'withDir',
+  },
+  module: {
+    flag: { type: 'string' },
+    section: 'input',
+    usage: '--module PATH',
+    help: 'the module for a v0.1 manifest (else found by its hash beside the manifest)',
+    readme: 'the module of a v0.1 manifest (else found beside the manifest by its hash)',
+    override: 'module',
+  },
   'allow-grants': {
     flag: { type: 'boolean' },
     section: 'input',
     usage: '--allow-grants',
     help: "run with the dirs and env the manifest asks for, this once; otherwise a\nmanifest's grants must be allowed first with `plasm-tui allow` (exit 77)",
+    readme: "run with the dirs and env the manifest asks for, this once, remembering nothing; otherwise a manifest's grants must be allowed first with `plasm-tui allow` (exit 77)",
+    sdk: 'allowingManifestGrants',
   },
   deterministic: {
     flag: { type: 'boolean' },
     section: 'input',
     usage: '--deterministic',
     help: 'a virtual clock run by fuel, seeded random, sorted dirs, stat from content:\nthe same job gives the same output and fuel, and a v0.3 receipt that\n`plasm-tui verify --replay` checks by running it again; read-only dirs only',
+    readme: 'deterministic mode: a virtual clock run by fuel, seeded random bytes, sorted directories, stat answers from content; the same job gives the same output and fuel, and its v0.3 receipt can be replayed (`verify --replay`). Read-only dirs only; see "Deterministic mode"',
+    override: 'deterministic',
+    manifest: 'deterministic',
+    sdk: 'deterministic',
   },
-  seed: { flag: { type: 'string' }, section: 'input', usage: '--seed HEX', help: "deterministic mode's random seed, 1-64 hex digits (default: from the job)" },
-  memory: { flag: { type: 'string' }, section: 'limits', usage: '--memory MB', help: 'memory cap; memory.grow past it fails' },
-  timeout: { flag: { type: 'string' }, section: 'limits', usage: '--timeout SECONDS', help: 'wall-clock limit; the job is killed when it passes' },
-  'max-output': { flag: { type: 'string' }, section: 'limits', usage: '--max-output BYTES', help: 'cap on captured stdout and on stderr, each' },
-  cpu: { flag: { type: 'string' }, section: 'limits', usage: '--cpu N', help: 'recorded in the receipt (WASI preview 1 guests use one core)' },
+  seed: {
+    flag: { type: 'string' },
+    section: 'input',
+    usage: '--seed HEX',
+    help: "deterministic mode's random seed, 1-64 hex digits (default: from the job)",
+    readme: "deterministic mode's random seed, 1–64 hex digits (default: derived from the job)",
+    override: 'seed',
+    manifest: 'seed',
+    sdk: 'deterministic',
+  },
+  memory: {
+    flag: { type: 'string' },
+    section: 'limits',
+    usage: '--memory MB',
+    help: 'memory cap; memory.grow past it fails',
+    readme: 'memory cap; `memory.grow` past it fails (default 128)',
+    override: 'memory_mb',
+    config: 'memory_mb',
+    manifest: 'memory_mb',
+    sdk: 'withMemory',
+    number: positiveInteger,
+  },
+  timeout: {
+    flag: { type: 'string' },
+    section: 'limits',
+    usage: '--timeout SECONDS',
+    help: 'wall-clock limit; the job is killed when it passes',
+    readme: 'wall-clock limit; the job is killed when it passes (default 30)',
+    override: 'timeout_seconds',
+    config: 'timeout_seconds',
+    manifest: 'timeout_seconds',
+    sdk: 'withTimeout',
+    number: positiveNumber,
+  },
+  'max-output': {
+    flag: { type: 'string' },
+    section: 'limits',
+    usage: '--max-output BYTES',
+    help: 'cap on captured stdout and on stderr, each',
+    readme: 'cap on captured stdout and on stderr, each (default 16 MiB)',
+    override: 'max_output_bytes',
+    config: 'max_output_bytes',
+    manifest: 'max_output_bytes',
+    sdk: 'withMaxOutput',
+    number: nonNegativeInteger,
+  },
+  cpu: {
+    flag: { type: 'string' },
+    section: 'limits',
+    usage: '--cpu N',
+    help: 'recorded in the receipt (WASI preview 1 guests use one core)',
+    readme: 'recorded in the receipt; a WASI preview 1 guest is single-threaded and uses one core',
+    override: 'cpu_cores',
+    config: 'cpu_cores',
+    manifest: 'cpu_cores',
+    sdk: 'withCpu',
+    number: positiveInteger,
+  },
   fuel: {
     flag: { type: 'string' },
     section: 'limits',
     usage: '--fuel N',
     help: "meter the guest's executed wasm instructions; past N the job ends\nfuel_exhausted (125); fuel_consumed is the same on every run",
+    readme: 'meter the guest\'s executed instructions: past N the job ends `fuel_exhausted` (exit 125). The count (`fuel_consumed`) is the same on every run of the same module and input; see "Fuel"',
+    override: 'fuel',
+    config: 'fuel',
+    manifest: 'fuel',
+    sdk: 'withFuel',
+    number: positiveInteger,
   },
   json: {
     flag: { type: 'boolean' },
     section: 'output',
     usage: '--json',
     help: 'print one JSON report on stdout instead (status, exit_code, message,\nstdout, stderr, timing, usage, receipt)',
+    readme: "print one JSON report on stdout instead of the module's output (see \"run --json\")",
   },
   receipt: {
     flag: { type: 'string' },
     section: 'output',
     usage: '--receipt PATH',
     help: 'also write the signed receipt to PATH (never overwritten); into a folder\n(DIR/) as its next NNNN.json; PATH with {n} (out/{n}.json): the next number',
+    readme: 'also write the signed receipt to PATH (atomically; an existing file is never overwritten). For runs in a loop: a folder (`--receipt receipts/`, or a folder that exists) gets its next `NNNN.json`; a path with `{n}` (`--receipt out/run-{n}.json`) gets the next free number in its place (`run-0001.json`, …). `run --json` gives the file written as `receipt_path`',
   },
-  'receipt-version': { flag: { type: 'string' }, section: 'output', usage: '--receipt-version V', help: '0.2 (default), 0.3 (binds the whole job; always so with\n--deterministic) or 0.1 (the seed format; binds no input or output)' },
+  'receipt-version': {
+    flag: { type: 'string' },
+    section: 'output',
+    usage: '--receipt-version V',
+    help: '0.2 (default), 0.3 (binds the whole job; always so with\n--deterministic) or 0.1 (the seed format; binds no input or output)',
+    readme: 'receipt format: 0.2 (default), 0.3 (binds the whole job; always so for a deterministic run) or 0.1 (the seed format; binds no input or output)',
+    config: 'receipt_version',
+  },
   raw: {
     flag: { type: 'boolean' },
     section: 'output',
     usage: '--raw',
     help: "on a terminal, write the module's output byte for byte, escape sequences\nincluded (otherwise they are dropped and controls shown as ^X there)",
+    readme: "on a terminal, write the module's stdout and stderr byte for byte, escape sequences included (by default they are sanitised there; a pipe or a file always gets the exact bytes)",
   },
-  quiet: { flag: { type: 'boolean', short: 'q' }, section: 'output', usage: '-q, --quiet', help: 'no summary line on stderr' },
-  help: { flag: { type: 'boolean', short: 'h' }, section: 'output', usage: '-h, --help', help: 'this help' },
-} as const satisfies Record<string, { flag: { type: 'string' | 'boolean'; multiple?: boolean; short?: string }; section: Section; usage: string; help: string }>;
+  quiet: { flag: { type: 'boolean', short: 'q' }, section: 'output', usage: '-q, --quiet', help: 'no summary line on stderr', readme: 'no summary line on stderr' },
+  help: { flag: { type: 'boolean', short: 'h' }, section: 'output', usage: '-h, --help', help: 'this help', readme: 'the options, as here' },
+} as const satisfies Record<string, RunOption>;
+
+/** The JobOverrides keys the options fill. */
+type Overridden = { [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K] extends { override: infer O } ? O : never }[keyof typeof RUN_OPTIONS];
+/** A JobOverrides key no option fills (args come after the module, not from a flag): must be none, or this does not compile. */
+type Unfilled = Exclude<keyof JobOverrides, Overridden | 'args'>;
+const EVERY_OVERRIDE_HAS_A_FLAG: [Unfilled] extends [never] ? true : Unfilled = true;
+void EVERY_OVERRIDE_HAS_A_FLAG;
+
+/** The README's table of `run` options, in declaration order (scripts/run-options-table.mjs prints it). */
+export function runOptionsTable(): string {
+  const rows = ['| option | meaning |', '| --- | --- |'];
+  for (const option of Object.values(RUN_OPTIONS as Record<string, RunOption>)) rows.push(`| \`${option.usage}\` | ${option.readme.replaceAll('|', '\\|')} |`);
+  return rows.join('\n');
+}
 
 type RunFlags = { [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K]['flag'] };
 
@@ -120,11 +272,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     ...(args.length > 0 || split !== -1 ? { args } : {}),
     ...(values.env ? { env: Object.fromEntries(values.env.map(parseEnv)) } : {}),
     ...(dirs.length > 0 ? { dirs } : {}),
-    memory_mb: positiveInteger(values.memory, '--memory'),
-    timeout_seconds: positiveNumber(values.timeout, '--timeout'),
-    fuel: positiveInteger(values.fuel, '--fuel'),
-    cpu_cores: positiveInteger(values.cpu, '--cpu'),
-    max_output_bytes: nonNegativeInteger(values['max-output'], '--max-output'),
+    ...limitsFrom(values),
     module: values.module,
     deterministic: values.deterministic,
     seed: values.seed,
@@ -143,6 +291,17 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     help: false,
     allowGrants: values['allow-grants'] ?? false,
   };
+}
+
+/** The limits given as flags, each parsed as its declaration says. */
+function limitsFrom(values: Record<string, unknown>): JobOverrides {
+  const limits: Record<string, number> = {};
+  for (const [name, option] of Object.entries(RUN_OPTIONS as Record<string, RunOption>)) {
+    if (!option.number || !option.override) continue;
+    const value = option.number(values[name] as string | undefined, `--${name}`);
+    if (value !== undefined) limits[option.override] = value;
+  }
+  return limits as JobOverrides;
 }
 
 /** `HOST[::GUEST]`, as wasmtime spells it; the guest path defaults to the host path as given. */
