@@ -31,7 +31,7 @@ export type WatchEvent = Base &
     /** The module a manifest names cannot be followed: its rebuilds are not seen (and, outside the folder, it is not run). */
     | { type: 'job_unwatched'; job: EventJob; message: string }
     | { type: 'grants_needed'; job: EventJob; manifest: string; dirs: { host: string; guest: string; readonly: boolean }[]; env: string[]; allow_with: string }
-    | { type: 'run_started'; job: EventJob; run: number; why: 'initial' | 'rebuild' }
+    | { type: 'run_started'; job: EventJob; run: number; why: 'initial' | 'rebuild' | 'user' }
     | {
         type: 'run_finished';
         job: EventJob;

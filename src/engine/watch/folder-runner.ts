@@ -12,8 +12,8 @@ import { describeError } from '../../core/errors.js';
 import type { Engine } from '../engine.js';
 import { JobFolder } from '../folder/job-folder.js';
 import type { JobEntry } from '../folder/job-entry.js';
-import type { RunHandle, RunResult } from '../run.js';
-import { receiptFolder, saveReceipt } from '../receipt-store.js';
+import type { RunResult } from '../run.js';
+import { RunLedger, type LedgerRun } from '../ledger/run-ledger.js';
 import { roundTiming } from '../report.js';
 import { EVENT_VERSION, type EventJob, type WatchEvent } from './events.js';
 
@@ -26,6 +26,8 @@ export interface FolderRunnerOptions {
   saveReceipts?: boolean;
   /** Each run's output as it comes (events carry only its size). */
   onOutput?: (run: { job: EventJob; run: number }, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** The ledger runs go through (shared with a TUI on the same folder); by default one of its own. */
+  ledger?: RunLedger;
 }
 
 type Finished = Extract<WatchEvent, { type: 'run_finished' }>;
@@ -33,19 +35,19 @@ type Omitted<E> = E extends unknown ? Omit<E, 'event_version' | 'at'> : never;
 
 export class FolderRunner {
   readonly folder: JobFolder;
+  /** Runs, cancel-previous, numbering, "already ran this build" and receipts: engine/ledger/. */
+  readonly ledger: RunLedger;
   private known = new Map<string, JobEntry>();
-  private readonly runs = new Map<string, { no: number; handle: RunHandle | null }>();
-  private readonly counters = new Map<string, number>();
-  /** The module bytes each job's latest run really used (the engine reads the file itself). */
-  private readonly ranHash = new Map<string, string>();
   private readonly queue: { entry: JobEntry; why: 'initial' | 'rebuild' }[] = [];
-  private readonly pending = new Set<Promise<void>>();
   /** Runs started and not yet reported finished: each gets exactly one `run_finished`. */
-  private readonly open = new Map<string, { entry: JobEntry; no: number; began: number }>();
+  private readonly open = new Map<LedgerRun, { entry: JobEntry; began: number }>();
   private running = 0;
   private scanned = false;
   private closed = false;
   private unsubscribe: (() => void) | null = null;
+  private unlisten: (() => void) | null = null;
+  /** The entry this runner is starting a run of (the ledger reports it started before start returns). */
+  private launching: JobEntry | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -54,9 +56,20 @@ export class FolderRunner {
     private readonly options: FolderRunnerOptions = {},
   ) {
     this.folder = new JobFolder(root, engine.config);
+    this.ledger = options.ledger ?? new RunLedger({ engine, root, saveReceipts: options.saveReceipts });
   }
 
   start(): void {
+    this.unlisten = this.ledger.listen({
+      started: (run) => this.started(run),
+      event: (run, event) => {
+        if (event.type !== 'phase' && this.open.has(run)) this.options.onOutput?.({ job: this.ref(this.open.get(run)!.entry), run: run.no }, event.type, event.chunk);
+      },
+      finished: (run) => this.finished(run),
+      failed: (run, error) => {
+        this.report(run, { status: 'error', exit_code: null, message: `plasm-tui failed to run the job: ${describeError(error)}`, timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 } });
+      },
+    });
     this.unsubscribe = this.folder.subscribe(() => this.update());
     this.folder.start();
   }
@@ -67,12 +80,19 @@ export class FolderRunner {
     this.closed = true;
     this.unsubscribe?.();
     this.queue.length = 0;
-    for (const run of this.runs.values()) run.handle?.cancel();
-    await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-    // A run its sandbox did not give back in time still ends, as cancelled, before `stopped`.
-    for (const { entry, no, began } of [...this.open.values()]) {
-      this.report(entry, no, { status: 'cancelled', exit_code: null, message: 'The watch stopped before the run ended.', timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: performance.now() - began } });
+    if (this.options.ledger) {
+      // A shared ledger goes on: only this watch's runs are cancelled, and waited for (bounded).
+      const mine = [...this.open.keys()];
+      for (const run of mine) this.ledger.cancel(run.job.id);
+      await Promise.race([this.ledger.whenIdle(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    } else {
+      await this.ledger.close();
     }
+    // A run its sandbox did not give back in time still ends, as cancelled, before `stopped`.
+    for (const [run, { began }] of [...this.open]) {
+      this.report(run, { status: 'cancelled', exit_code: null, message: 'The watch stopped before the run ended.', timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: performance.now() - began } });
+    }
+    this.unlisten?.();
     await this.folder.close();
     this.send({ type: 'stopped', reason });
   }
@@ -91,7 +111,7 @@ export class FolderRunner {
     const next = new Map(snapshot.jobs.map((job) => [job.id, job]));
     for (const [id, old] of this.known) {
       if (!next.has(id)) {
-        this.runs.get(id)?.handle?.cancel();
+        this.ledger.cancel(id);
         this.send({ type: 'job_removed', job: this.ref(old) });
       }
     }
@@ -146,11 +166,11 @@ export class FolderRunner {
   private schedule(entry: JobEntry, why: 'initial' | 'rebuild'): void {
     if (this.closed || !entry.spec || entry.moduleHash === null || this.engine.pendingGrants(entry.spec)) return;
     // The run in flight may already have read this very build: it must not run twice.
-    if (why === 'rebuild' && this.ranHash.get(entry.id) === `${entry.moduleHash} ${entry.manifestHash}`) return;
+    if (why === 'rebuild' && this.ledger.ranBuild(entry)) return;
     // A rebuild replaces what was queued or running for the job.
     const queued = this.queue.findIndex((item) => item.entry.id === entry.id);
     if (queued >= 0) this.queue.splice(queued, 1);
-    this.runs.get(entry.id)?.handle?.cancel();
+    this.ledger.cancel(entry.id);
     this.queue.push({ entry, why });
     this.drain();
   }
@@ -166,52 +186,39 @@ export class FolderRunner {
   private launch(entry: JobEntry, why: 'initial' | 'rebuild'): void {
     const spec = entry.spec;
     if (!spec) return;
-    const no = (this.counters.get(entry.id) ?? 0) + 1;
-    this.counters.set(entry.id, no);
-    let handle: RunHandle;
-    const job = this.ref(entry);
+    let run: LedgerRun | null;
+    this.launching = entry;
     try {
-      handle = this.engine.start(spec, {
-        // The build this run is for: a newer one being written meanwhile is not run half-written.
-        expectModuleHash: entry.moduleHash,
-        onEvent: (event) => {
-          if (event.type === 'phase' && event.module_hash) this.ranHash.set(entry.id, `${event.module_hash} ${entry.manifestHash}`);
-          else if (event.type !== 'phase' && this.open.has(`${entry.id}\0${no}`)) this.options.onOutput?.({ job, run: no }, event.type, event.chunk);
-        },
-      });
+      run = this.ledger.start({ id: entry.id, spec, moduleHash: entry.moduleHash, manifestHash: entry.manifestHash }, { why });
     } catch (error) {
       this.send({ type: 'job_invalid', job: this.ref(entry), message: describeError(error), details: [] });
       return;
+    } finally {
+      this.launching = null;
     }
+    if (!run) return;
     this.running++;
-    this.runs.set(entry.id, { no, handle });
-    this.open.set(`${entry.id}\0${no}`, { entry, no, began: performance.now() });
-    this.send({ type: 'run_started', job, run: no, why });
-    const done = handle.result
-      .then((result) => this.finished(entry, no, result))
-      .catch((error: unknown) => {
-        this.report(entry, no, { status: 'error', exit_code: null, message: `plasm-tui failed to run the job: ${describeError(error)}`, timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 } });
-      })
+    this.ledger
+      .whenDone(run)
       .finally(() => {
         this.running--;
-        this.pending.delete(done);
-        if (this.runs.get(entry.id)?.no === no) this.runs.set(entry.id, { no, handle: null });
         this.drain();
-      });
-    this.pending.add(done);
+      })
+      .catch(() => {});
   }
 
-  private finished(entry: JobEntry, no: number, result: RunResult): void {
-    if (!this.open.has(`${entry.id}\0${no}`)) return; // already reported, when the watch stopped
-    let receiptPath: string | null = null;
-    if (result.receipt && (this.options.saveReceipts ?? true)) {
-      try {
-        receiptPath = relative(this.root, saveReceipt(this.root, receiptFolder(this.root, entry.id), result.receipt));
-      } catch {
-        receiptPath = null; // e.g. .plasm is a symlink: never written through
-      }
-    }
-    this.report(entry, no, {
+  /** Any run of a job of this folder, whoever started it: `run_started`. */
+  private started(run: LedgerRun): void {
+    if (this.closed) return;
+    const entry = this.launching?.id === run.job.id ? this.launching : (this.known.get(run.job.id) ?? this.folder.snapshot().jobs.find((job) => job.id === run.job.id));
+    if (!entry) return;
+    this.open.set(run, { entry, began: performance.now() });
+    this.send({ type: 'run_started', job: this.ref(entry), run: run.no, why: run.why === 'watch' ? 'rebuild' : run.why });
+  }
+
+  private finished(run: LedgerRun): void {
+    const result = run.result as RunResult;
+    this.report(run, {
       status: result.status,
       exit_code: result.exit_code,
       message: result.message,
@@ -220,17 +227,18 @@ export class FolderRunner {
       stdout_bytes: result.stdout.length,
       stderr_bytes: result.stderr.length,
       containment: result.containment,
-      receipt_path: receiptPath,
+      receipt_path: run.receiptPath,
     });
   }
 
-  /** The one `run_finished` of run `no`; any later one for it is dropped. */
-  private report(entry: JobEntry, no: number, end: Pick<Finished, 'status' | 'exit_code' | 'message' | 'timing'> & Partial<Finished>): void {
-    if (!this.open.delete(`${entry.id}\0${no}`)) return;
+  /** The one `run_finished` of a run; any later one for it (after the watch stopped) is dropped. */
+  private report(run: LedgerRun, end: Pick<Finished, 'status' | 'exit_code' | 'message' | 'timing'> & Partial<Finished>): void {
+    const open = this.open.get(run);
+    if (!open || !this.open.delete(run)) return;
     this.send({
       type: 'run_finished',
-      job: this.ref(entry),
-      run: no,
+      job: this.ref(open.entry),
+      run: run.no,
       fuel_consumed: null,
       stdout_bytes: 0,
       stderr_bytes: 0,

@@ -3,7 +3,7 @@
  * lives outside React because the engine's events arrive far faster than a terminal should be
  * redrawn; views subscribe and re-render at their own pace (see hooks/use-throttled.ts).
  */
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { configDir } from '../../core/paths.js';
 import { allowedOnDisk, type AllowedBefore } from './allowed-before.js';
 import { loadSavedRuns } from './saved-runs.js';
@@ -13,7 +13,8 @@ import { describeError } from '../../core/errors.js';
 import { sha256, type Hash } from '../../core/hash.js';
 import { bindsOutput, replayable, verifyReceipt, type Receipt } from '../../core/receipt.js';
 import type { ReplayInputs, ReplayReport } from '../../engine/replay.js';
-import { openReceiptFolder, receiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunHandle, type RunResult } from '../../engine/index.js';
+import { openReceiptFolder, type Engine, type ReceiptFolder, type GrantRequest, type JobSpec, type RunResult } from '../../engine/index.js';
+import { RunLedger, type LedgerRun } from '../../engine/ledger/run-ledger.js';
 import { OutputLog, type Stream } from './output-log.js';
 import { outputText } from './output-text.js';
 import type { ReceiptView, RunRecord } from './run-record.js';
@@ -33,6 +34,8 @@ export interface RunStoreOptions {
   grantsDir?: string;
   /** Replays a deterministic run's receipt (engine/replay.ts); without it, nothing is replayed. */
   replay?: (receipt: Receipt, inputs: ReplayInputs) => Promise<ReplayReport>;
+  /** The ledger runs go through (shared with a `watch` of the same folder); by default one of its own. */
+  ledger?: RunLedger;
 }
 
 /** What the store needs to know about a job to run it. */
@@ -43,10 +46,17 @@ export interface RunnableJob {
   manifestHash: Hash | null;
 }
 
+/**
+ * What the TUI shows of each job's runs. The runs themselves — cancel-previous, numbering, the
+ * build each used, receipts saved — are the engine's run ledger's (engine/ledger/); the store
+ * keeps what is on screen: live output, outcomes, verified receipt views, saved runs read back.
+ */
 export class RunStore {
+  /** The runs, shared with anything else running this folder's jobs. */
+  readonly ledger: RunLedger;
   private readonly records = new Map<string, RunRecord[]>();
-  private readonly counters = new Map<string, number>();
-  private readonly handles = new Map<RunRecord, RunHandle>();
+  /** Each run's record, while it runs. */
+  private readonly live = new Map<LedgerRun, RunRecord>();
   /** Each run's output chunks in arrival order, until the run ends and they are saved. */
   private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
@@ -60,7 +70,34 @@ export class RunStore {
   /** Bumped on every change; views compare it to decide whether to redraw. */
   version = 0;
 
-  constructor(private readonly options: RunStoreOptions) {}
+  constructor(private readonly options: RunStoreOptions) {
+    this.ledger = options.ledger ?? new RunLedger({ engine: options.engine, root: options.root, openReceiptFolder: options.openReceiptFolder });
+    this.ledger.listen({
+      started: (run) => this.started(run),
+      event: (run, event) => {
+        const record = this.live.get(run);
+        if (!record) return;
+        if (event.type === 'phase') {
+          record.phase = event.phase;
+          // Watch compares the file on disk with what the run used: the bytes the engine read, which
+          // may already be a newer build than the list knew (else that build would run twice).
+          if (event.module_hash) record.moduleHash = event.module_hash;
+        } else {
+          record.output.append(event.type, event.chunk);
+          this.arrivals.get(record)?.push({ stream: event.type, chunk: event.chunk });
+        }
+        this.changed();
+      },
+      finished: (run, folder) => {
+        const record = this.live.get(run);
+        if (record) this.finish(record, run, folder);
+      },
+      failed: (run, error) => {
+        const record = this.live.get(run);
+        if (record) this.fail(record, error);
+      },
+    });
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -86,7 +123,7 @@ export class RunStore {
     this.loaded.add(jobId);
     const saved = loadSavedRuns(this.options.root, jobId, this.options.publicKeyHex, this.options.historySize ?? 30);
     if (saved.runs.length > 0) this.records.set(jobId, [...saved.runs, ...(this.records.get(jobId) ?? [])]);
-    this.counters.set(jobId, Math.max(this.counters.get(jobId) ?? 0, saved.last));
+    this.ledger.numberFrom(jobId, saved.last);
   }
 
   isRunning(jobId: string): boolean {
@@ -95,7 +132,7 @@ export class RunStore {
   }
 
   runningCount(): number {
-    return this.handles.size;
+    return this.ledger.runningCount();
   }
 
   /** What `spec`'s manifest asks for that the user has not allowed (null: nothing to ask). */
@@ -118,21 +155,24 @@ export class RunStore {
 
   /** Starts a run, first cancelling the job's run in flight, if any. */
   start(job: RunnableJob, stdin: string, why: RunRecord['why'] = 'user', allowGrants = false): RunRecord | null {
-    if (this.closing) return null;
-    const previous = this.latest(job.id);
-    if (previous && previous.outcome === null) {
-      previous.superseded = true;
-      this.handles.get(previous)?.cancel();
-    }
-    const no = (this.counters.get(job.id) ?? 0) + 1;
-    this.counters.set(job.id, no);
+    // Numbers continue after the runs saved before this session.
+    this.loadSaved(job.id);
+    const run = this.ledger.start(job, { stdin, why, allowGrants });
+    return run ? (this.live.get(run) ?? null) : null;
+  }
+
+  /** A run started on the ledger (here, or by a watch sharing it): its record, shown from now on. */
+  private started(run: LedgerRun): void {
+    this.loadSaved(run.job.id);
+    const previous = this.latest(run.job.id);
+    if (previous && previous.outcome === null) previous.superseded = true;
     const record: RunRecord = {
-      jobId: job.id,
-      no,
-      stdin,
-      moduleHash: job.moduleHash,
-      manifestHash: job.manifestHash,
-      why,
+      jobId: run.job.id,
+      no: run.no,
+      stdin: typeof run.stdin === 'string' ? run.stdin : Buffer.from(run.stdin).toString('utf8'),
+      moduleHash: run.moduleHash,
+      manifestHash: run.manifestHash,
+      why: run.why === 'watch' || run.why === 'rebuild' ? 'watch' : 'user',
       startedAt: Date.now(),
       phase: 'reading',
       output: new OutputLog(),
@@ -143,44 +183,17 @@ export class RunStore {
       fullOutput: null,
       finishedAt: null,
     };
-    const chunks: { stream: Stream; chunk: Uint8Array }[] = [];
-    this.arrivals.set(record, chunks);
+    this.live.set(run, record);
+    this.arrivals.set(record, []);
     this.remember(record);
-
-    const handle = this.options.engine.start(job.spec, {
-      stdin,
-      // A watch rerun is for the build the list saw: a newer one being written is not run half-written.
-      ...(why === 'watch' ? { expectModuleHash: job.moduleHash } : {}),
-      // The app asked the user (the grants dialog) before it started this run.
-      allowGrants,
-      onEvent: (event) => {
-        if (event.type === 'phase') {
-          record.phase = event.phase;
-          // Watch compares the file on disk with what the run used: the bytes the engine read, which
-          // may already be a newer build than the list knew (else that build would run twice).
-          if (event.module_hash) record.moduleHash = event.module_hash;
-        }
-        else {
-          record.output.append(event.type, event.chunk);
-          chunks.push({ stream: event.type, chunk: event.chunk });
-        }
-        this.changed();
-      },
-    });
-    this.handles.set(record, handle);
-    const settled = handle.result.then(
-      (result) => this.finish(record, result),
-      (error: unknown) => this.fail(record, error),
-    );
-    const tracked = settled.finally(() => {
-      this.handles.delete(record);
+    const tracked = this.ledger.whenDone(run).finally(() => {
+      this.live.delete(run);
       this.arrivals.delete(record);
       this.pending.delete(tracked);
       this.changed();
     });
     this.pending.add(tracked);
     this.changed();
-    return record;
   }
 
   /**
@@ -221,11 +234,7 @@ export class RunStore {
 
   /** Cancels the job's run in flight; false if it was not running. */
   cancel(jobId: string): boolean {
-    const latest = this.latest(jobId);
-    const handle = latest ? this.handles.get(latest) : undefined;
-    if (!handle) return false;
-    handle.cancel();
-    return true;
+    return this.ledger.cancel(jobId);
   }
 
   /** Resolves when no run is in flight (runs started meanwhile included). */
@@ -236,13 +245,12 @@ export class RunStore {
   /** Cancels everything and waits (bounded) for the sandboxes to be gone. */
   async close(timeoutMs = 3000): Promise<void> {
     this.closing = true;
-    for (const handle of this.handles.values()) handle.cancel();
     for (const replay of this.replays) replay.abort();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([Promise.allSettled([...this.pending]), timeout]);
+    await Promise.race([Promise.allSettled([this.ledger.close(timeoutMs), ...this.pending]), timeout]);
     clearTimeout(timer);
   }
 
@@ -255,7 +263,9 @@ export class RunStore {
     this.records.set(record.jobId, list);
   }
 
-  private finish(record: RunRecord, result: RunResult): void {
+  private finish(record: RunRecord, run: LedgerRun, folder: ReceiptFolder | null): void {
+    const result = run.result as RunResult;
+    if (run.superseded) record.superseded = true;
     record.output.end();
     // The live events normally carry every captured byte; if they did not, the result is the truth.
     if (record.output.bytes.stdout !== result.stdout.length || record.output.bytes.stderr !== result.stderr.length) {
@@ -297,21 +307,10 @@ export class RunStore {
       record.changed = before ? before.outcome?.outputHash !== outputHash : null;
     }
     if (!result.receipt) return;
-    let folder: ReceiptFolder | null = null;
-    try {
-      const kept = this.keep(record, result);
-      folder = kept.folder;
-      record.receipt = kept.view;
-      // Another program may have saved a receipt meanwhile: the run is the number it was saved as.
-      const saved = kept.view.savedTo ? Number(/(\d+)\.json$/.exec(kept.view.savedTo)?.[1]) : NaN;
-      if (Number.isInteger(saved) && saved > 0) {
-        record.no = saved;
-        this.counters.set(record.jobId, Math.max(this.counters.get(record.jobId) ?? 0, saved));
-      }
-      if (folder && kept.view.savedTo) record.fullOutput = this.keepOutput(folder, kept.view.savedTo, record, result, chunks);
-    } finally {
-      folder?.close();
-    }
+    record.receipt = this.keep(record, result, run);
+    // Another program may have saved a receipt meanwhile: the run is the number it was saved as.
+    if (run.savedAs !== null) record.no = run.savedAs;
+    if (folder && run.receiptPath) record.fullOutput = this.keepOutput(folder, run.receiptPath, record, result, chunks);
   }
 
   /**
@@ -366,21 +365,11 @@ export class RunStore {
     return undefined;
   }
 
-  /** Saves the receipt next to the jobs and checks it against our own key and what we saw. */
-  private keep(record: RunRecord, result: RunResult): { view: ReceiptView; folder: ReceiptFolder | null } {
+  /** Checks the receipt (saved by the ledger) against our own key and what we saw. */
+  private keep(record: RunRecord, result: RunResult, run: LedgerRun): ReceiptView {
     const receipt = result.receipt as Receipt;
-    const open = this.options.openReceiptFolder ?? openReceiptFolder;
-    let savedTo: string | null = null;
-    let saveError: string | null = null;
-    let folder: ReceiptFolder | null = null;
-    try {
-      folder = open(this.options.root, receiptFolder(this.options.root, record.jobId));
-      savedTo = relative(this.options.root, folder.save(receipt));
-    } catch (error) {
-      folder?.close();
-      folder = null;
-      saveError = describeError(error).replaceAll(`${this.options.root}/`, '');
-    }
+    const savedTo = run.receiptPath;
+    const saveError = savedTo === null ? (run.saveError ?? 'not saved') : null;
     let verified = false;
     let problem = '';
     try {
@@ -407,7 +396,7 @@ export class RunStore {
       replay: null,
       signed: receipt,
     };
-    return { view, folder };
+    return view;
   }
 
   private changed(): void {
