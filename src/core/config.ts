@@ -4,31 +4,14 @@ import { PlasmError } from './errors.js';
 import { readJsonFile } from './json-file.js';
 import { configDir } from './paths.js';
 import { schemaErrors } from './schemas.js';
-import type { ReceiptVersion } from './receipt.js';
+import type { ConfigFile } from './schema-types/config.js';
 
-/** See schemas/config.schema.json; defaults come from the schema's `default`s. */
-export interface Config {
-  memory_mb: number;
-  timeout_seconds: number;
-  max_output_bytes: number;
-  cpu_cores: number;
-  stack_kb: number;
-  receipt_version: ReceiptVersion;
-  /** The largest file a job may write into a read-write dir (RLIMIT_FSIZE). */
-  max_file_bytes: number;
-  /** The largest module file read (to run, list or hash): bigger ones are refused unread. */
-  max_module_bytes: number;
-  /** A fuel budget for every job that sets none (null: no metering, the default). */
-  fuel: number | null;
-  /** The most a manifest may ask for (flags a user types are consent and are not held to them). */
-  ceilings: Ceilings;
-}
-
-export interface Ceilings {
-  memory_mb: number;
-  timeout_seconds: number;
-  max_output_bytes: number;
-}
+/**
+ * The config as plasm-tui uses it: the file's type (generated from schemas/config.schema.json)
+ * with every key given, from the file or from the schema's `default`s.
+ */
+export type Config = Required<Omit<ConfigFile, 'ceilings'>> & { ceilings: Ceilings };
+export type Ceilings = Required<NonNullable<ConfigFile['ceilings']>>;
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   memory_mb: 128,

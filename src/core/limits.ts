@@ -1,11 +1,6 @@
-/** Resource limits of one job, as recorded in its receipt. */
-export interface Limits {
-  memory_mb: number;
-  timeout_seconds: number;
-  max_output_bytes: number;
-  fuel: number | null;
-  cpu_cores: number;
-}
+/** Resource limits of one job, as recorded in its receipt (generated from schemas/receipt-v0.2.schema.json). */
+import type { ReceiptV02 } from './schema-types/receipt-v0.2.js';
+export type Limits = ReceiptV02['limits'];
 
 export const MIB = 1024 * 1024;
 export const WASM_PAGE = 64 * 1024;

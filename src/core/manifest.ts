@@ -2,40 +2,13 @@ import { PlasmError } from './errors.js';
 import { sha256, type Hash } from './hash.js';
 import { parseJson, readJsonFile } from './json-file.js';
 import { schemaErrors } from './schemas.js';
+import type { ManifestV01 } from './schema-types/manifest-v0.1.js';
+import type { ManifestV02 } from './schema-types/manifest-v0.2.js';
 
-/** See schemas/manifest-v0.1.schema.json: the seed's format, accepted verbatim. */
-export interface ManifestV01 {
-  version: '0.1';
-  module_hash: Hash;
-  cpu_cores: number;
-  memory_mb: number;
-  timeout_seconds: number;
-}
+/** See schemas/manifest-v0.1.schema.json (the seed's format, accepted verbatim) and manifest-v0.2: their types are generated from them. */
+export type { ManifestV01, ManifestV02 };
 
-export interface DirGrant {
-  host: string;
-  guest: string;
-  readonly?: boolean;
-}
-
-/** See schemas/manifest-v0.2.schema.json. */
-export interface ManifestV02 {
-  version: '0.2';
-  name?: string;
-  module: string;
-  module_hash?: Hash;
-  args?: string[];
-  env?: Record<string, string>;
-  dirs?: DirGrant[];
-  stdin?: string;
-  fuel?: number;
-  deterministic?: boolean;
-  seed?: string;
-  max_output_bytes?: number;
-  cpu_cores?: number;
-  memory_mb?: number;
-  timeout_seconds?: number;
-}
+export type DirGrant = NonNullable<ManifestV02['dirs']>[number];
 
 export type Manifest = ManifestV01 | ManifestV02;
 

@@ -6,30 +6,14 @@
 import { canonicalJson } from './canonical.js';
 import { sha256, type Hash } from './hash.js';
 import type { Limits } from './limits.js';
+import type { PortableJob, Source } from './schema-types/job.js';
 
-export type JobMode = 'normal' | 'deterministic';
+export type { PortableJob, Source };
 
-/** Where bytes named by a hash may be found; never part of the job's identity. */
-export type Source = { bytes: string } | { path: string };
+export type JobMode = PortableJob['mode'];
 
-export interface PortableDir {
-  guest: string;
-  readonly: boolean;
-  /** A read-only input tree's content hash (engine/input-tree.ts); null for a read-write dir. */
-  tree_hash: Hash | null;
-}
-
-export interface PortableJob {
-  version: '0.1';
-  module: { hash: Hash; source?: Source };
-  argv: string[];
-  env: Record<string, string>;
-  stdin: { hash: Hash; source?: Source };
-  limits: Limits;
-  mode: JobMode;
-  seed: string | null;
-  dirs: (PortableDir & { source?: { path: string } })[];
-}
+/** A dir of the job without where it came from. */
+export type PortableDir = Omit<PortableJob['dirs'][number], 'source'>;
 
 /** The job's identity: SHA-256 of its canonical JSON, sources left out. */
 export function jobHash(job: PortableJob): Hash {

@@ -1,59 +1,20 @@
 import { canonicalJson } from './canonical.js';
 import { PlasmError } from './errors.js';
-import { sha256, type Hash } from './hash.js';
+import { sha256 } from './hash.js';
 import { publicKeyFromHex, signBytes, verifyBytes, type NodeKey } from './keys.js';
-import type { Limits } from './limits.js';
-import { jobFromFields, jobHash, type JobMode, type PortableDir } from './portable-job.js';
+import { jobFromFields, jobHash } from './portable-job.js';
 import { schemaErrors } from './schemas.js';
-import type { Status } from './status.js';
-
-/** See schemas/receipt-v0.2.schema.json. */
-export interface ReceiptV02 {
-  version: '0.2';
-  job: string;
-  module_hash: Hash;
-  manifest_hash: Hash | null;
-  input_hash: Hash;
-  stdout_hash: Hash;
-  stderr_hash: Hash;
-  args: string[];
-  exit_code: number | null;
-  status: Status;
-  wall_time_ms: number;
-  fuel_consumed: number | null;
-  memory_peak_bytes: number | null;
-  limits: Limits;
-  timestamp: string;
-  runtime: { name: string; version: string; node: string };
-  /** The containment layers the job ran under, each active or not (see README "Security model"). */
-  containment: { name: string; active: boolean; detail: string }[];
-  node_pubkey: string;
-  signature: string;
-}
-
-/** See schemas/receipt-v0.1.schema.json: the seed's format. It binds no input or output. */
-export interface ReceiptV01 {
-  version: '0.1';
-  module_hash: Hash;
-  exit_code: number;
-  wall_time_ms: number;
-  timestamp: string;
-  node_pubkey: string;
-  signature: string;
-}
+import type { ReceiptV01 } from './schema-types/receipt-v0.1.js';
+import type { ReceiptV02 } from './schema-types/receipt-v0.2.js';
+import type { ReceiptV03 } from './schema-types/receipt-v0.3.js';
 
 /**
- * See schemas/receipt-v0.3.schema.json: v0.2 and the rest of the portable job it ran (env,
- * dirs with their tree hashes, mode, seed) and that job's hash.
+ * The receipts of schemas/receipt-v0.1, v0.2 and v0.3 (types generated from the schemas): v0.1
+ * is the seed's format and binds no input or output; v0.2 binds them and the containment layers;
+ * v0.3 binds the rest of the portable job it ran (env, dirs with their tree hashes, mode, seed)
+ * and that job's hash.
  */
-export interface ReceiptV03 extends Omit<ReceiptV02, 'version'> {
-  version: '0.3';
-  env: Record<string, string>;
-  dirs: PortableDir[];
-  mode: JobMode;
-  seed: string | null;
-  job_hash: Hash;
-}
+export type { ReceiptV01, ReceiptV02, ReceiptV03 };
 
 export type Receipt = ReceiptV01 | ReceiptV02 | ReceiptV03;
 export const RECEIPT_VERSIONS = ['0.1', '0.2', '0.3'] as const;

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { Run } from '../core/schema-types/run-report.js';
 import type { RunResult } from './run.js';
 
 /** Timings to 0.1 ms: what a clock read twice can tell apart, without float noise (0.30000000000000004). */
@@ -10,7 +11,7 @@ export function roundTiming<T extends { [K in keyof T]: number }>(timing: T): T 
 export const REPORT_VERSION = 1;
 
 /** The `run --json` object (README "run --json"). Binary-unsafe output also comes as base64. */
-export function runReport(result: RunResult, receiptPath: string | null): Record<string, unknown> {
+export function runReport(result: RunResult, receiptPath: string | null): Run {
   return {
     report_version: REPORT_VERSION,
     job: result.job,

@@ -1,3 +1,4 @@
+import type { Run as RunReportData } from '../core/schema-types/run-report.js';
 import { PlasmError } from '../core/errors.js';
 import type { Status } from '../core/status.js';
 import { exitCodeFor } from '../core/status.js';
@@ -88,7 +89,7 @@ export class Result {
   }
 
   /** The same object `plasm-tui run --json` prints. */
-  toJSON(): Record<string, unknown> {
+  toJSON(): RunReportData {
     return runReport(this.raw, null);
   }
 }

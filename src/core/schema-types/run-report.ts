@@ -1,0 +1,237 @@
+/* Generated from schemas/run-report.schema.json by scripts/schema-types.mjs: do not edit. */
+
+/**
+ * The report `plasm-tui run --json` prints (and the SDK's Result.toJSON()): one job's outcome, or why it could not start
+ */
+export type RunReport = Run | Refusal;
+export type Status =
+  | 'ok'
+  | 'exit'
+  | 'bad_exit'
+  | 'raised'
+  | 'trap'
+  | 'timeout'
+  | 'fuel_exhausted'
+  | 'unmeterable'
+  | 'memory_limit'
+  | 'output_limit'
+  | 'invalid'
+  | 'killed'
+  | 'cancelled'
+  | 'error';
+export type Hash = `sha256:${string}`;
+/**
+ * Each containment layer and whether it held this job: os_sandbox (bubblewrap namespaces), kernel_limits (rlimits), die_with_parent, node_permissions, wasi_paths.
+ *
+ * @maxItems 16
+ */
+export type Containment = {
+  name: 'os_sandbox' | 'kernel_limits' | 'die_with_parent' | 'node_permissions' | 'wasi_paths';
+  active: boolean;
+  detail: string;
+}[];
+
+/**
+ * A job that was set up: it ran, or was refused after its module was read (hash pin, header, memory cap).
+ */
+export interface Run {
+  report_version: 1;
+  job: string;
+  status: Status;
+  /**
+   * The module's exit code; null when it did not exit.
+   */
+  exit_code: number | null;
+  /**
+   * One sentence saying what happened.
+   */
+  message: string;
+  /**
+   * Captured stdout as UTF-8 text (lossy when stdout_base64 is present).
+   */
+  stdout: string;
+  stderr: string;
+  /**
+   * The exact stdout bytes, present only when they are not valid UTF-8.
+   */
+  stdout_base64?: string;
+  stderr_base64?: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+  timing: {
+    /**
+     * Starting the sandbox process (0 for a warm one).
+     */
+    start_ms: number;
+    compile_ms: number;
+    run_ms: number;
+    total_ms: number;
+  };
+  usage: {
+    memory_peak_bytes: number | null;
+    fuel_consumed: number | null;
+  };
+  module_hash: Hash | null;
+  input_hash: Hash;
+  /**
+   * The containment layers that held the job; empty when it never started.
+   */
+  containment: Layer[];
+  receipt: ReceiptV03 | ReceiptV02 | ReceiptV01 | null;
+  /**
+   * Where --receipt wrote it.
+   */
+  receipt_path: string | null;
+}
+export interface Layer {
+  name: 'os_sandbox' | 'kernel_limits' | 'die_with_parent' | 'node_permissions' | 'wasi_paths';
+  active: boolean;
+  detail: string;
+}
+export interface ReceiptV03 {
+  version: '0.3';
+  job: string;
+  module_hash: `sha256:${string}`;
+  manifest_hash: `sha256:${string}` | null;
+  input_hash: `sha256:${string}`;
+  /**
+   * Hash of the captured stdout (up to the output cap).
+   */
+  stdout_hash: `sha256:${string}`;
+  stderr_hash: `sha256:${string}`;
+  /**
+   * Guest argv, argv[0] included.
+   */
+  args: string[];
+  /**
+   * The module's exit code; null when it did not exit (trap, limit, cancel).
+   */
+  exit_code: number | null;
+  status:
+    | 'ok'
+    | 'exit'
+    | 'bad_exit'
+    | 'raised'
+    | 'trap'
+    | 'timeout'
+    | 'fuel_exhausted'
+    | 'unmeterable'
+    | 'memory_limit'
+    | 'output_limit'
+    | 'invalid'
+    | 'killed'
+    | 'cancelled'
+    | 'error';
+  wall_time_ms: number;
+  fuel_consumed: number | null;
+  memory_peak_bytes: number | null;
+  limits: Limits;
+  env: Env;
+  /**
+   * The dirs the guest saw, read-only input trees by content hash.
+   */
+  dirs: {
+    guest: string;
+    readonly: boolean;
+    tree_hash: `sha256:${string}` | null;
+  }[];
+  /**
+   * deterministic: clocks, randomness, directory order and stat answers are functions of this job (README, Deterministic mode).
+   */
+  mode: 'normal' | 'deterministic';
+  /**
+   * random_get's seed in deterministic mode; null otherwise.
+   */
+  seed: string | null;
+  /**
+   * The portable job's hash, as rebuilt from this receipt's module_hash, args, env, input_hash, limits, mode, seed and dirs.
+   */
+  job_hash: `sha256:${string}`;
+  timestamp: string;
+  runtime: Runtime;
+  containment: Containment;
+  node_pubkey: string;
+  signature: string;
+}
+export interface Limits {
+  memory_mb: number;
+  timeout_seconds: number;
+  max_output_bytes: number;
+  fuel: number | null;
+  cpu_cores: number;
+}
+/**
+ * The environment the guest saw (the portable job's): a receipt of a replayable run carries it in the clear.
+ */
+export interface Env {
+  [k: string]: string;
+}
+export interface Runtime {
+  name: string;
+  version: string;
+  node: string;
+}
+export interface ReceiptV02 {
+  version: '0.2';
+  job: string;
+  module_hash: `sha256:${string}`;
+  manifest_hash: `sha256:${string}` | null;
+  input_hash: `sha256:${string}`;
+  /**
+   * Hash of the captured stdout (up to the output cap).
+   */
+  stdout_hash: `sha256:${string}`;
+  stderr_hash: `sha256:${string}`;
+  /**
+   * Guest argv, argv[0] included.
+   */
+  args: string[];
+  /**
+   * The module's exit code; null when it did not exit (trap, limit, cancel).
+   */
+  exit_code: number | null;
+  status:
+    | 'ok'
+    | 'exit'
+    | 'bad_exit'
+    | 'raised'
+    | 'trap'
+    | 'timeout'
+    | 'fuel_exhausted'
+    | 'unmeterable'
+    | 'memory_limit'
+    | 'output_limit'
+    | 'invalid'
+    | 'killed'
+    | 'cancelled'
+    | 'error';
+  wall_time_ms: number;
+  fuel_consumed: number | null;
+  memory_peak_bytes: number | null;
+  limits: Limits;
+  timestamp: string;
+  runtime: Runtime;
+  containment: Containment;
+  node_pubkey: string;
+  signature: string;
+}
+export interface ReceiptV01 {
+  version: '0.1';
+  module_hash: `sha256:${string}`;
+  exit_code: number;
+  wall_time_ms: number;
+  timestamp: string;
+  node_pubkey: string;
+  signature: string;
+}
+/**
+ * A job that could not be set up (missing or broken manifest or module path, bad dir): nothing ran, nothing was signed.
+ */
+export interface Refusal {
+  report_version: 1;
+  status: 'invalid';
+  exit_code: null;
+  message: string;
+  details: string[];
+  input_hash: Hash | null;
+}
