@@ -20,6 +20,7 @@ import { attest } from './attest.js';
 import type { JobSpec } from './job.js';
 import { settleModule } from './folder/settle-module.js';
 import { prepare } from './prepare.js';
+import { runResult } from './run-result.js';
 import { treeHash } from './input-tree.js';
 import { defaultSeed, type PortableDir, type PortableJob } from '../core/portable-job.js';
 
@@ -111,25 +112,8 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
   const phase = (name: RunPhase): void => emit({ type: 'phase', phase: name, at_ms: performance.now() - began });
   const stdin = toBytes(options.stdin ?? spec.defaultStdin ?? '');
   const inputHash = sha256(stdin);
-  const empty = Buffer.alloc(0);
-  const blank: RunResult = {
-    job: spec.name,
-    status: 'invalid',
-    exit_code: null,
-    message: '',
-    stdout: empty,
-    stderr: empty,
-    stdout_truncated: false,
-    stderr_truncated: false,
-    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 },
-    usage: { memory_peak_bytes: null, fuel_consumed: null },
-    module_hash: null,
-    input_hash: inputHash,
-    containment: [],
-    output_order: null,
-    receipt: null,
-    portable: null,
-  };
+  const blank = runResult({ job: spec.name, input_hash: inputHash });
+
   const version: ReceiptVersion = spec.deterministic ? '0.3' : (options.receiptVersion ?? context.receiptVersion);
   /** The portable job as far as it is known (tree hashes come once the grants are held). */
   const portableJob = (moduleHash: Hash, argv: string[], dirs: PortableDir[]): PortableJob => {

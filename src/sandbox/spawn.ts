@@ -264,23 +264,26 @@ function stderrHint(stderr: Buffer, pattern = /Error|FATAL|error:/): string {
   return line ? `: ${line.trim().slice(0, 200)}` : '';
 }
 
-/** A job refused before any process starts (the OS sandbox was required and is missing). */
-function refused(message: string, layers: Layer[], elapsedMs: number): SandboxResult {
+/** The one place a SandboxResult is made: nothing captured, nothing measured, unless given. */
+function sandboxResult(fields: Partial<SandboxResult> & Pick<SandboxResult, 'status' | 'message' | 'layers'>): SandboxResult {
   const empty = Buffer.alloc(0);
   return {
-    status: 'error',
     exitCode: null,
-    message,
     stdout: empty,
     stderr: empty,
     stdoutTruncated: false,
     stderrTruncated: false,
-    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: elapsedMs },
+    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 },
     memoryPeakBytes: null,
     fuelConsumed: null,
     outputOrder: null,
-    layers,
+    ...fields,
   };
+}
+
+/** A job refused before any process starts (the OS sandbox was required and is missing). */
+function refused(message: string, layers: Layer[], elapsedMs: number): SandboxResult {
+  return sandboxResult({ status: 'error', message, layers, timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: elapsedMs } });
 }
 
 /**

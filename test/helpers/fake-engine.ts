@@ -1,4 +1,4 @@
-import { sha256 } from '../../src/core/hash.js';
+import { runResult } from '../../src/engine/run-result.js';
 import type { Engine, GrantRequest, RunEvent, RunHandle, RunOptions, RunResult } from '../../src/engine/index.js';
 
 export interface ScriptedRun {
@@ -22,25 +22,7 @@ export function scriptedEngine(pending: (spec: { manifestPath?: string | null })
     });
     const name = spec.name ?? 'fake';
     const end = (extra: Partial<RunResult>): void =>
-        resolve({
-          job: name,
-          status: 'ok',
-          exit_code: 0,
-          message: 'The job exited with code 0.',
-          stdout: Buffer.alloc(0),
-          stderr: Buffer.alloc(0),
-          stdout_truncated: false,
-          stderr_truncated: false,
-          timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 },
-          usage: { memory_peak_bytes: null, fuel_consumed: null },
-          portable: null,
-          module_hash: null,
-          input_hash: sha256(''),
-          containment: [],
-          output_order: null,
-          receipt: null,
-          ...extra,
-        });
+        resolve(runResult({ job: name, status: 'ok', exit_code: 0, message: 'The job exited with code 0.', timing: { start_ms: 1, compile_ms: 2, run_ms: 3, total_ms: 6 }, ...extra }));
     const run: ScriptedRun = {
       name,
       options,
