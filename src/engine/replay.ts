@@ -7,12 +7,13 @@
  */
 import { PlasmError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import { jobHash } from '../core/portable-job.js';
+import { jobFromFields, jobHash } from '../core/portable-job.js';
 import { bindsJob, replayable, type Check, type Receipt, type ReceiptV03 } from '../core/receipt.js';
 import type { Engine } from './engine.js';
 import type { JobDir } from './job.js';
 import { readModuleFileSync } from './module-file.js';
 import type { RunResult } from './run.js';
+import { runPortable } from './portable-run.js';
 
 export interface ReplayInputs {
   /** The module file. */
@@ -38,7 +39,7 @@ export function notReplayable(receipt: Receipt): string | null {
   return `This is a v${receipt.version} receipt: only a v0.3 receipt of a deterministic run (run --deterministic) binds everything a replay needs.`;
 }
 
-export async function replayReceipt(engine: Engine, receipt: Receipt, inputs: ReplayInputs): Promise<ReplayReport> {
+export async function replayReceipt(engine: Pick<Engine, 'config' | 'resolve' | 'run'>, receipt: Receipt, inputs: ReplayInputs): Promise<ReplayReport> {
   const why = notReplayable(receipt);
   if (why) throw new PlasmError('usage', why);
   const r = receipt as ReceiptV03;
@@ -57,28 +58,13 @@ export async function replayReceipt(engine: Engine, receipt: Receipt, inputs: Re
   const inputsOk = [compare('module', sha256(read.bytes), r.module_hash, 'the module\'s hash'), compare('stdin', sha256(stdin), r.input_hash, 'the stdin\'s hash')].every(Boolean);
   if (!inputsOk) return { ok: false, checks, result: null };
 
-  const spec = engine.resolve(inputs.module, {
-    args: r.args.slice(1),
-    env: r.env,
-    dirs,
-    memory_mb: r.limits.memory_mb,
-    timeout_seconds: r.limits.timeout_seconds,
-    max_output_bytes: r.limits.max_output_bytes,
-    cpu_cores: r.limits.cpu_cores,
-    ...(r.limits.fuel === null ? {} : { fuel: r.limits.fuel }),
-    deterministic: true,
-    ...(r.seed === null ? {} : { seed: r.seed }),
-  });
-  // Exactly the receipt's job: its name, argv[0] and limits (a config's fuel default included).
-  spec.name = r.job;
-  spec.argv0 = r.args[0] ?? null;
-  spec.limits = { ...r.limits };
-  const result = await engine.run(spec, { stdin, sign: false, allowGrants: true, signal: inputs.signal });
-
-  for (const dir of r.dirs) {
-    const ran = result.portable?.dirs.find((d) => d.guest === dir.guest);
-    compare(`dir ${dir.guest}`, ran?.tree_hash ?? 'not read', dir.tree_hash, `the input tree at ${dir.guest}`);
-  }
+  // The receipt's portable job, run from the inputs given (each checked against it first).
+  const result = await runPortable(engine, jobFromFields(r), { module: inputs.module, stdin, dirs: Object.fromEntries(dirs.map((d) => [d.guest, d.host])) }, { sign: false, signal: inputs.signal, name: r.job });
+  const treesOk = r.dirs
+    .map((dir) => compare(`dir ${dir.guest}`, result.portable?.dirs.find((d) => d.guest === dir.guest)?.tree_hash ?? 'not read', dir.tree_hash, `the input tree at ${dir.guest}`))
+    .every(Boolean);
+  // A different input tree is named as such; the run was refused, so its output says nothing.
+  if (!treesOk) return { ok: false, checks, result };
   compare('status', result.status, r.status);
   compare('exit_code', result.exit_code, r.exit_code, 'the exit code');
   compare('stdout', sha256(result.stdout), r.stdout_hash, 'the stdout\'s hash');

@@ -74,6 +74,11 @@ export interface RunOptions {
   expectModuleHash?: Hash | null;
   /** False: run, but sign nothing (`receipt` is null) — a replay checks a receipt, it makes none. */
   sign?: boolean;
+  /**
+   * The content hash each read-only dir must have, by guest path (a portable job's input trees):
+   * a tree that differs, read through the descriptor the job will use, refuses the run unrun.
+   */
+  expectTrees?: Record<string, Hash | null>;
 }
 
 export interface RunHandle {
@@ -191,10 +196,17 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     let portable: PortableJob;
     try {
       // Read-only input trees by content, through the descriptors held: what the guest will see.
-      portable = portableJob(job.moduleHash, job.argv, grants.dirs.map((d) => ({ guest: d.guest, readonly: d.readonly, tree_hash: d.readonly && version === '0.3' ? treeHash(d.fd) : null })));
+      const hashTrees = version === '0.3' || options.expectTrees !== undefined;
+      portable = portableJob(job.moduleHash, job.argv, grants.dirs.map((d) => ({ guest: d.guest, readonly: d.readonly, tree_hash: d.readonly && hashTrees ? treeHash(d.fd) : null })));
     } catch (error) {
       grants.close();
       return refuse(`Could not read an input tree: ${describeError(error)}.`);
+    }
+    const differs = portable.dirs.find((d) => options.expectTrees && d.guest in options.expectTrees && options.expectTrees[d.guest] !== d.tree_hash);
+    if (differs) {
+      grants.close();
+      const message = `The input tree at ${differs.guest} is ${String(differs.tree_hash)}, but the job is for ${String(options.expectTrees?.[differs.guest])}; nothing was run.`;
+      return finish({ ...blank, status: 'invalid', message, timing: { ...blank.timing, total_ms: performance.now() - began } }, job.moduleHash, job.argv, portable);
     }
     emit({ type: 'phase', phase: 'starting', at_ms: performance.now() - began, module_hash: job.moduleHash });
     const profile = workerProfile(context, spec, grants.dirs);
