@@ -10,12 +10,14 @@ export { Receipt, type ReplayOptions } from './receipt.js';
 export { VerifyError } from './verify-error.js';
 export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun } from './transport.js';
 
-export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, RUNTIME } from '../engine/index.js';
+export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, runPortable, replayReceipt, RunLedger, RUNTIME } from '../engine/index.js';
+export type { PortableSources, ReplayInputs, ReplayReport, LedgerRun, LedgerJob, LedgerListener } from '../engine/index.js';
+export { jobHash, type PortableJob } from '../core/portable-job.js';
 export type { WatchEvent, WatchEventType, EventJob, FolderRunnerOptions } from '../engine/index.js';
 export type { Engine, EngineInputs, GrantRequest, JobSpec, JobDir, JobOverrides, Layer, LayerName, RunEvent, RunHandle, RunOptions, RunPhase, RunResult } from '../engine/index.js';
 export { loadConfig, DEFAULT_CONFIG, type Config } from '../core/config.js';
 export { loadOrCreateNodeKey, publicKeyFromHex, type NodeKey } from '../core/keys.js';
-export { verifyReceipt, parseReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptV01, type ReceiptV02, type ReceiptV03, type VerifyReport } from '../core/receipt.js';
+export { verifyReceipt, parseReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptV01, type ReceiptV02, type ReceiptV03, type VerifyReport, replayable, bindsOutput } from '../core/receipt.js';
 export { loadManifest, type Manifest } from '../core/manifest.js';
 export { PlasmError, type ErrorKind } from '../core/errors.js';
 export { STATUSES, exitCodeFor, type Status } from '../core/status.js';
