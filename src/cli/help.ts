@@ -110,8 +110,8 @@ sanitised for the terminal (escape sequences dropped, controls shown as ^X); run
 shown one after the other, never mixed. The receipts keep the exact bytes.
 
   --json             one JSON object per line for each event (schemas/event.schema.json):
-                     watching, job_added, job_changed, job_removed, job_invalid, grants_needed,
-                     run_started, run_finished, stopped
+                     watching, job_added, job_changed, job_removed, job_invalid, job_unwatched,
+                     grants_needed, run_started, run_finished, stopped
   --no-initial       run jobs only when they are rebuilt, not once at the start
   --concurrency N    jobs running at once (default: the machine's cores)
 

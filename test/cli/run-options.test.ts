@@ -43,3 +43,13 @@ describe('run options, declared once', () => {
     expect(() => parseRunOptions(['--memory', '0', 'm.wasm'])).toThrow('--memory takes a whole number of at least 1, not "0".');
   });
 });
+
+describe('watch --help', () => {
+  it('names every event type of schemas/event.schema.json', async () => {
+    const { WATCH_HELP } = await import('../../src/cli/help.js');
+    const events = JSON.parse(readFileSync(join(ROOT, 'schemas', 'event.schema.json'), 'utf8')) as { oneOf: { properties: { type: { const?: string; enum?: string[] } } }[] };
+    const types = events.oneOf.flatMap((variant) => variant.properties.type.enum ?? [variant.properties.type.const as string]);
+    expect(types.length).toBeGreaterThan(8);
+    for (const type of types) expect(WATCH_HELP, type).toMatch(new RegExp(`\\b${type}\\b`));
+  });
+});
