@@ -4,6 +4,10 @@ import type { JobEntry } from '../../src/engine/folder/job-entry.js';
 import { OutputLog } from '../../src/tui/runs/output-log.js';
 import type { RunOutcome, RunRecord } from '../../src/tui/runs/run-record.js';
 import { containmentLine, detailsView, exitView, jobRowView, outputView, receiptAbsence, relativize, timingView } from '../../src/tui/state/views.js';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { jobFromModule } from '../../src/engine/job.js';
+import { EXAMPLES } from '../helpers/cli.js';
 
 const ROOT = '/work/jobs';
 const job = (extra: Partial<JobEntry> = {}): JobEntry => ({ id: `${ROOT}/hello.wat`, name: 'hello', relPath: 'hello.wat', kind: 'module', spec: {} as never, error: null, warning: null, moduleHash: null, manifestHash: null, ...extra });
@@ -138,5 +142,14 @@ describe('job details', () => {
       'stdin     a↵b',
     ]);
     expect(lines.join('\n')).not.toContain('secret-value');
+  });
+});
+
+describe('detailsView, deterministic and unwatched', () => {
+  it('says a job runs deterministically, with its seed, and why watch cannot follow its module', () => {
+    const spec = jobFromModule(join(EXAMPLES, 'hello', 'hello.wasm'), DEFAULT_CONFIG, { deterministic: true, seed: 'ff' });
+    const lines = detailsView(job({ id: `${ROOT}/hello.wasm`, kind: 'module', spec, moduleHash: sha256('m'), unwatched: `its module ${ROOT}/../elsewhere/m.wasm is outside the watched folder` }), undefined, ROOT);
+    expect(lines).toContain(`mode      deterministic · seed ${'0'.repeat(62)}ff: its receipts replay (v)`);
+    expect(lines.find((l) => l.startsWith('watch     '))).toMatch(/outside the watched folder$/);
   });
 });

@@ -193,6 +193,9 @@ export function detailsView(job: JobEntry, latest: RunRecord | undefined, root: 
   const { memory_mb, timeout_seconds, max_output_bytes, fuel, cpu_cores } = spec.limits;
   lines.push(`limits    memory ${memory_mb} MiB · time ${timeout_seconds} s · output ${formatBytes(max_output_bytes)} · fuel ${fuel ?? 'none'} · cpu ${cpu_cores}`);
   if (spec.defaultStdin !== null) lines.push(`stdin     ${inputLabel(spec.defaultStdin)}`);
+  if (spec.deterministic) lines.push(`mode      deterministic${spec.seed ? ` · seed ${spec.seed}` : ' · seed from the job'}: its receipts replay (v)`);
+  // Why rebuilds of its module are not seen, so watch cannot rerun it.
+  if (job.unwatched) lines.push(`watch     ${sanitizeLabel(relativize(job.unwatched, root))}`);
   if (latest) lines.push(`last run  #${latest.no} · ${latest.outcome ? stateWord(latest.outcome.status) : 'running'} · in: ${inputLabel(latest.stdin)}`);
   if (latest?.outcome && latest.outcome.status !== 'ok') lines.push(`ended     ${endLine(latest.outcome.status, sanitizeLabel(relativize(endMessage(latest), root)))}`);
   return lines;
