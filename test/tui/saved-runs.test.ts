@@ -54,6 +54,22 @@ describe('saved runs', () => {
     await second.close();
   });
 
+  it('checks the stdin and output saved beside each receipt against it: a changed one is not verified', async () => {
+    const { dir, spec, store } = folderWith('echo.wat');
+    const job = { id: spec.modulePath, spec, moduleHash: null, manifestHash: null };
+    const first = store();
+    first.start(job, 'one');
+    await first.whenIdle();
+    first.start(job, 'two');
+    await first.whenIdle();
+    await first.close();
+    writeFileSync(join(dir, '.plasm', 'receipts', 'echo.wat', '0002.stdout'), 'not what ran\n');
+    const runs = store().runs(spec.modulePath);
+    expect(runs[0]?.receipt).toMatchObject({ verified: true });
+    expect(runs[1]?.receipt?.verified).toBe(false);
+    expect(runs[1]?.receipt?.problem).toMatch(/^stdout is sha256:\w+, the receipt says sha256:\w+$/);
+  });
+
   it('does not read through a symlinked receipts folder, and passes over files that are not receipts', () => {
     const { dir, spec, store } = folderWith('echo.wat');
     const elsewhere = mkdtempSync(join(tmpdir(), 'plasm-tui-saved-other-'));

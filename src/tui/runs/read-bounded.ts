@@ -6,6 +6,11 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
  * not read). What the TUI reads back from disk (receipts, records of allowed grants) is bounded.
  */
 export function readBounded(path: string, maxBytes: number): string | null {
+  return readBoundedBytes(path, maxBytes)?.toString('utf8') ?? null;
+}
+
+/** The same, as the exact bytes. */
+export function readBoundedBytes(path: string, maxBytes: number): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -22,7 +27,7 @@ export function readBounded(path: string, maxBytes: number): string | null {
       if (n === 0) break;
       read += n;
     }
-    return buffer.subarray(0, read).toString('utf8');
+    return buffer.subarray(0, read);
   } catch {
     return null;
   } finally {

@@ -9,11 +9,11 @@ import { closeSync, openSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../core/hash.js';
 import { DIR_FLAGS, fdPath, openDirectory } from '../../core/open-dir.js';
-import { bindsOutput, parseReceipt, replayable, verifyReceipt, type Receipt } from '../../core/receipt.js';
+import { bindsOutput, parseReceipt, replayable, verifyReceipt, type Bindings, type Receipt } from '../../core/receipt.js';
 import { receiptFolder, type Layer } from '../../engine/index.js';
 import { STDERR_MARK } from '../format.js';
 import { OutputLog } from './output-log.js';
-import { readBounded } from './read-bounded.js';
+import { readBounded, readBoundedBytes } from './read-bounded.js';
 import type { RunRecord } from './run-record.js';
 
 const MAX_RECEIPT_BYTES = 256 * 1024;
@@ -74,8 +74,17 @@ function savedRun(fd: number, root: string, folder: string, jobId: string, stem:
   const finishedAt = Date.parse(receipt.timestamp) || 0;
   let verified = false;
   let problem = '';
+  // The bytes saved beside it must be the ones it binds (files up to 1 MiB are checked; a larger
+  // one is the output's whole capture, checked by `plasm-tui verify --stdout`, not at every start).
+  const bindings: Bindings = {};
+  if (v2) {
+    for (const stream of ['stdin', 'stdout', 'stderr'] as const) {
+      const bytes = readBoundedBytes(fdPath(fd, `${stem}.${stream}`), MAX_TEXT_BYTES);
+      if (bytes !== null) bindings[stream] = bytes;
+    }
+  }
   try {
-    const report = verifyReceipt(receipt, { pubkey: publicKeyHex });
+    const report = verifyReceipt(receipt, { pubkey: publicKeyHex, bindings });
     verified = report.ok;
     problem = report.checks.filter((check) => !check.ok).map((check) => check.detail).join('; ');
   } catch {
