@@ -116,6 +116,31 @@ function realDirectoryBelow(parent: number, name: string, path: string): number 
   }
 }
 
+/**
+ * The highest `NNNN.json` in the job's receipts folder (0 when there is none), read without
+ * making or following anything: runs are numbered after the receipts kept before.
+ */
+export function lastSavedNumber(root: string, job: string): number {
+  let fd: number;
+  try {
+    fd = openDirectory(realpathSync(root));
+  } catch {
+    return 0;
+  }
+  try {
+    for (const part of ['.plasm', 'receipts', job.replace(/[^\w.-]+/g, '_').replace(/^\.+$/, '_')]) {
+      const next = openSync(fdPath(fd, part), DIR_FLAGS);
+      closeSync(fd);
+      fd = next;
+    }
+    return lastNumber(readdirSync(fdPath(fd)));
+  } catch {
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function lastNumber(names: string[]): number {
   let last = 0;
   for (const name of names) {

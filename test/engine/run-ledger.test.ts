@@ -3,7 +3,7 @@
 // the build a run really used, receipts saved once. Here one ledger is driven directly, and then
 // shared by the TUI's run store and a watch of the same folder: each sees and numbers the
 // other's runs, and a run started in one supersedes the other's.
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,18 @@ describe('RunLedger', () => {
     ledger.numberFrom('b.wasm', 41);
     expect(ledger.start({ ...job, id: 'b.wasm' })?.no).toBe(42);
     engine.runs[2]?.finish('');
+    await ledger.whenIdle();
+  });
+
+  it('numbers a job\'s runs after the receipts kept for it before (run N is NNNN.json), for the TUI and watch alike', async () => {
+    const root = scratch();
+    mkdirSync(join(root, '.plasm', 'receipts', 'a.wasm'), { recursive: true });
+    writeFileSync(join(root, '.plasm', 'receipts', 'a.wasm', '0007.json'), '{}');
+    const engine = fakeEngine();
+    const ledger = new RunLedger({ engine, root });
+    expect(ledger.start({ id: join(root, 'a.wasm'), spec: {} as never, moduleHash: sha256('1'), manifestHash: null })?.no).toBe(8);
+    expect(ledger.start({ id: join(root, 'b.wasm'), spec: {} as never, moduleHash: sha256('1'), manifestHash: null })?.no).toBe(1);
+    for (const run of engine.runs) run.finish('');
     await ledger.whenIdle();
   });
 

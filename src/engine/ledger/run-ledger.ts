@@ -20,7 +20,7 @@ import { describeError } from '../../core/errors.js';
 import type { Hash } from '../../core/hash.js';
 import type { Engine } from '../engine.js';
 import type { JobSpec } from '../job.js';
-import { openReceiptFolder, receiptFolder, type ReceiptFolder } from '../receipt-store.js';
+import { lastSavedNumber, openReceiptFolder, receiptFolder, type ReceiptFolder } from '../receipt-store.js';
 import type { RunEvent, RunHandle, RunResult } from '../run.js';
 
 /** A job as the ledger runs it: its id in the folder (receipts go under it) and what it was listed with. */
@@ -128,6 +128,8 @@ export class RunLedger {
     if (this.closing) return null;
     const why = options.why ?? 'user';
     const previous = this.inFlight.get(job.id);
+    // Run N is saved as NNNN.json: numbers go on after the receipts kept before.
+    if (!this.counters.has(job.id) && (this.options.saveReceipts ?? true)) this.numberFrom(job.id, lastSavedNumber(this.options.root, receiptFolder(this.options.root, job.id)));
     const no = (this.counters.get(job.id) ?? 0) + 1;
     const run: LedgerRun = {
       job,

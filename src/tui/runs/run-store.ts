@@ -250,7 +250,9 @@ export class RunStore {
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
-    await Promise.race([Promise.allSettled([this.ledger.close(timeoutMs), ...this.pending]), timeout]);
+    // A ledger shared with a watch is its owner's to close: only the runs shown here end.
+    const ledgerDone = this.options.ledger ? Promise.allSettled([...this.live.keys()].map((run) => this.ledger.cancel(run.job.id))) : this.ledger.close(timeoutMs);
+    await Promise.race([Promise.allSettled([ledgerDone, ...this.pending]), timeout]);
     clearTimeout(timer);
   }
 
