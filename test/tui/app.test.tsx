@@ -232,10 +232,12 @@ describe('App', () => {
     await press('u');
     const paged = await waitFor((f) => /run #1 · in: \(empty\) · ↑ \d+/.test(f), 'a page up');
     expect(paged).not.toContain('output line 60');
+    // Each step waits for the frame that shows it (a frame read right after a key may predate it).
+    const up = Number(/↑ (\d+)/.exec(paged)?.[1]);
     await press('K');
-    const up = Number(/↑ (\d+)/.exec(frame())?.[1]);
+    await waitFor((f) => f.includes(`↑ ${up + 1}`), 'a line up');
     await press('J', 'J');
-    await waitFor((f) => f.includes(`↑ ${up - 2}`), 'two lines down');
+    await waitFor((f) => f.includes(`↑ ${up - 1}`), 'two lines down');
     await press('g');
     await waitFor((f) => f.includes('output line 01'), 'the top');
     await press('G');
