@@ -251,11 +251,29 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
   if (worker.readyAt === null) {
     // It never got as far as the worker: what it wrote is the sandbox's own failure (bwrap
     // refusing a bind whose folder changed, a missing runtime), not the guest's stderr.
+    const changed = grantChangedAtStart(base.stderr, request.preopens);
+    if (changed) {
+      return { ...base, stderr: Buffer.alloc(0), status: 'invalid', exitCode: null, message: `${changed.host} (for ${changed.guest}) changed while the sandbox was starting (it was renamed or replaced); refusing to use it.` };
+    }
     const words = stderrHint(base.stderr, /^bwrap: |Error|FATAL|error:/);
     return { ...base, stderr: Buffer.alloc(0), status: 'error', exitCode: null, message: `The sandbox could not start (exit code ${String(died.exitCode)})${words}.` };
   }
   const why = stderrHint(base.stderr);
   return { ...base, status: 'error', exitCode: null, message: `The sandbox process exited with code ${String(died.exitCode)} without reporting a result${why}.` };
+}
+
+/**
+ * bubblewrap binds a granted folder from its descriptor by the path that descriptor has at that
+ * moment, then checks it mounted the same folder: if the folder was renamed or replaced in
+ * between (another job or process sharing it), bwrap gives up with one of these. Which grant it
+ * was is named in its words (the folder's path, as the guest sees it).
+ */
+const BWRAP_BIND_RACE = /^bwrap: (Race condition binding dirfd|Can't get type of source|Can't find source path|Can't bind mount|Can't mkdir|Can't create file at)/m;
+
+function grantChangedAtStart(stderr: Buffer, preopens: readonly GrantedDir[]): GrantedDir | null {
+  const text = stderr.toString('utf8');
+  if (!BWRAP_BIND_RACE.test(text)) return null;
+  return preopens.find((p) => text.includes(p.host)) ?? null;
 }
 
 /** The worker's own last words (e.g. a Node fatal error), trimmed to one line. */
