@@ -97,6 +97,10 @@ describe('fuel', () => {
     expect(metered.exitCode).toBe(69);
     expect(metered.report).toMatchObject({ status: 'unmeterable', message: expect.stringMatching(/exception handling/) });
     expect((await json([module])).report.status).toBe('ok');
+    // Deterministic mode counts time in fuel: such a module cannot run in it, and is told so.
+    const deterministic = await json(['--deterministic', module]);
+    expect(deterministic.exitCode).toBe(69);
+    expect(deterministic.report.message).toMatch(/exception handling.* Deterministic mode counts time in fuel, so this module runs only without --deterministic\.$/);
   });
 
   it('a module over its memory cap is still memory_limit under fuel, not unmeterable', async () => {
