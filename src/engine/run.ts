@@ -193,15 +193,18 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
     } catch (error) {
       return refuse(describeError(error));
     }
-    let portable: PortableJob;
-    try {
-      // Read-only input trees by content, through the descriptors held: what the guest will see.
-      const hashTrees = version === '0.3' || options.expectTrees !== undefined;
-      portable = portableJob(job.moduleHash, job.argv, grants.dirs.map((d) => ({ guest: d.guest, readonly: d.readonly, tree_hash: d.readonly && hashTrees ? treeHash(d.fd) : null })));
-    } catch (error) {
-      grants.close();
-      return refuse(`Could not read an input tree: ${describeError(error)}.`);
+    // Read-only input trees by content, through the descriptors held: what the guest will see.
+    const hashTrees = version === '0.3' || options.expectTrees !== undefined;
+    const dirs: PortableDir[] = [];
+    for (const d of grants.dirs) {
+      try {
+        dirs.push({ guest: d.guest, readonly: d.readonly, tree_hash: d.readonly && hashTrees ? treeHash(d.fd) : null });
+      } catch (error) {
+        grants.close();
+        return refuse(`The input tree at ${d.guest} (${d.host}) cannot be hashed: ${describeError(error).replace(/\.$/, '')}.`);
+      }
     }
+    const portable = portableJob(job.moduleHash, job.argv, dirs);
     const differs = portable.dirs.find((d) => options.expectTrees && d.guest in options.expectTrees && options.expectTrees[d.guest] !== d.tree_hash);
     if (differs) {
       grants.close();

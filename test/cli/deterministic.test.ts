@@ -3,7 +3,7 @@
 // numbers and times gives the very same output and fuel on every run — cold and warm, with and
 // without the OS sandbox — and `verify --replay` checks its receipt by running it again, failing
 // with the field's name when the receipt, the module or an input tree was changed.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,17 @@ describe('deterministic mode', () => {
     const r = await run(['--deterministic', '--ro-dir', `${dir}::/d`, CLOCK, '--', '/d']);
     const listed = r.report.stdout.split('\n').filter((l) => l.startsWith('/d/')).map((l) => l.split(' ')[0]);
     expect(listed).toEqual([...names].sort().map((n) => `/d/${n}`));
+  });
+
+  it('refuses an input tree too big to hash (a 20 GB sparse file), at once and in one sentence, instead of reading it', async () => {
+    const dir = mkdtempSync(join(work, 'huge-'));
+    const big = openSync(join(dir, 'big'), 'w');
+    ftruncateSync(big, 20 * 1024 ** 3);
+    closeSync(big);
+    const r = await run(['--deterministic', '--ro-dir', `${dir}::/data`, CLOCK, '--', '/data']);
+    expect(r.exitCode).toBe(65);
+    expect(r.report.status).toBe('invalid');
+    expect(r.report.message).toMatch(/^The input tree at \/data \(.*huge-\w+\) cannot be hashed: it holds more than 1 GiB or 100,000 entries, and a deterministic run hashes all of its input: grant a smaller folder\.$/);
   });
 
   it('refuses a read-write dir, in one sentence', async () => {
