@@ -24,16 +24,22 @@ function folderWith(file: string): { dir: string; spec: ReturnType<typeof jobFro
   return { dir, spec, store: () => new RunStore({ root: dir, engine: createEngine({ config: DEFAULT_CONFIG, key }), publicKeyHex: key.publicKeyHex }) };
 }
 
+/** Runs the job with stdin `one`, then `two`, in a TUI store that is then closed (as on quitting). */
+async function runTwice(spec: ReturnType<typeof jobFromModule>, store: () => RunStore) {
+  const job = { id: spec.modulePath, spec, moduleHash: null, manifestHash: null };
+  const first = store();
+  first.start(job, 'one');
+  await first.whenIdle();
+  first.start(job, 'two');
+  await first.whenIdle();
+  await first.close();
+  return job;
+}
+
 describe('saved runs', () => {
   it('are read back after a restart, and the next run is numbered after them, as it is saved', async () => {
     const { spec, store } = folderWith('echo.wat');
-    const job = { id: spec.modulePath, spec, moduleHash: null, manifestHash: null };
-    const first = store();
-    first.start(job, 'one');
-    await first.whenIdle();
-    first.start(job, 'two');
-    await first.whenIdle();
-    await first.close();
+    const job = await runTwice(spec, store);
 
     const second = store();
     const runs = second.runs(spec.modulePath);
@@ -56,13 +62,7 @@ describe('saved runs', () => {
 
   it('checks the stdin and output saved beside each receipt against it: a changed one is not verified', async () => {
     const { dir, spec, store } = folderWith('echo.wat');
-    const job = { id: spec.modulePath, spec, moduleHash: null, manifestHash: null };
-    const first = store();
-    first.start(job, 'one');
-    await first.whenIdle();
-    first.start(job, 'two');
-    await first.whenIdle();
-    await first.close();
+    const job = await runTwice(spec, store);
     writeFileSync(join(dir, '.plasm', 'receipts', 'echo.wat', '0002.stdout'), 'not what ran\n');
     const runs = store().runs(spec.modulePath);
     expect(runs[0]?.receipt).toMatchObject({ verified: true });
