@@ -15,10 +15,12 @@ export const OUT = join(ROOT, 'src', 'core', 'schema-types');
 /** Each schema's root type name. */
 export const NAMES = {
   config: 'ConfigFile',
+  daemon: 'DaemonMessage',
   event: 'WatchEvent',
   job: 'PortableJob',
   'manifest-v0.1': 'ManifestV01',
   'manifest-v0.2': 'ManifestV02',
+  queue: 'QueueMessage',
   'receipt-v0.1': 'ReceiptV01',
   'receipt-v0.2': 'ReceiptV02',
   'receipt-v0.3': 'ReceiptV03',

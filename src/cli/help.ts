@@ -9,6 +9,10 @@ Usage:
   plasm-tui verify <receipt.json> --pubkey HEX [--module F] [--stdin F] [--stdout F]
                                           check a receipt's signature and what it binds
   plasm-tui watch [DIR] [--json]          run DIR's jobs and rerun them on rebuild, without a screen
+  plasm-tui serve [--detach|--stop|--status]
+                                          a local daemon with warm sandboxes: \`run\` uses it when it runs
+  plasm-tui worker --redis redis://HOST:PORT [--concurrency N] [--allow-dir HOST::GUEST]…
+                                          take jobs from a queue on Redis, sign with this worker's key
   plasm-tui allow [--revoke] <manifest>…  allow the dirs and env a manifest asks for (remembered)
   plasm-tui validate <file.json>…         check manifests, receipts or a config against the schemas
   plasm-tui key                           print this machine's public key (64 hex characters)
@@ -80,6 +84,53 @@ export const VALIDATE_HELP = `Usage: plasm-tui validate [--kind manifest|receipt
 Checks each file against its schema in schemas/ (a manifest's version picks v0.1 or v0.2; a file
 with a "signature" is taken for a receipt). Errors name the file, the JSON path and the rule.
 Exit 0 when all are valid, 65 when one is invalid, else 66 when one does not exist.
+`;
+
+export const SERVE_HELP = `Usage: plasm-tui serve [--detach | --stop | --status]
+
+A local daemon that keeps warm sandboxes and runs jobs for \`run\`, the terminal UI, \`watch\` and
+the SDK on this machine, so a job does not wait for a sandbox process to start. It listens on a
+Unix socket in $XDG_RUNTIME_DIR/plasm-tui/ (mode 0700; without XDG_RUNTIME_DIR, in
+/tmp/plasm-tui-UID/) and refuses a folder other users can reach. Clients still read the module,
+hold its folders and sign the receipt themselves: the signing key never reaches the daemon. Each
+job runs with its own limits and OS-sandbox mode (PLASM_OS_SANDBOX of the client).
+
+  (none)      run in the foreground, logging to stderr; SIGTERM or SIGINT stops it
+  --detach    start it in the background (log: daemon.log beside the socket) and return once it
+              answers
+  --stop      stop the running daemon (of any version): its jobs end cancelled, its workers are
+              stopped, and this waits until it is gone
+  --status    say whether a daemon runs (exit 0) or not (exit 1)
+
+\`run --no-daemon\` (or "daemon": false in the config) runs a job in its own process even when a
+daemon runs; a daemon of another plasm-tui version is never used (\`run\` says so and runs the
+job itself).
+`;
+
+export const WORKER_HELP = `Usage: plasm-tui worker --redis redis://HOST:PORT [--queue NAME] [--concurrency N]
+                        [--allow-dir HOST::GUEST]… [--key FILE] [--lock-seconds S]
+
+Takes portable jobs from a queue on Redis (BullMQ) and runs each in its own sandbox, as \`run\`
+does, under the job's limits (refused past this machine's ceilings). Module and stdin come from
+Redis by content hash and are checked against it; the receipt (v0.3: it binds the job's hash and
+its output) is signed with this worker's own key, which it prints on start: clients pin it
+(QueueTransport's workerKeys). Clients submit with the SDK: README "More than one machine".
+
+A job's read-only dirs are input trees by content hash. The worker serves a guest path only from
+a folder its operator allowed with --allow-dir, read-only, and runs the job only if the folder's
+tree hash is the job's; a job asking for another folder, or for one read-write, is refused.
+
+  --redis URL          the Redis the queue lives on (redis:// or rediss://)
+  --queue NAME         the queue's name (default: plasm-tui)
+  --concurrency N      jobs at once (default: the machine's cores)
+  --allow-dir H::G     serve the host folder H at guest path G, read-only (repeatable)
+  --key FILE           sign with this key file (created if missing; default: this machine's node
+                       key, in $XDG_CONFIG_HOME/plasm-tui/node.key)
+  --lock-seconds S     a job of a worker that died moves to another after S seconds (default 30)
+
+A job that cannot run (not a module, a missing or wrong blob, a refused dir) goes to the queue's
+failed set with its reason and is not retried; a failure of the worker's own is retried with
+backoff. SIGINT or SIGTERM: takes no new jobs, finishes those in flight, exits 0.
 `;
 
 export const KEY_HELP = `Usage: plasm-tui key [--path]

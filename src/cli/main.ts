@@ -24,6 +24,10 @@ export async function main(argv: string[]): Promise<number> {
         return (await import('./commands/validate.js')).validateCommand(rest);
       case 'watch':
         return await (await import('./commands/watch.js')).watchCommand(rest);
+      case 'serve':
+        return await (await import('./commands/serve.js')).serveCommand(rest);
+      case 'worker':
+        return await (await import('./commands/worker.js')).workerCommand(rest);
       case 'allow':
         return (await import('./commands/allow.js')).allowCommand(rest);
       case 'key':

@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   help: boolean;
   /** Run with a manifest's requested dirs and env this once, without remembering them. */
   allowGrants: boolean;
+  /** Run in this process's own sandbox even when a daemon runs. */
+  noDaemon: boolean;
 }
 
 type Section = 'input' | 'limits' | 'output';
@@ -192,6 +194,14 @@ export const RUN_OPTIONS = {
     sdk: 'withFuel',
     number: positiveInteger,
   },
+  'no-daemon': {
+    flag: { type: 'boolean' },
+    section: 'output',
+    usage: '--no-daemon',
+    help: 'run the job in a sandbox of this command even when a daemon\n(plasm-tui serve) runs; config "daemon": false does so always',
+    readme: 'run the job in a sandbox of this command even when a daemon (`plasm-tui serve`) runs; `"daemon": false` in the config does so always. `run --json` says which ran it (`daemon`)',
+    config: 'daemon',
+  },
   json: {
     flag: { type: 'boolean' },
     section: 'output',
@@ -251,7 +261,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
   const guest = split === -1 ? [] : argv.slice(split + 1);
   const { values, positionals } = parseCommand('run', own, RUN_FLAGS);
   const [target, ...moreArgs] = positionals;
-  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, raw: false, help: true, allowGrants: false };
+  if (values.help) return { target: '', overrides: {}, json: false, quiet: false, raw: false, help: true, allowGrants: false, noDaemon: false };
   if (!target) throw new PlasmError('usage', 'run needs a module (.wasm, .wat) or a manifest (.json). See `plasm-tui run --help`.');
   if (values.stdin !== undefined && values['stdin-file'] !== undefined) {
     throw new PlasmError('usage', '--stdin and --stdin-file cannot be used together.');
@@ -290,6 +300,7 @@ export function parseRunOptions(argv: string[]): RunCommandOptions {
     raw: values.raw ?? false,
     help: false,
     allowGrants: values['allow-grants'] ?? false,
+    noDaemon: values['no-daemon'] ?? false,
   };
 }
 

@@ -23,6 +23,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   max_file_bytes: 1024 * 1024 * 1024,
   max_module_bytes: 256 * 1024 * 1024,
   fuel: null,
+  daemon: true,
   ceilings: Object.freeze({ memory_mb: 1024, timeout_seconds: 600, max_output_bytes: 64 * 1024 * 1024 }),
 });
 

@@ -6,7 +6,7 @@ import type { Ajv as AjvType, ErrorObject, Options, ValidateFunction } from 'ajv
 import { PACKAGE_ROOT, SCHEMAS_DIR } from './paths.js';
 
 /** The schemas in `schemas/`, the single source of truth for every file format. */
-export type SchemaName = 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'receipt-v0.3' | 'job' | 'config' | 'run-report' | 'event';
+export type SchemaName = 'daemon' | 'manifest-v0.1' | 'manifest-v0.2' | 'receipt-v0.1' | 'receipt-v0.2' | 'receipt-v0.3' | 'job' | 'config' | 'run-report' | 'event' | 'queue';
 
 // ajv costs ~50 ms to load and as much to compile the schemas: the build compiles them ahead
 // (scripts/schema-validators.mjs), and ajv is required only when that file is missing or was made

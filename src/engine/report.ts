@@ -11,7 +11,7 @@ export function roundTiming<T extends { [K in keyof T]: number }>(timing: T): T 
 export const REPORT_VERSION = 1;
 
 /** The `run --json` object (README "run --json"). Binary-unsafe output also comes as base64. */
-export function runReport(result: RunResult, receiptPath: string | null): Run {
+export function runReport(result: RunResult, receiptPath: string | null, daemon?: Run['daemon']): Run {
   return {
     report_version: REPORT_VERSION,
     job: result.job,
@@ -31,5 +31,6 @@ export function runReport(result: RunResult, receiptPath: string | null): Run {
     containment: result.containment,
     receipt: result.receipt,
     receipt_path: receiptPath,
+    ...(daemon ? { daemon } : {}),
   };
 }

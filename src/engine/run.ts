@@ -229,6 +229,8 @@ export function executeRun(context: RunContext, spec: JobSpec, options: RunOptio
       fuel: spec.deterministic ? (spec.limits.fuel ?? Number.MAX_SAFE_INTEGER) : spec.limits.fuel,
       moduleHash: job.moduleHash,
       deterministic: portable.seed === null ? null : { seed: portable.seed },
+      osSandbox: profile.osSandbox,
+      job: portable,
       signal: options.signal,
       onStdout: (chunk) => emit({ type: 'stdout', chunk }),
       onStderr: (chunk) => emit({ type: 'stderr', chunk }),

@@ -4,7 +4,8 @@
  * wall-clock limit with SIGKILL. Whatever the worker does or says, this returns a classified
  * result and never throws for the module's sake.
  */
-import { osSandboxMode } from './launch/detect.js';
+import { osSandboxMode, type OsSandboxMode } from './launch/detect.js';
+import type { PortableJob } from '../core/portable-job.js';
 import { performance } from 'node:perf_hooks';
 import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
@@ -38,6 +39,13 @@ export interface SandboxRequest {
   moduleHash?: string;
   /** Deterministic mode and its seed (64 hex digits): see wasi/deterministic.ts. Needs `fuel`. */
   deterministic?: { seed: string } | null;
+  /**
+   * The OS sandbox asked for: the mode travels with the job (a daemon runs each job in the mode
+   * its client asked for, not the one in its own environment). Absent: PLASM_OS_SANDBOX here.
+   */
+  osSandbox?: OsSandboxMode | { problem: string };
+  /** The portable job this request runs (a daemon checks the module and stdin against it). */
+  job?: PortableJob;
   signal?: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
@@ -90,7 +98,7 @@ export function profileOf(request: SandboxRequest): WorkerProfile {
     timeoutMs: request.timeoutMs,
     maxFileBytes: request.maxFileBytes,
     wat: request.wat !== undefined,
-    osSandbox: osSandboxMode(),
+    osSandbox: request.osSandbox ?? osSandboxMode(),
     metered: request.fuel != null,
   };
 }

@@ -22,7 +22,7 @@ const schema = (name: SchemaName): JsonSchema => JSON.parse(readFileSync(join(SC
 
 test('every schema in schemas/ compiles under ajv strict mode', () => {
   const files = readdirSync(SCHEMAS).filter((name) => name.endsWith('.schema.json')).sort();
-  expect(files).toEqual(['config', 'event', 'job', 'manifest-v0.1', 'manifest-v0.2', 'receipt-v0.1', 'receipt-v0.2', 'receipt-v0.3', 'run-report'].map((name) => `${name}.schema.json`));
+  expect(files).toEqual(['config', 'daemon', 'event', 'job', 'manifest-v0.1', 'manifest-v0.2', 'queue', 'receipt-v0.1', 'receipt-v0.2', 'receipt-v0.3', 'run-report'].map((name) => `${name}.schema.json`));
   // Schemas refer to each other by $id (a run report holds a receipt), so all are known first.
   const ajv = new Ajv({ strict: true, allErrors: true });
   (addFormats as unknown as (ajv: Ajv) => Ajv)(ajv);

@@ -12,7 +12,8 @@ import { readInputFile, readPipedStdin } from '../read-input.js';
 import { onStdoutGone } from '../stdout-gone.js';
 import { checkReceiptTarget, writeReceipt } from '../receipt-target.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
-import { REPORT_VERSION, runReport } from '../../engine/index.js';
+import { REPORT_VERSION, runReport, type Sandbox } from '../../engine/index.js';
+import { connectDaemon, type DaemonUse } from '../../daemon/client.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let options: RunCommandOptions;
@@ -28,12 +29,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   // Everything that can be refused is refused before the module runs.
   let spec;
   let stdin: Buffer | undefined;
+  let daemon: DaemonUse | undefined;
   try {
     // No spares (this process runs one job), but its worker starts as soon as the job is known,
     // while stdin is read and the key is loaded.
     let key: NodeKey | undefined;
     const loadKey = (): NodeKey => (key ??= loadOrCreateNodeKey());
-    const engine = createEngine({ config: loadConfig(), key: loadKey, sandbox: createWarmPool({ spares: 0 }) });
+    const config = loadConfig();
+    // A running daemon's warm sandbox, unless told not to; else a worker of this process's own.
+    const chosen = await chooseSandbox(options.noDaemon, config.daemon);
+    daemon = chosen.daemon;
+    if (chosen.warning && !options.quiet) process.stderr.write(`plasm-tui: ${sanitizeLabel(chosen.warning)}; running the job here.\n`);
+    const engine = createEngine({ config, key: loadKey, sandbox: chosen.sandbox });
     spec = engine.resolve(options.target, options.overrides);
     const pending = options.allowGrants ? null : engine.pendingGrants(spec);
     if (pending) {
@@ -84,6 +91,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     };
     const forget = onStdoutGone(onStdoutError);
     const result = await run.result;
+    void engine.close(); // a daemon connection is let go; a worker of this process's own is done already
     forget();
     stdout.end();
     stderr.end();
@@ -95,7 +103,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     let receiptPath: string | null = null;
     if (options.receipt && result.receipt) receiptPath = writeReceipt(options.receipt, result.receipt);
-    if (options.json) printJson(runReport(result, receiptPath));
+    if (options.json) printJson(runReport(result, receiptPath, daemon));
     else if (!options.quiet) printSummary(result, receiptPath);
     await flushStdout();
     return exitCodeFor(result.status, result.exit_code);
@@ -121,3 +129,14 @@ function printSummary(result: RunResult, receiptPath: string | null): void {
   // attacker may have written: no escape sequence of theirs reaches the terminal.
   process.stderr.write(`${sanitizeLabel(`plasm-tui: ${result.job} · ${head} · ${ms} ms${detail}${saved}`)}\n`);
 }
+
+/** The daemon's sandbox when one runs and may be used, else a worker of this process's own (no spares: it runs one job). */
+async function chooseSandbox(noDaemon: boolean, configSays: boolean): Promise<{ sandbox: Sandbox; daemon: DaemonUse; warning: string | null }> {
+  const own = (detail: string, warning: string | null = null) => ({ sandbox: createWarmPool({ spares: 0 }), daemon: { used: false as const, detail }, warning });
+  if (noDaemon) return own('--no-daemon was given');
+  if (!configSays) return own('the config says "daemon": false');
+  const connected = await connectDaemon();
+  if ('sandbox' in connected) return { sandbox: connected.sandbox, daemon: connected.sandbox.use, warning: null };
+  return own(connected.unavailable, connected.loud ? connected.unavailable : null);
+}
+

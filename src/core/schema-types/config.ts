@@ -26,6 +26,10 @@ export interface ConfigFile {
    */
   fuel?: number | null;
   /**
+   * Run jobs through a running daemon (plasm-tui serve) when there is one; false runs each job in a sandbox of the command's own (as run --no-daemon does).
+   */
+  daemon?: boolean;
+  /**
    * The most a manifest may ask for; a manifest over a ceiling is refused. Flags typed on the command line are not held to them.
    */
   ceilings?: {

@@ -82,6 +82,20 @@ export interface Run {
    * Where --receipt wrote it.
    */
   receipt_path: string | null;
+  /**
+   * Whether the job ran in a daemon's warm sandbox (plasm-tui serve) or in one of this command's own, and why. `plasm-tui run` always says; the SDK says when its client was made to use a daemon.
+   */
+  daemon?:
+    | {
+        used: true;
+        pid: number;
+        socket: string;
+        version: string;
+      }
+    | {
+        used: false;
+        detail: string;
+      };
 }
 export interface Layer {
   name: 'os_sandbox' | 'kernel_limits' | 'die_with_parent' | 'node_permissions' | 'wasi_paths';
