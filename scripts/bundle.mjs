@@ -52,13 +52,19 @@ const inkDevtoolsStaysOut = {
   },
 };
 
+/**
+ * The queue's packages (BullMQ, ioredis: ~1 MB) stay in node_modules: only `plasm-tui worker`
+ * loads them, and every other command would otherwise parse them at each start.
+ */
+const QUEUE_PACKAGES = ['bullmq', 'ioredis'];
+
 /** Bundles `entry` into dist/<name>/bundle.js, its dependencies' license texts beside it. */
-async function programBundle(name, entry, plugin) {
-  const result = await build({ ...common, entryPoints: { [`${name}/bundle`]: entry }, outdir, banner: requireInEsm, plugins: [plugin], metafile: true });
+async function programBundle(name, entry, plugin, external = []) {
+  const result = await build({ ...common, entryPoints: { [`${name}/bundle`]: entry }, outdir, banner: requireInEsm, plugins: [plugin], external, metafile: true });
   writeLicenses(result.metafile, join(OUT, name, 'bundle.licenses.txt'), `dist/${name}/bundle.js`);
 }
 
-await programBundle('cli', 'src/cli/main.ts', tuiStaysOut);
+await programBundle('cli', 'src/cli/main.ts', tuiStaysOut, QUEUE_PACKAGES);
 await programBundle('tui', 'src/tui/start.ts', inkDevtoolsStaysOut);
 
 await build({

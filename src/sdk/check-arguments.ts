@@ -5,6 +5,7 @@
  * one sentence names the method and what it expected, instead of a guest with `0=W 1=H 2=O`.
  */
 import { PlasmError } from '../core/errors.js';
+import { JOB_ID_PATTERN } from '../queue/names.js';
 
 /** What one value must be: a test and how the expectation reads in a sentence. */
 export interface Rule {
@@ -44,6 +45,10 @@ export const anObject: Rule = { expected: 'an object', test: (value) => typeof v
 export const anAbortSignal: Rule = {
   expected: 'an AbortSignal',
   test: (value) => anObject.test(value) && typeof (value as AbortSignal).aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function',
+};
+export const aJobId: Rule = {
+  expected: 'a job id of 1 to 128 letters, digits, ".", "_", "~" or "-" (not only digits)',
+  test: (value) => typeof value === 'string' && JOB_ID_PATTERN.test(value),
 };
 export const bytes: Rule = { expected: 'bytes (a Buffer or Uint8Array)', test: (value) => value instanceof Uint8Array };
 export const aTransport: Rule = {
@@ -109,6 +114,13 @@ export function checkOptions(method: string, value: unknown, rules: Record<strin
   }
 }
 
+/** Keys to verify against, one or more (the workers of a queue): each 64 hex characters. */
+export function checkPublicKeys(method: string, value: unknown): asserts value is string | readonly string[] {
+  if (!Array.isArray(value)) return checkPublicKey(method, value);
+  if (value.length === 0) refuse(method, 'at least one public key to pin', value);
+  for (const key of value) checkPublicKey(method, key);
+}
+
 /** A key to verify against: 64 hex characters, as `plasm-tui key` and `client.publicKey()` give it. */
 export function checkPublicKey(method: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value.trim())) {
@@ -116,13 +128,13 @@ export function checkPublicKey(method: string, value: unknown): asserts value is
   }
 }
 
-/** A batch: an array of jobs, or of `{ job, stdin }`. */
+/** A batch: an array of jobs, or of `{ job, stdin, id }`. */
 export function checkBatch(method: string, items: unknown, isJob: (value: unknown) => boolean): void {
   if (!Array.isArray(items)) refuse(method, 'an array of jobs or { job, stdin } items', items);
   items.forEach((item: unknown, index) => {
     if (isJob(item)) return;
     const what = `items[${index}]`;
     if (!anObject.test(item) || !isJob((item as { job?: unknown }).job)) refuse(method, `${what} to be a Job or { job, stdin } with a Job`, item);
-    checkOptions(method, item, { job: { expected: 'a Job', test: isJob }, stdin: { expected: 'a string or a Uint8Array', test: (v) => typeof v === 'string' || v instanceof Uint8Array } }, what);
+    checkOptions(method, item, { job: { expected: 'a Job', test: isJob }, stdin: { expected: 'a string or a Uint8Array', test: (v) => typeof v === 'string' || v instanceof Uint8Array }, id: aJobId }, what);
   });
 }

@@ -18,10 +18,11 @@ export interface FolderWatch {
   close(): Promise<void>;
 }
 
-/** One job of a batch, with its own stdin. */
+/** One job of a batch, with its own stdin (and its id on a queue, see SubmitOptions.id). */
 export interface BatchItem {
   job: Job;
   stdin?: string | Uint8Array;
+  id?: string;
 }
 
 export interface SubmitAllOptions {
@@ -55,6 +56,15 @@ export class Client {
     return this.transport.publicKey();
   }
 
+  /**
+   * Every key this client's receipts may be signed with: the one key of this machine, or the
+   * worker keys a QueueTransport pins. `result.receipt().verify(client.publicKeys())` checks a
+   * receipt against whichever of them signed it.
+   */
+  publicKeys(): string[] {
+    return this.transport.publicKeys?.() ?? [this.transport.publicKey()];
+  }
+
   /** Runs many jobs, at most `concurrency` at once; results come back in the order given. */
   async submitAll(items: readonly (Job | BatchItem)[], options: SubmitAllOptions = {}): Promise<Result[]> {
     checkBatch('Client.submitAll', items, (value) => value instanceof Job);
@@ -62,12 +72,12 @@ export class Client {
     const concurrency = options.concurrency ?? availableParallelism();
     const results: Result[] = new Array(items.length);
     let next = 0;
-    const submit: SubmitOptions = { signal: options.signal };
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const index = next++;
         const item = items[index] as Job | BatchItem;
-        const { job, stdin } = item instanceof Job ? { job: item, stdin: undefined } : item;
+        const { job, stdin, id } = item instanceof Job ? { job: item, stdin: undefined, id: undefined } : item;
+        const submit: SubmitOptions = { signal: options.signal, ...(id === undefined ? {} : { id }) };
         results[index] = await job.submit(stdin, submit);
       }
     };

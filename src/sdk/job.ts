@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { PlasmError } from '../core/errors.js';
 import { normalizeSeed } from '../core/portable-job.js';
 import type { JobDir, JobOverrides, RunEvent } from '../engine/index.js';
-import { aFunction, anAbortSignal, aBoolean, checkArgs, checkEnv, checkOptions, checkPath, checkPositiveNumber, checkStdin, checkWholeNumber } from './check-arguments.js';
+import { aFunction, aJobId, anAbortSignal, aBoolean, checkArgs, checkEnv, checkOptions, checkPath, checkPositiveNumber, checkStdin, checkWholeNumber } from './check-arguments.js';
 import { EventQueue } from './event-queue.js';
 import { Result } from './result.js';
 import type { Transport, TransportJob } from './transport.js';
@@ -17,6 +17,12 @@ export interface SubmitOptions {
   signal?: AbortSignal;
   /** Each event as it happens: stdout and stderr chunks, phases. */
   onEvent?: (event: RunEvent) => void;
+  /**
+   * The job's id on a queue (QueueTransport): submitting the same id again runs nothing new, and
+   * every submit of it gets the one result. Letters, digits and . _ ~ -, not only digits. The
+   * local transport runs each submit and ignores it.
+   */
+  id?: string;
 }
 
 /** A job that is running: its events as they come, its result when it ends. */
@@ -132,6 +138,7 @@ export class Job {
     };
     const run = this.transport.start(job, {
       signal: options.signal,
+      ...(options.id === undefined ? {} : { id: options.id }),
       onEvent: (event) => {
         options.onEvent?.(event);
         queue.push(event);
@@ -157,5 +164,5 @@ export class Job {
 
 function checkStart(method: string, stdin: unknown, options: unknown): void {
   checkStdin(method, 'stdin', stdin);
-  checkOptions(method, options, { signal: anAbortSignal, onEvent: aFunction });
+  checkOptions(method, options, { signal: anAbortSignal, onEvent: aFunction, id: aJobId });
 }

@@ -6,7 +6,7 @@ import { createEngine } from '../engine/index.js';
 import { notReplayable, replayReceipt } from '../engine/replay.js';
 import { bindsOutput, replayable, parseReceipt, verifyReceipt, type Bindings, type Receipt as ReceiptData, type ReceiptVersion, type VerifyReport } from '../core/receipt.js';
 import { writeReceiptFile } from '../engine/index.js';
-import { anObject, bytes, checkOptions, checkPath, checkPublicKey, type Rule } from './check-arguments.js';
+import { anObject, bytes, checkOptions, checkPath, checkPublicKey, checkPublicKeys, type Rule } from './check-arguments.js';
 
 const aPath: Rule = { expected: 'a path', test: (v) => typeof v === 'string' && v.length > 0 };
 
@@ -56,15 +56,21 @@ export class Receipt {
   /**
    * Checks the signature against `publicKey` — a key you trust, e.g. `client.publicKey()` — and,
    * when given, that the module, manifest, stdin, stdout and stderr bytes are the ones it binds.
-   * A v0.1 receipt fails any input or output binding, since it records none. Returns the report
-   * when every check passes; otherwise throws a VerifyError carrying it (`error.report`), so a
-   * failure cannot be ignored. `verifyReceipt(receipt.toJSON(), { pubkey, bindings })` returns
-   * the report either way.
+   * Several keys (a queue's workers, `client.publicKeys()`): the one of them that signed it; a
+   * receipt signed by none of them fails the signer check. A v0.1 receipt fails any input or
+   * output binding, since it records none. Returns the report when every check passes; otherwise
+   * throws a VerifyError carrying it (`error.report`), so a failure cannot be ignored.
+   * `verifyReceipt(receipt.toJSON(), { pubkey, bindings })` returns the report either way.
    */
-  verify(publicKey: string, bindings: Bindings = {}): VerifyReport {
-    checkPublicKey('Receipt.verify', publicKey);
+  verify(publicKey: string | readonly string[], bindings: Bindings = {}): VerifyReport {
+    checkPublicKeys('Receipt.verify', publicKey);
     checkOptions('Receipt.verify', bindings, { module: bytes, manifest: bytes, stdin: bytes, stdout: bytes, stderr: bytes }, 'bindings');
-    const report = verifyReceipt(this.data, { pubkey: publicKey, bindings });
+    const keys = typeof publicKey === 'string' ? [publicKey] : publicKey;
+    const pinned = keys.find((key) => key.trim().toLowerCase() === this.data.node_pubkey);
+    const report = verifyReceipt(this.data, { pubkey: pinned ?? (keys[0] as string), bindings });
+    if (!pinned && keys.length > 1) {
+      report.checks = report.checks.map((check) => (check.name === 'signer' ? { ...check, detail: `signed by ${this.data.node_pubkey}, which is none of the ${keys.length} pinned keys` } : check));
+    }
     if (!report.ok) throw new VerifyError(report);
     return report;
   }

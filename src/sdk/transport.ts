@@ -5,6 +5,7 @@
  * it reads the module (and manifest) named by `target`, sends them with the rest of the job,
  * streams the worker's events back through `onEvent`, and resolves with the worker's result,
  * whose receipt the worker signed with its own key. `Client` and `Job` do not change.
+ * `QueueTransport` (queue-transport.ts) is one: workers on a BullMQ queue on Redis.
  */
 import type { Config } from '../core/config.js';
 import { loadConfig } from '../core/config.js';
@@ -29,15 +30,28 @@ export interface TransportRun {
   cancel(): void;
 }
 
+/** How a job is started: its cancel signal, where its events go, its id on a queue. */
+export interface StartOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** The job's id where jobs have ids (a queue: the same id runs once); others ignore it. */
+  id?: string;
+}
+
 export interface Transport {
   /** The key that signs this transport's receipts (64 hex characters), to pin when verifying. */
   publicKey(): string;
+  /**
+   * Every key that may sign this transport's receipts: a queue's workers each sign with their
+   * own. Left out, the one `publicKey()` gives.
+   */
+  publicKeys?(): string[];
   /**
    * Starts a job. Throws a PlasmError for a job that cannot start (a missing module, a broken
    * manifest, grants nobody allowed: kind "consent"); everything that happens once it runs ends
    * in the result's status instead.
    */
-  start(job: TransportJob, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): TransportRun;
+  start(job: TransportJob, options: StartOptions): TransportRun;
   /** Stops what the transport keeps running (warm sandboxes, connections). */
   close(): Promise<void>;
 }
@@ -79,7 +93,7 @@ export class LocalTransport implements Transport {
     return this.key().publicKeyHex;
   }
 
-  start(job: TransportJob, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void }): TransportRun {
+  start(job: TransportJob, options: StartOptions): TransportRun {
     const spec = this.engine.resolve(job.target, job.overrides);
     return this.engine.start(spec, { stdin: job.stdin ?? undefined, signal: options.signal, onEvent: options.onEvent, allowGrants: job.allowGrants });
   }
