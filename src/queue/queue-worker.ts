@@ -7,6 +7,7 @@
  * MAX_STALLED times). A job whose result comes from a worker that lost its lock is not taken:
  * one result per job, whatever happened on the way. `close()` lets the jobs in flight finish.
  */
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Config } from '../core/config.js';
@@ -76,6 +77,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   const worker: Worker = new Worker(options.queue, processor, {
+    // Stored on each job it takes (processedBy): which worker, on which machine, has it.
+    name: `${options.key.publicKeyHex.slice(0, 16)}@${hostname()}:${process.pid}`,
     connection: queueRedis,
     concurrency: options.concurrency,
     lockDuration: options.lockMs,
