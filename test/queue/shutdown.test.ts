@@ -1,0 +1,58 @@
+// SIGTERM to a queue worker mid-job: it takes no new job, finishes the one it has (the client
+// gets that job's result, signed by this worker), exits 0 and leaves no sandbox process behind.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Client, QueueTransport } from '../../src/sdk/index.js';
+import { WAT } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
+import { allGone, keyFile, startWorker, type WorkerProcess } from '../helpers/queue-worker.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
+
+const QUEUE = 'shutdown';
+let redis: RedisServer;
+let worker: WorkerProcess | undefined;
+let client: Client | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  dir = mkdtempSync(join(tmpdir(), 'plasm-queue-shutdown-'));
+});
+
+afterAll(async () => {
+  await client?.close();
+  await worker?.stop('SIGKILL');
+  await redis?.stop();
+});
+
+it('SIGTERM lets the job in flight finish, then the worker exits 0 and leaves no process behind', async () => {
+  // sleep.wat, sleeping 2 s instead of 60: a job that is surely in flight when the signal comes.
+  const nap = join(dir, 'nap.wat');
+  writeFileSync(nap, readFileSync(join(WAT, 'sleep.wat'), 'utf8').replace('(i64.const 60000000000)', '(i64.const 2000000000)'));
+  worker = await startWorker({ redis: redis.url, keyFile: keyFile(dir, 'worker'), queue: QUEUE, concurrency: 1 });
+  client = new Client({ transport: new QueueTransport({ redis: redis.url, workerKeys: [worker.key], queue: QUEUE, pollMs: 100 }) });
+  const result = client.createJob(nap).withTimeout(120).submit(undefined, { id: 'in-flight' });
+
+  const inspectorRedis = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const inspector = new Queue(QUEUE, { connection: inspectorRedis });
+  try {
+    await until(async () => (await inspector.getJobState('in-flight')) === 'active', 'the job to be taken');
+    const children = worker.children();
+    expect(children.length).toBeGreaterThan(0);
+    const exited = worker.stop('SIGTERM');
+    const finished = await result;
+    expect(finished.status(), finished.message()).toBe('ok');
+    expect(finished.receipt().verify(worker.key).ok).toBe(true);
+    expect(await exited, worker.stderr()).toBe(0);
+    expect(worker.stderr()).toContain('plasm-tui: worker stopping: finishing the jobs in flight');
+    expect(await inspector.getJobState('in-flight')).toBe('completed');
+    await allGone(children, 'the sandbox processes of the stopped worker');
+  } finally {
+    await inspector.close();
+    inspectorRedis.disconnect();
+  }
+});
