@@ -11,3 +11,6 @@ const root = mkdtempSync(join(tmpdir(), 'plasm-tui-test-'));
 process.env.TMPDIR = root;
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(root, 'config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+// The daemon's socket (plasm-tui serve) goes in the file's own runtime dir: a test never uses a
+// daemon the user, or another test file, has running.
+process.env.XDG_RUNTIME_DIR = mkdtempSync(join(root, 'run-'));

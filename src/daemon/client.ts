@@ -15,7 +15,7 @@ import { DAEMON_VERSION, fromResultMessage, PROTOCOL, readMessages, runMessage, 
 export type DaemonUse = { used: true; pid: number; socket: string; version: string } | { used: false; detail: string };
 
 export interface DaemonSandbox extends Sandbox {
-  readonly use: Extract<DaemonUse, { used: true }>;
+  readonly use: Extract<DaemonUse, { used: true }> & { /** Jobs the daemon was running when this client connected. */ jobs: number };
   /** Resolves when the connection is gone (the daemon stopped, or `close`). */
   readonly closed: Promise<void>;
   /** Asks the daemon to stop (`serve --stop`). */
@@ -56,7 +56,7 @@ export async function connectDaemon(place: DaemonPlace = daemonPlace()): Promise
     socket.destroy();
     return { unavailable: `not using the daemon: it answered "${answer.type}" to hello`, loud: true };
   }
-  return { sandbox: daemonSandbox(socket, { used: true, pid: answer.pid, socket: place.socket, version: answer.version }) };
+  return { sandbox: daemonSandbox(socket, { used: true, pid: answer.pid, socket: place.socket, version: answer.version, jobs: answer.jobs }) };
 }
 
 function daemonSandbox(socket: Socket, use: DaemonSandbox['use']): DaemonSandbox {

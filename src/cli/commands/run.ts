@@ -136,7 +136,10 @@ async function chooseSandbox(noDaemon: boolean, configSays: boolean): Promise<{ 
   if (noDaemon) return own('--no-daemon was given');
   if (!configSays) return own('the config says "daemon": false');
   const connected = await connectDaemon();
-  if ('sandbox' in connected) return { sandbox: connected.sandbox, daemon: connected.sandbox.use, warning: null };
+  if ('sandbox' in connected) {
+    const { pid, socket, version } = connected.sandbox.use;
+    return { sandbox: connected.sandbox, daemon: { used: true, pid, socket, version }, warning: null };
+  }
   return own(connected.unavailable, connected.loud ? connected.unavailable : null);
 }
 

@@ -109,9 +109,9 @@ async function stopDaemon(place: DaemonPlace): Promise<number> {
 async function daemonStatus(place: DaemonPlace): Promise<number> {
   const connected = await connectDaemon(place);
   if ('sandbox' in connected) {
-    const { pid, socket, version } = connected.sandbox.use;
+    const { pid, socket, version, jobs } = connected.sandbox.use;
     await connected.sandbox.close();
-    process.stdout.write(`running: pid ${pid}, plasm-tui ${version}, on ${socket}\n`);
+    process.stdout.write(`running: pid ${pid}, plasm-tui ${version} on ${socket}, ${jobs} job${jobs === 1 ? '' : 's'} running\n`);
     return 0;
   }
   process.stdout.write(`${connected.unavailable}\n`);
