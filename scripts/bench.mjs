@@ -12,6 +12,8 @@
 //   9. `plasm-tui validate` on a manifest (validators compiled at build time) vs a fresh `node -e 0`
 //  10. QuickJS fib(27) and the SQLite workload, warm: fuel on vs fuel off (the whole job, and the guest's run alone)
 //  11. the same, warm: deterministic mode (fuel, virtual clock, input-tree hash) vs a normal run
+//  13. 1,000 hello jobs through 2 queue workers (private Redis) vs the local pool, same concurrency;
+//      one job at a time, submit → verified result, and the queue's overhead per job
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -252,6 +254,58 @@ async function workloadPair(n, label, subjectOverrides, target) {
 
 if (want(10)) await workloadPair(10, 'fuel on  vs  fuel off', { fuel: Number.MAX_SAFE_INTEGER }, '≤ 1.25');
 if (want(11)) await workloadPair(11, 'deterministic  vs  normal', { deterministic: true }, 'lower is better');
+
+if (want(13)) {
+  // Two real `plasm-tui worker` processes, 2 jobs at a time each, on a private Redis, against
+  // this process's own warm pool (LocalTransport) 4 at a time: the same 1,000 jobs each way, and
+  // single jobs one at a time (interleaved) for the latency the queue adds to a job. Every queued
+  // result is a verified receipt: QueueTransport checks it against the pinned worker keys.
+  const { startQueueRig } = await import('./queue-rig.mjs');
+  const { QueueTransport } = await import(join(ROOT, 'dist/sdk/index.js'));
+  const JOBS = 1000;
+  const AT_ONCE = 4;
+  const tag = `${process.pid}-${Date.now()}`;
+  const rig = await startQueueRig({ workers: 2, concurrency: AT_ONCE / 2 });
+  const queued = new Client({ transport: new QueueTransport({ redis: rig.redis, workerKeys: rig.keys }) });
+  const local = new Client();
+  const check = (result, stdin) => {
+    if (result.status() !== 'ok' || result.stdout() !== [...stdin].reverse().join('')) throw new Error(`a hello job failed: ${result.status()}: ${result.message()}`);
+  };
+  const batch = async (client, name) => {
+    const job = client.createJob(HELLO);
+    const items = Array.from({ length: JOBS }, (_, i) => ({ job, stdin: `job ${i}`, id: `bench-${tag}-${name}-${i}` }));
+    const t = performance.now();
+    const results = await client.submitAll(items, { concurrency: AT_ONCE });
+    const seconds = (performance.now() - t) / 1000;
+    results.forEach((result, i) => check(result, items[i].stdin));
+    return seconds;
+  };
+  const around = { queue: [], local: [] };
+  let latency;
+  let queueSeconds;
+  let localSeconds;
+  try {
+    let n = 0;
+    const one = (client, name) => async () => {
+      const stdin = `one ${n++}`;
+      const t = performance.now();
+      const result = await client.createJob(HELLO).submit(stdin, { id: `bench-${tag}-${name}-one-${n}` });
+      check(result, stdin);
+      // Everything but the job's own time in its engine (a warm spare's wait included there).
+      around[name].push(performance.now() - t - result.timing().totalMs);
+    };
+    latency = await sideBySide(RUNS, one(queued, 'queue'), one(local, 'local'));
+    queueSeconds = await batch(queued, 'queue');
+    localSeconds = await batch(local, 'local');
+  } finally {
+    await Promise.all([queued.close(), local.close()]);
+    await rig.stop();
+  }
+  // The queue's own cost per job: what a job spends outside its engine, through the queue and here.
+  const overhead = Math.round((median(around.queue) - median(around.local)) * 10) / 10;
+  rows.push({ n: 13, what: `1,000 hello jobs: 2 queue workers on Redis, 2 at a time each  vs  the local warm pool, ${AT_ONCE} at a time`, subject: Math.round((JOBS / queueSeconds) * 10) / 10, baseline: Math.round((JOBS / localSeconds) * 10) / 10, unit: 'jobs/s', ratio: Math.round((localSeconds / queueSeconds) * 100) / 100, target: 'higher is better', queue_overhead_ms_per_job: overhead });
+  row(13, 'one hello job, submit → verified result: through the queue  vs  the local warm pool (the queue\'s overhead per job)', latency.subject, latency.baseline, 'ms', 'lower is better', { queue_overhead_ms_per_job: overhead });
+}
 
 const fmt = (v) => (v === null || v === undefined ? '—' : String(v));
 console.log('| # | measure | plasm-tui | baseline | unit | ratio | target |');

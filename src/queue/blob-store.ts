@@ -15,16 +15,33 @@ export class BlobStore {
 
   /** Stores `bytes` under their hash (once); refuses bytes over `maxBytes` in one sentence naming `what`. */
   async put(bytes: Uint8Array, maxBytes: number, what: string): Promise<Hash> {
-    if (bytes.byteLength > maxBytes) {
-      throw new PlasmError('invalid', `${what} is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} a queued job may carry.`);
+    const [hash] = await this.putAll([{ bytes, maxBytes, what }]);
+    return hash as Hash;
+  }
+
+  /** Several at once, in two round trips: which are there already (their time renewed), then the rest. */
+  async putAll(blobs: readonly { bytes: Uint8Array; maxBytes: number; what: string }[]): Promise<Hash[]> {
+    for (const { bytes, maxBytes, what } of blobs) {
+      if (bytes.byteLength > maxBytes) {
+        throw new PlasmError('invalid', `${what} is ${formatBytes(bytes.byteLength)}, over the ${formatBytes(maxBytes)} a queued job may carry.`);
+      }
     }
-    const hash = sha256(bytes);
-    const key = blobKey(hash);
-    if ((await this.redis.expire(key, KEEP_SECONDS)) === 1) return hash;
-    const stored = await this.redis.set(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', KEEP_SECONDS, 'NX');
-    // Another client stored the same bytes in between: the same hash, the same bytes.
-    if (stored === null) await this.redis.expire(key, KEEP_SECONDS);
-    return hash;
+    const hashes = blobs.map(({ bytes }) => sha256(bytes));
+    const renewed = await this.pipeline(hashes.map((hash) => ['expire', blobKey(hash), KEEP_SECONDS]));
+    const missing = blobs.filter((_, i) => renewed[i] !== 1);
+    // SET NX: another client storing the same bytes in between stored the same hash, the same bytes.
+    if (missing.length > 0) {
+      await this.pipeline(missing.map(({ bytes }) => ['set', blobKey(sha256(bytes)), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', KEEP_SECONDS, 'NX']));
+    }
+    return hashes;
+  }
+
+  private async pipeline(commands: (string | number | Buffer)[][]): Promise<unknown[]> {
+    const replies = (await this.redis.pipeline(commands as [string, ...(string | number | Buffer)[]][]).exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
   }
 
   /**

@@ -50,9 +50,10 @@ export class QueueClient {
 
   /** Stores the bytes and adds the job as `id`, unless a job of that id is there already. */
   async submit(planned: PlannedJob, id: string): Promise<void> {
-    const blobs = new BlobStore(this.redis);
-    await blobs.put(planned.module, this.options.maxModuleBytes, 'The module');
-    await blobs.put(planned.stdin, MAX_STDIN_BYTES, 'The stdin');
+    await new BlobStore(this.redis).putAll([
+      { bytes: planned.module, maxBytes: this.options.maxModuleBytes, what: 'The module' },
+      { bytes: planned.stdin, maxBytes: MAX_STDIN_BYTES, what: 'The stdin' },
+    ]);
     await this.queue.add('run', planned.message, {
       jobId: id,
       attempts: DEFAULT_ATTEMPTS,
