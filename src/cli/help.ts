@@ -149,7 +149,7 @@ until it is allowed again. --revoke forgets the consent. Flags typed on the comm
 (--dir, --ro-dir, --env) need no allowing.
 `;
 
-export const WATCH_HELP = `Usage: plasm-tui watch [DIR] [--json] [--no-initial] [--concurrency N]
+export const WATCH_HELP = `Usage: plasm-tui watch [DIR] [--json] [--no-initial] [--concurrency N] [--no-daemon]
 
 The terminal UI's watch mode without a screen, for scripts and CI: lists DIR's jobs (default: the
 current folder), runs each once, then again whenever its module or manifest is rebuilt (a run in
@@ -165,6 +165,8 @@ shown one after the other, never mixed. The receipts keep the exact bytes.
                      grants_needed, run_started, run_finished, stopped
   --no-initial       run jobs only when they are rebuilt, not once at the start
   --concurrency N    jobs running at once (default: the machine's cores)
+  --no-daemon        run jobs in this process's own sandboxes even when a daemon
+                     (plasm-tui serve) runs; without it a running daemon is used
 
 SIGINT (Ctrl-C) or SIGTERM cancels what runs (each run still ends with its result, cancelled)
 and stops; so does a reader that goes away (\`| head -1\`). The exit code is then 0.

@@ -11,7 +11,7 @@ export { runReport, REPORT_VERSION } from './report.js';
 export { runPortable, type PortableSources } from './portable-run.js';
 export { replayReceipt, notReplayable, type ReplayInputs, type ReplayReport } from './replay.js';
 export { RunLedger, type LedgerRun, type LedgerJob, type LedgerListener } from './ledger/run-ledger.js';
-export { createWarmPool, type WarmPool, type WarmPoolOptions, type Sandbox } from '../sandbox/sandbox.js';
+export { createWarmPool, processSandbox, type WarmPool, type WarmPoolOptions, type Sandbox } from '../sandbox/sandbox.js';
 export { JobFolder, type FolderSnapshot, type JobFolderOptions } from './folder/job-folder.js';
 export type { JobEntry } from './folder/job-entry.js';
 export { FolderRunner, type FolderRunnerOptions } from './watch/folder-runner.js';

@@ -10,6 +10,7 @@ export { Receipt, type ReplayOptions } from './receipt.js';
 export { VerifyError } from './verify-error.js';
 export { LocalTransport, type LocalTransportOptions, type Transport, type TransportJob, type TransportRun, type StartOptions } from './transport.js';
 export { QueueTransport, type QueueTransportOptions } from './queue-transport.js';
+export type { DaemonUse } from '../daemon/client.js';
 
 export { createEngine, resolveJob, jobFromModule, jobFromManifest, saveReceipt, writeReceiptFile, describeGrants, runReport, runPortable, replayReceipt, RunLedger, RUNTIME } from '../engine/index.js';
 export type { PortableSources, ReplayInputs, ReplayReport, LedgerRun, LedgerJob, LedgerListener } from '../engine/index.js';

@@ -10,7 +10,9 @@
 import type { Config } from '../core/config.js';
 import { loadConfig } from '../core/config.js';
 import { loadOrCreateNodeKey, type NodeKey } from '../core/keys.js';
-import { createEngine, createWarmPool, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
+import { daemonOrLocal, type DaemonOrLocal } from '../daemon/daemon-or-local.js';
+import type { DaemonUse } from '../daemon/client.js';
+import { createEngine, createWarmPool, processSandbox, type Engine, type JobOverrides, type RunEvent, type RunResult } from '../engine/index.js';
 import { aBoolean, anObject, checkOptions, type Rule } from './check-arguments.js';
 
 /** One job as the SDK hands it to a transport: plain data, so it can cross a wire. */
@@ -66,6 +68,12 @@ export interface LocalTransportOptions {
    * each job starts its own process when it runs.
    */
   warm?: boolean;
+  /**
+   * Run jobs in a running daemon's warm sandboxes (`plasm-tui serve`) when there is one of this
+   * version; else, or when false, in this process's own. Defaults to the config's `daemon` (true).
+   * The receipts are signed here either way. `daemonUse()` says where jobs run.
+   */
+  daemon?: boolean;
 }
 
 /** What `new LocalTransport(options)` (and so `new Client(options)`) accepts. */
@@ -73,11 +81,13 @@ export const LOCAL_TRANSPORT_OPTIONS: Record<keyof LocalTransportOptions, Rule> 
   config: anObject,
   key: { expected: 'a NodeKey (from loadOrCreateNodeKey)', test: (value) => anObject.test(value) && typeof (value as { publicKeyHex?: unknown }).publicKeyHex === 'string' },
   warm: aBoolean,
+  daemon: aBoolean,
 };
 
 /** Runs jobs on this machine, each in its own sandboxed, single-use worker process (warm spares). */
 export class LocalTransport implements Transport {
   readonly engine: Engine;
+  private readonly sandbox: DaemonOrLocal;
   private readonly key: () => NodeKey;
 
   constructor(options: LocalTransportOptions = {}) {
@@ -85,8 +95,20 @@ export class LocalTransport implements Transport {
     let key = options.key;
     this.key = () => (key ??= loadOrCreateNodeKey());
     const warm = options.warm ?? true;
-    this.engine = createEngine({ config: options.config ?? loadConfig(), key: this.key, ...(warm ? { sandbox: createWarmPool() } : {}) });
+    const config = options.config ?? loadConfig();
+    const useDaemon = options.daemon ?? config.daemon;
+    this.sandbox = daemonOrLocal({
+      daemon: useDaemon,
+      why: options.daemon === false ? 'the client was made with daemon: false' : 'the config says "daemon": false',
+      local: () => (warm ? createWarmPool() : processSandbox),
+    });
+    this.engine = createEngine({ config, key: this.key, sandbox: this.sandbox });
     if (warm) this.engine.warm();
+  }
+
+  /** Where this transport's jobs run: in a daemon (its pid) or here, and why. */
+  daemonUse(): Promise<DaemonUse> {
+    return this.sandbox.use();
   }
 
   publicKey(): string {

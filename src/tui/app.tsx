@@ -55,12 +55,14 @@ export interface AppProps {
   openPager?: (path: string) => void;
   /** Shows `diff -u older newer` in the user's pager. */
   openDiff?: (older: string, newer: string) => void;
+  /** Subscribes to news about where jobs run (the daemon used, or gone); returns the unsubscribe. */
+  sandboxNews?: (listener: (text: string) => void) => () => void;
 }
 
 /** How long a notice stays in the header. */
 const NOTICE_MS = 5000;
 
-export function App({ folder, store, dirLabel, initialState, editText, openPager, openDiff }: AppProps) {
+export function App({ folder, store, dirLabel, initialState, editText, openPager, openDiff, sandboxNews }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   // Ink writes only the lines that changed, unless the frame fills the terminal (then it clears
@@ -108,6 +110,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
     const file = changed === 'manifest' || !rerun.spec ? rerun.relPath : relativize(rerun.spec.modulePath, folder.root);
     notice(asks ? `${sanitizeLabel(rerun.name)} asks for other grants now: not rerun (⏎ reviews them)` : `${sanitizeLabel(file)} changed: rerunning ${sanitizeLabel(rerun.name)}`);
   });
+  useEffect(() => sandboxNews?.((text) => notice(sanitizeLabel(text))), [sandboxNews]);
   useEffect(() => {
     if (ui.notice === null) return;
     const timer = setTimeout(() => dispatch({ type: 'notice', text: null }), NOTICE_MS);

@@ -18,6 +18,7 @@ import { JobFolder } from '../engine/index.js';
 import { RunStore } from './runs/run-store.js';
 import { replayReceipt } from '../engine/replay.js';
 import { createEngine, createWarmPool } from '../engine/index.js';
+import { daemonOrLocal } from '../daemon/daemon-or-local.js';
 import { ThemeContext, colorsWanted, makeTheme } from './theme.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
@@ -33,8 +34,29 @@ export async function startTui(dir: string): Promise<number> {
   // Problems with the config or key are reported by the CLI like any other, before the screen changes.
   const config = loadConfig();
   const key = loadOrCreateNodeKey();
-  // Warm spares: a run (and a watch rerun) does not wait for a Node.js start.
-  const engine = createEngine({ config, key, sandbox: createWarmPool() });
+  // Warm spares: a run (and a watch rerun) does not wait for a Node.js start. A running daemon's,
+  // when there is one (the header says so); else this process's own.
+  const news = new Set<(text: string) => void>();
+  let lastNews: string | null = null;
+  const tell = (text: string): void => {
+    lastNews = text;
+    for (const listener of news) listener(text);
+  };
+  const sandbox = daemonOrLocal({
+    daemon: config.daemon,
+    why: 'the config says "daemon": false',
+    local: () => createWarmPool(),
+    onChange: (use, warning) => {
+      if (warning) tell(`${warning}; jobs run here`);
+      else if (use.used) tell(`jobs run in the daemon (pid ${use.pid})`);
+    },
+  });
+  const sandboxNews = (listener: (text: string) => void): (() => void) => {
+    news.add(listener);
+    if (lastNews) listener(lastNews);
+    return () => news.delete(listener);
+  };
+  const engine = createEngine({ config, key, sandbox });
   engine.warm();
   const folder = new JobFolder(dir, config);
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex, replay: (receipt, inputs) => replayReceipt(engine, receipt, inputs) });
@@ -65,7 +87,7 @@ export async function startTui(dir: string): Promise<number> {
   const onSignal = (): void => app?.unmount();
   try {
     folder.start();
-    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff })), {
+    app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff, sandboxNews })), {
       stdout: frameStream(stdout),
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
       maxFps: 30,

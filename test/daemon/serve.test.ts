@@ -13,6 +13,7 @@ import { BIN, EXAMPLES, WAT, cli } from '../helpers/cli.js';
 import { descendants, isGone, isWorker } from '../helpers/procs.js';
 import { until } from '../helpers/poll.js';
 import { MODES } from '../helpers/modes.js';
+import { KEYS, TuiSession } from '../helpers/pty.js';
 
 const HELLO = join(EXAMPLES, 'hello', 'hello.wasm');
 const CAT = join(EXAMPLES, 'cat-file', 'cat-file.wasm');
@@ -141,6 +142,68 @@ describe('plasm-tui serve, used by plasm-tui run', () => {
     const runs = await Promise.all(['first', 'second', 'third'].map((text) => cli(['run', '--json', HELLO], { input: text })));
     expect(runs.map((run) => report(run.stdout).stdout)).toEqual(['tsrif', 'dnoces', 'driht']);
     expect(runs.map((run) => report(run.stdout).daemon.pid)).toEqual([daemon.pid, daemon.pid, daemon.pid]);
+  });
+});
+
+describe('watch, the terminal UI and the SDK use it too', () => {
+  test('watch runs its jobs in the daemon and says so; none in a worker of its own', async () => {
+    const daemon = await serve();
+    const dir = mkdtempSync(join(tmpdir(), 'watched-'));
+    writeFileSync(join(dir, 'hello.wasm'), readFileSync(HELLO));
+    const watch = execa(process.execPath, [BIN, 'watch', '--json', dir], { reject: false });
+    let out = '';
+    watch.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await until(() => out.includes('"run_finished"'), 'the first run to finish');
+    const finished = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; status?: string }).find((e) => e.type === 'run_finished');
+    expect(finished?.status).toBe('ok');
+    expect(descendants(watch.pid ?? 0).filter(isWorker)).toEqual([]);
+    watch.kill('SIGTERM');
+    const ended = await watch;
+    expect(ended.stderr).toContain(`plasm-tui: running jobs in the daemon (pid ${daemon.pid}).`);
+    // --no-daemon: its own warm workers run the jobs.
+    const own = execa(process.execPath, [BIN, 'watch', '--json', '--no-daemon', dir], { reject: false });
+    let ownOut = '';
+    own.stdout?.on('data', (chunk: Buffer) => (ownOut += chunk.toString()));
+    await until(() => ownOut.includes('"run_finished"'), 'the first run to finish');
+    await until(() => descendants(own.pid ?? 0).some(isWorker), 'a warm worker of its own');
+    own.kill('SIGTERM');
+    expect((await own).stderr).not.toContain('daemon');
+  });
+
+  test('the SDK: a Client uses the daemon (daemonUse says which), signs here, and falls back when told not to', async () => {
+    const daemon = await serve();
+    const { Client, LocalTransport } = await import('../../src/sdk/index.js');
+    const transport = new LocalTransport();
+    const client = new Client({ transport });
+    try {
+      expect(await transport.daemonUse()).toMatchObject({ used: true, pid: daemon.pid });
+      const result = await client.createJob(HELLO).submit('sdk');
+      expect(result.stdout()).toBe('kds');
+      expect(result.receipt().verify(client.publicKey(), { stdin: Buffer.from('sdk'), stdout: result.stdoutBytes() }).ok).toBe(true);
+    } finally {
+      await client.close();
+    }
+    const local = new LocalTransport({ daemon: false });
+    try {
+      expect(await local.daemonUse()).toEqual({ used: false, detail: 'the client was made with daemon: false' });
+    } finally {
+      await local.close();
+    }
+  });
+
+  test('the terminal UI runs jobs in the daemon, and its header says so', async () => {
+    const daemon = await serve();
+    const dir = mkdtempSync(join(tmpdir(), 'tui-'));
+    writeFileSync(join(dir, 'hello.wasm'), readFileSync(HELLO));
+    const tui = new TuiSession(dir);
+    try {
+      await tui.waitForText(`jobs run in the daemon (pid ${daemon.pid})`);
+      await tui.waitForText('▶ hello');
+      await tui.press(KEYS.enter);
+      await tui.waitForText('✓ verified');
+    } finally {
+      await tui.kill();
+    }
   });
 });
 

@@ -63,7 +63,7 @@ export class TuiSession {
       cols,
       rows,
       cwd: ROOT,
-      env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? '', TERM: 'xterm-256color', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+      env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? '', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '', TERM: 'xterm-256color', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     });
     this.pty.onData((data) => {
       this.raw += data;

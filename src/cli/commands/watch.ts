@@ -8,6 +8,8 @@ import { WATCH_HELP } from '../help.js';
 import { printJson, reportError } from '../output.js';
 import { parseCommand } from '../parse.js';
 import { WatchPrinter } from '../watch-printer.js';
+import { daemonOrLocal } from '../../daemon/daemon-or-local.js';
+import { sanitizeLabel } from '../../core/sanitize.js';
 import { exitCodeWhenStdoutGone, onStdoutGone, stdoutGone } from '../stdout-gone.js';
 
 /**
@@ -24,6 +26,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'no-initial': { type: 'boolean' },
       concurrency: { type: 'string' },
+      'no-daemon': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -44,7 +47,18 @@ export async function watchCommand(argv: string[]): Promise<number> {
       throw new PlasmError('usage', `--concurrency takes a whole number of at least 1, not "${values.concurrency}".`);
     }
     json = values.json ?? false;
-    const engine = createEngine({ config: loadConfig(), key: loadOrCreateNodeKey(), sandbox: createWarmPool() });
+    const config = loadConfig();
+    const noDaemon = values['no-daemon'] ?? false;
+    const sandbox = daemonOrLocal({
+      daemon: !noDaemon && config.daemon,
+      why: noDaemon ? '--no-daemon was given' : 'the config says "daemon": false',
+      local: () => createWarmPool(),
+      onChange: (use, warning) => {
+        if (warning) process.stderr.write(`plasm-tui: ${sanitizeLabel(warning)}; running jobs here.\n`);
+        else if (use.used) process.stderr.write(`plasm-tui: running jobs in the daemon (pid ${use.pid}).\n`);
+      },
+    });
+    const engine = createEngine({ config, key: loadOrCreateNodeKey(), sandbox });
     engine.warm();
     const printer = json ? null : new WatchPrinter();
     runner = new FolderRunner(engine, dir, printer ? (event) => printer.event(event) : printEvent, {
