@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The plasm-tui command. The code lives in dist/ (compiled from src/ by `npm ci` / `npm run build`):
 // the command line is bundled into one file, so a run starts with a handful of module reads.
+// Node 22+ keeps the bundle's compiled code between runs (in the system's temporary dir): a
+// command starts without compiling it again. Node 20 has no such cache.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 let main;
 try {
   ({ main } = await import('../dist/cli/bundle.js'));

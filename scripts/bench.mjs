@@ -12,6 +12,7 @@
 //   9. `plasm-tui validate` on a manifest (validators compiled at build time) vs a fresh `node -e 0`
 //  10. QuickJS fib(27) and the SQLite workload, warm: fuel on vs fuel off (the whole job, and the guest's run alone)
 //  11. the same, warm: deterministic mode (fuel, virtual clock, input-tree hash) vs a normal run
+//  12. `plasm-tui run hello.wasm` through a running daemon (plasm-tui serve) vs a bare node process with plain node:wasi
 //  13. 1,000 hello jobs through 2 queue workers (private Redis) vs the local pool, same concurrency;
 //      one job at a time, submit → verified result, and the queue's overhead per job
 // Usage: npm run bench [-- --runs N] [--json PATH] [--only 1,2,…]
@@ -31,6 +32,8 @@ const HELLO = join(ROOT, 'wasm-examples', 'hello', 'hello.wasm');
 const SHA = join(ROOT, 'wasm-examples', 'sha256', 'sha256.wasm');
 const BIN = join(ROOT, 'bin', 'plasm-tui.js');
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'plasm-bench-config-'));
+// A runtime dir of its own: no daemon the user runs is measured by a row that says "no daemon".
+process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'plasm-bench-run-'));
 
 const { DEFAULT_CONFIG } = await import(join(ROOT, 'dist/core/config.js'));
 const { loadOrCreateNodeKey } = await import(join(ROOT, 'dist/core/keys.js'));
@@ -255,6 +258,23 @@ async function workloadPair(n, label, subjectOverrides, target) {
 if (want(10)) await workloadPair(10, 'fuel on  vs  fuel off', { fuel: Number.MAX_SAFE_INTEGER }, '≤ 1.25');
 if (want(11)) await workloadPair(11, 'deterministic  vs  normal', { deterministic: true }, 'lower is better');
 
+if (want(12)) {
+  const daemon = execa(process.execPath, [BIN, 'serve'], { reject: false, stdin: 'ignore' });
+  let log = '';
+  daemon.stderr.on('data', (chunk) => (log += chunk));
+  while (!log.includes('listening on') && daemon.exitCode === null) await pause(20);
+  const report = JSON.parse((await execa(process.execPath, [BIN, 'run', '--json', HELLO], { input })).stdout);
+  if (!report.daemon?.used) throw new Error(`row 12: the run did not use the daemon: ${JSON.stringify(report.daemon)}`);
+  const r = await sideBySide(
+    RUNS,
+    () => execa(process.execPath, [BIN, 'run', '-q', HELLO], { input }),
+    () => execa(process.execPath, ['--no-warnings', plainRunner, HELLO], { input }),
+  );
+  row(12, 'plasm-tui run hello.wasm through a running daemon  vs  bare node + node:wasi', r.subject, r.baseline, 'ms', '≤ 1.3');
+  daemon.kill('SIGTERM');
+  await daemon;
+}
+
 if (want(13)) {
   // Two real `plasm-tui worker` processes, 2 jobs at a time each, on a private Redis, against
   // this process's own warm pool (LocalTransport) 4 at a time: the same 1,000 jobs each way, and
@@ -315,4 +335,5 @@ writeFileSync(values.json, `${JSON.stringify({ node: process.version, runs: RUNS
 console.log(`\nwritten to ${values.json}`);
 rmSync(scratch, { recursive: true, force: true });
 rmSync(process.env.XDG_CONFIG_HOME, { recursive: true, force: true });
+rmSync(process.env.XDG_RUNTIME_DIR, { recursive: true, force: true });
 process.exit(0);

@@ -67,6 +67,11 @@ export function preparePlace(place: DaemonPlace): void {
 
 /** Why a client must not connect to the socket at `place` (not private, not a socket), or null. */
 export function socketProblem(place: DaemonPlace): string | null {
+  try {
+    lstatSync(place.dir);
+  } catch {
+    return 'missing'; // no daemon ever ran here
+  }
   const problem = privateDirProblem(place.dir);
   if (problem) return problem;
   let stats: Stats;

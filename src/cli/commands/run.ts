@@ -12,8 +12,9 @@ import { readInputFile, readPipedStdin } from '../read-input.js';
 import { onStdoutGone } from '../stdout-gone.js';
 import { checkReceiptTarget, writeReceipt } from '../receipt-target.js';
 import { parseRunOptions, type RunCommandOptions } from '../run-options.js';
-import { REPORT_VERSION, runReport, type Sandbox } from '../../engine/index.js';
-import { connectDaemon, type DaemonUse } from '../../daemon/client.js';
+import { REPORT_VERSION, runReport } from '../../engine/index.js';
+import type { DaemonUse } from '../../daemon/client.js';
+import { daemonOrLocal } from '../../daemon/daemon-or-local.js';
 
 export async function runCommand(argv: string[]): Promise<number> {
   let options: RunCommandOptions;
@@ -37,10 +38,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     const loadKey = (): NodeKey => (key ??= loadOrCreateNodeKey());
     const config = loadConfig();
     // A running daemon's warm sandbox, unless told not to; else a worker of this process's own.
-    const chosen = await chooseSandbox(options.noDaemon, config.daemon);
-    daemon = chosen.daemon;
-    if (chosen.warning && !options.quiet) process.stderr.write(`plasm-tui: ${sanitizeLabel(chosen.warning)}; running the job here.\n`);
-    const engine = createEngine({ config, key: loadKey, sandbox: chosen.sandbox });
+    // The daemon is asked while the job is resolved, the key loads and stdin is read.
+    const sandbox = daemonOrLocal({
+      daemon: !options.noDaemon && config.daemon,
+      why: options.noDaemon ? '--no-daemon was given' : 'the config says "daemon": false',
+      local: () => createWarmPool({ spares: 0 }),
+      onChange: (_use, warning) => {
+        // Said once, when the choice is made (a daemon gone mid-run ends the run with its own message).
+        if (warning && daemon === undefined && !options.quiet) process.stderr.write(`plasm-tui: ${sanitizeLabel(warning)}; running the job here.\n`);
+      },
+    });
+    const engine = createEngine({ config, key: loadKey, sandbox });
     spec = engine.resolve(options.target, options.overrides);
     const pending = options.allowGrants ? null : engine.pendingGrants(spec);
     if (pending) {
@@ -57,7 +65,9 @@ export async function runCommand(argv: string[]): Promise<number> {
         return reportError(error);
       }
     }
-    // Everything refusable is checked: the worker boots while stdin is read and the key loads.
+    // Everything refusable is checked: the worker boots while stdin is read and the key loads
+    // (a worker of this process's own; the daemon's are warm already).
+    daemon = await sandbox.use();
     engine.warm(spec);
     loadKey();
     if (options.stdinText !== undefined) stdin = Buffer.from(options.stdinText, 'utf8');
@@ -128,18 +138,5 @@ function printSummary(result: RunResult, receiptPath: string | null): void {
   // The job's name, the message (which may quote import names) and paths come from files an
   // attacker may have written: no escape sequence of theirs reaches the terminal.
   process.stderr.write(`${sanitizeLabel(`plasm-tui: ${result.job} · ${head} · ${ms} ms${detail}${saved}`)}\n`);
-}
-
-/** The daemon's sandbox when one runs and may be used, else a worker of this process's own (no spares: it runs one job). */
-async function chooseSandbox(noDaemon: boolean, configSays: boolean): Promise<{ sandbox: Sandbox; daemon: DaemonUse; warning: string | null }> {
-  const own = (detail: string, warning: string | null = null) => ({ sandbox: createWarmPool({ spares: 0 }), daemon: { used: false as const, detail }, warning });
-  if (noDaemon) return own('--no-daemon was given');
-  if (!configSays) return own('the config says "daemon": false');
-  const connected = await connectDaemon();
-  if ('sandbox' in connected) {
-    const { pid, socket, version } = connected.sandbox.use;
-    return { sandbox: connected.sandbox, daemon: { used: true, pid, socket, version }, warning: null };
-  }
-  return own(connected.unavailable, connected.loud ? connected.unavailable : null);
 }
 
