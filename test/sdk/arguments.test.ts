@@ -89,7 +89,9 @@ describe('plain JavaScript callers', () => {
     await expectRefused(() => job.start({ text: 'hi' }), 'Job.start', 'not an object');
     await expectRefused(() => job.submit('hi', { signal: 'stop' }), 'Job.submit', 'options.signal as an AbortSignal');
     await expectRefused(() => job.submit('hi', { onEvent: true }), 'Job.submit', 'options.onEvent as a function');
-    await expectRefused(() => job.submit('hi', { sginal: new AbortController().signal }), 'Job.submit', 'only the keys signal, onEvent in options, not the string "sginal"');
+    await expectRefused(() => job.submit('hi', { sginal: new AbortController().signal }), 'Job.submit', 'only the keys signal, onEvent, id in options, not the string "sginal"');
+    // A job id (a queue's): what BullMQ takes as a custom id, and a log shows plainly.
+    for (const id of [42, '', '123', 'a:b', 'x'.repeat(129)]) await expectRefused(() => job.submit('hi', { id }), 'Job.submit', 'options.id as a job id of 1 to 128 letters, digits');
     await expectRefused(() => job.submit('hi', 'options'), 'Job.submit');
   });
 

@@ -20,6 +20,17 @@ function thrown(call: () => unknown): unknown {
 }
 
 describe('receipt.verify', () => {
+  it('takes several pinned keys (a queue\'s workers) and checks against the one that signed', async () => {
+    const receipt = (await client.createJob(HELLO).submit('abc')).receipt();
+    const others = ['ab'.repeat(32), 'cd'.repeat(32)];
+    expect(client.publicKeys()).toEqual([client.publicKey()]);
+    expect(receipt.verify([...others, client.publicKey()]).ok).toBe(true);
+    const error = thrown(() => receipt.verify(others));
+    expect(error).toBeInstanceOf(VerifyError);
+    expect((error as VerifyError).message).toBe(`The receipt does not verify: signer (signed by ${client.publicKey()}, which is none of the 2 pinned keys); signature (Ed25519 signature does not match the receipt's contents).`);
+    expect(thrown(() => receipt.verify([]))).toBeInstanceOf(PlasmError);
+  });
+
   it('throws a VerifyError carrying the report when a check fails, and returns the report when all pass', async () => {
     const result = await client.createJob(HELLO).submit('abc');
     const receipt = result.receipt();
