@@ -8,6 +8,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { PlasmError } from '../core/errors.js';
 import type { Sandbox, SandboxRequest, SandboxResult } from '../sandbox/sandbox.js';
+import { sandboxResult } from '../sandbox/sandbox-result.js';
 import { daemonPlace, socketProblem, type DaemonPlace } from './socket-path.js';
 import { DAEMON_VERSION, fromResultMessage, PROTOCOL, readMessages, runMessage, send, type DaemonMessage } from './wire.js';
 
@@ -128,18 +129,5 @@ function daemonSandbox(socket: Socket, use: DaemonSandbox['use']): DaemonSandbox
 }
 
 function lostResult(pid: number): SandboxResult {
-  return {
-    status: 'error',
-    exitCode: null,
-    message: `The daemon (pid ${pid}) went away before the job finished.`,
-    stdout: Buffer.alloc(0),
-    stderr: Buffer.alloc(0),
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 },
-    memoryPeakBytes: null,
-    fuelConsumed: null,
-    outputOrder: null,
-    layers: [],
-  };
+  return sandboxResult({ status: 'error', message: `The daemon (pid ${pid}) went away before the job finished.`, layers: [] });
 }

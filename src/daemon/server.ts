@@ -19,6 +19,7 @@ import { PlasmError } from '../core/errors.js';
 import { schemaErrors } from '../core/schemas.js';
 import type { GrantedDir } from '../sandbox/granted-dir.js';
 import type { SandboxRequest, SandboxResult, WarmPool } from '../sandbox/sandbox.js';
+import { sandboxResult } from '../sandbox/sandbox-result.js';
 import type { DaemonPlace } from './socket-path.js';
 import { preparePlace } from './socket-path.js';
 import { DAEMON_VERSION, PROTOCOL, readMessages, resultMessage, send, type DaemonMessage, type DaemonRun } from './wire.js';
@@ -140,7 +141,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
             mine.set(message.id, controller);
             const run = { cancel: () => controller.abort(), done: Promise.resolve() };
             run.done = runMessageJob(message, pool, controller.signal, (event) => send(socket, { type: 'event', id: message.id, event }))
-              .then((result) => send(socket, resultMessage(message.id, result)))
+              .then((result) => send(socket, resultMessage(message.id, stopping && result.status === 'cancelled' ? { ...result, message: 'The daemon was stopped before the job finished, so the job was cancelled.' } : result)))
               .catch((error: unknown) => {
                 log(`job ${message.id} failed: ${(error as Error).stack ?? String(error)}`);
                 send(socket, resultMessage(message.id, { ...refusedResult(`The daemon failed to run the job: ${(error as Error).message}.`), status: 'error' }));
@@ -225,18 +226,5 @@ async function runMessageJob(message: DaemonRun, pool: WarmPool, signal: AbortSi
 }
 
 function refusedResult(message: string): SandboxResult {
-  return {
-    status: 'invalid',
-    exitCode: null,
-    message,
-    stdout: Buffer.alloc(0),
-    stderr: Buffer.alloc(0),
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 },
-    memoryPeakBytes: null,
-    fuelConsumed: null,
-    outputOrder: null,
-    layers: [],
-  };
+  return sandboxResult({ status: 'invalid', message, layers: [] });
 }

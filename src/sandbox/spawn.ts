@@ -7,8 +7,10 @@
 import { osSandboxMode, type OsSandboxMode } from './launch/detect.js';
 import type { PortableJob } from '../core/portable-job.js';
 import { performance } from 'node:perf_hooks';
-import type { Status } from '../core/status.js';
 import type { Layer } from './containment.js';
+import { sandboxResult, type SandboxResult, type SandboxTiming } from './sandbox-result.js';
+
+export type { SandboxResult, SandboxTiming };
 import type { GrantedDir } from './granted-dir.js';
 import type { JobMessage, WorkerMessage } from './protocol.js';
 import { cachedMetered, keepMetered } from './fuel/metered-cache.js';
@@ -50,35 +52,6 @@ export interface SandboxRequest {
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   onPhase?: (phase: 'started' | 'compiled' | 'running') => void;
-}
-
-export interface SandboxTiming {
-  /** Spawning the worker until it is ready for a job. */
-  start_ms: number;
-  compile_ms: number;
-  run_ms: number;
-  total_ms: number;
-}
-
-export interface SandboxResult {
-  status: Status;
-  exitCode: number | null;
-  message: string;
-  stdout: Buffer;
-  stderr: Buffer;
-  stdoutTruncated: boolean;
-  stderrTruncated: boolean;
-  timing: SandboxTiming;
-  memoryPeakBytes: number | null;
-  /** Instructions charged when the job was metered, else null. */
-  fuelConsumed: number | null;
-  /**
-   * The order the guest wrote its output in: runs of [stream, bytes] that add up to exactly
-   * `stdout` and `stderr`; null when it is not known (a flood, a cut, a worker that ended early).
-   */
-  outputOrder: { stream: 'stdout' | 'stderr'; bytes: number }[] | null;
-  /** The containment layers this job ran under, active or not and why. */
-  layers: Layer[];
 }
 
 /** setTimeout fires at once past 2^31-1 ms; longer limits (over 24 days) are held to that. */
@@ -290,22 +263,6 @@ function stderrHint(stderr: Buffer, pattern = /Error|FATAL|error:/): string {
   return line ? `: ${line.trim().slice(0, 200)}` : '';
 }
 
-/** The one place a SandboxResult is made: nothing captured, nothing measured, unless given. */
-function sandboxResult(fields: Partial<SandboxResult> & Pick<SandboxResult, 'status' | 'message' | 'layers'>): SandboxResult {
-  const empty = Buffer.alloc(0);
-  return {
-    exitCode: null,
-    stdout: empty,
-    stderr: empty,
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timing: { start_ms: 0, compile_ms: 0, run_ms: 0, total_ms: 0 },
-    memoryPeakBytes: null,
-    fuelConsumed: null,
-    outputOrder: null,
-    ...fields,
-  };
-}
 
 /** A job refused before any process starts (the OS sandbox was required and is missing). */
 function refused(message: string, layers: Layer[], elapsedMs: number): SandboxResult {
