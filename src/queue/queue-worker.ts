@@ -46,7 +46,9 @@ const CANCEL_CHECK_MS = 1000;
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { Worker, UnrecoverableError } = await import('bullmq');
   let redisDown = false;
+  let onDown = (): void => {};
   const onRedisError = (error: Error): void => {
+    onDown();
     if (redisDown) return;
     redisDown = true;
     options.onProblem(`Redis at ${options.redis} is not answering (${describeError(error)}); retrying.`);
@@ -61,7 +63,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   engine.warm();
   const context = { engine, blobs: new BlobStore(redis), dirs: options.dirs, publicKey: options.key.publicKeyHex };
 
-  const processor = async (job: { id?: string; data: unknown }): Promise<QueueResultMessage> => {
+  // Jobs taken and not yet settled in Redis (their result stored, or their failure).
+  const unsettled = new Set<string>();
+  let onSettled = (): void => {};
+  const processor = (job: { id?: string; data: unknown }): Promise<QueueResultMessage> => {
+    unsettled.add(job.id ?? '');
+    return runJob(job);
+  };
+  const runJob = async (job: { id?: string; data: unknown }): Promise<QueueResultMessage> => {
     const controller = new AbortController();
     const id = job.id ?? '';
     const watch = cancelWatch(redis, cancelKey(options.queue, id), controller);
@@ -86,21 +95,40 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     maxStalledCount: MAX_STALLED,
   });
   worker.on('error', (error) => onRedisError(error));
+  const settled = (id: string | undefined): void => {
+    unsettled.delete(id ?? '');
+    if (unsettled.size === 0) onSettled();
+  };
+  worker.on('completed', (job) => settled(job.id));
   worker.on('failed', (job, error) => {
     if (job) options.onProblem(`job ${job.id ?? '?'} failed: ${describeError(error)}`);
+    settled(job?.id);
   });
 
   let closing: Promise<void> | null = null;
   return {
     close: () =>
       (closing ??= (async () => {
-        try {
-          await worker.close();
-        } finally {
-          await engine.close();
-          closeRedis(redis);
-          closeRedis(queueRedis);
-        }
+        // No new jobs; those in flight run to their end and their results go to Redis. With Redis
+        // away (or a result refused: the lock lapsed), the wait ends at once, or after a lock's
+        // time: those jobs' locks lapse and another worker runs them again, nothing is lost.
+        // Only then is the worker closed, forced: BullMQ would otherwise wait for a Redis that
+        // may never answer.
+        await worker.pause(true).catch(() => {});
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            onSettled = resolve;
+            onDown = resolve;
+            if (unsettled.size === 0 || redisDown) resolve();
+          }),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lockMs))),
+        ]);
+        clearTimeout(timer);
+        await worker.close(true).catch(() => {});
+        closeRedis(redis);
+        closeRedis(queueRedis);
+        await engine.close();
       })()),
   };
 }

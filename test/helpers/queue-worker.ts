@@ -42,6 +42,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
     stdin: 'ignore',
     buffer: false,
     cleanup: true,
+    // A SIGTERM lets the jobs in flight finish, however long a loaded machine takes: never
+    // turned into a SIGKILL behind the test's back (execa's default after 5 s).
+    forceKillAfterDelay: false,
     env: { XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, PLASM_OS_SANDBOX: process.env.PLASM_OS_SANDBOX, PATH: process.env.PATH },
     extendEnv: false,
   });
