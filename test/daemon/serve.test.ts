@@ -118,13 +118,13 @@ describe('plasm-tui serve, used by plasm-tui run', () => {
     const daemon = await serve({ PLASM_OS_SANDBOX: 'off' });
     const timed = await cli(['run', '--json', '--timeout', '1', join(WAT, 'loop.wat')], { env: { PLASM_OS_SANDBOX: 'off' } });
     const t = report(timed.stdout);
-    expect(t.daemon.pid).toBe(daemon.pid);
-    expect([t.status, timed.exitCode]).toEqual(['timeout', 124]);
+    expect(t.daemon.pid, timed.stdout + timed.stderr).toBe(daemon.pid);
+    expect([t.status, timed.exitCode], t.message).toEqual(['timeout', 124]);
     for (const mode of MODES) {
       const run = await cli(['run', '--json', HELLO], { input: 'x', env: { PLASM_OS_SANDBOX: mode } });
       const r = report(run.stdout);
-      expect(r.daemon.pid).toBe(daemon.pid);
-      expect(r.containment.find((layer) => layer.name === 'os_sandbox')?.active, mode).toBe(mode === 'bwrap');
+      expect(r.daemon.pid, run.stdout + run.stderr).toBe(daemon.pid);
+      expect(r.containment.find((layer) => layer.name === 'os_sandbox')?.active, `${mode}: ${r.message} ${JSON.stringify(r.containment)}`).toBe(mode === 'bwrap');
     }
   });
 
