@@ -28,15 +28,30 @@ export function shownUrl(url: string): string {
   return parsed.toString().replace(/\/$/, '');
 }
 
+/** The copies BullMQ makes of a client for its blocking reads, closed with it. */
+const copies = new WeakMap<Redis, Redis[]>();
+
 /** A client; `onError` hears each connection error (ioredis would print them itself otherwise). */
 export async function openRedis(url: string, onError: (error: Error) => void = () => {}): Promise<Redis> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   redis.on('error', onError);
+  const family: Redis[] = [];
+  copies.set(redis, family);
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (...args: Parameters<Redis['duplicate']>): Redis => {
+    const copy = duplicate(...args);
+    copy.on('error', onError);
+    family.push(copy);
+    return copy;
+  };
   return redis;
 }
 
-/** Closes a client whether or not Redis is there (QUIT would wait for a reconnect that may never come). */
+/**
+ * Closes a client and the copies made of it, whether or not Redis is there: QUIT (and BullMQ's
+ * close) would wait for a reconnect that may never come, its retry timer keeping the program up.
+ */
 export function closeRedis(redis: Redis): void {
-  redis.disconnect(false);
+  for (const client of [redis, ...(copies.get(redis) ?? [])]) client.disconnect(false);
 }

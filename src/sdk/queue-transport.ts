@@ -16,11 +16,11 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../core/config.js';
 import { loadConfig } from '../core/config.js';
-import { PlasmError } from '../core/errors.js';
+import { describeError, isPlasmError, PlasmError } from '../core/errors.js';
 import { createEngine, type Engine, type RunEvent, type RunPhase, type RunResult } from '../engine/index.js';
 import { runResult } from '../engine/run-result.js';
 import { checkResult } from '../queue/check-result.js';
-import { checkRedisUrl } from '../queue/connection.js';
+import { checkRedisUrl, shownUrl } from '../queue/connection.js';
 import { parseFailure } from '../queue/failure.js';
 import { DEFAULT_QUEUE } from '../queue/names.js';
 import { planJob, type PlannedJob } from '../queue/plan-job.js';
@@ -100,16 +100,22 @@ export class QueueTransport implements Transport {
       void queued?.then((client) => client.cancel(id)).catch(() => {});
     };
     const result = (async (): Promise<RunResult> => {
-      const client = await this.connect();
-      await client.submit(planned, id);
-      queued = Promise.resolve(client);
-      phase('starting', { module_hash: planned.job.module.hash });
-      if (cancelled || options.signal?.aborted) {
-        cancelled = false;
-        cancel();
+      try {
+        const client = await this.connect();
+        await client.submit(planned, id);
+        queued = Promise.resolve(client);
+        phase('starting', { module_hash: planned.job.module.hash });
+        if (cancelled || options.signal?.aborted) {
+          cancelled = false;
+          cancel();
+        }
+        const outcome = await client.wait(id);
+        return this.resultOf(outcome, planned, id, emit, phase);
+      } catch (error) {
+        if (isPlasmError(error)) throw error;
+        if (this.closed) throw new PlasmError('usage', `The queue transport was closed before job ${id} ended.`);
+        throw new PlasmError('io', `The queue on ${shownUrl(this.options.redis)} failed job ${id}: ${describeError(error).replace(/\.$/, '')}.`);
       }
-      const outcome = await client.wait(id);
-      return this.resultOf(outcome, planned, id, emit, phase);
     })().finally(() => {
       settled = true;
     });

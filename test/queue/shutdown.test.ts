@@ -1,12 +1,13 @@
 // SIGTERM to a queue worker mid-job: it takes no new job, finishes the one it has (the client
-// gets that job's result, signed by this worker), exits 0 and leaves no sandbox process behind.
+// gets that job's result, signed by this worker), exits 0 and leaves no sandbox process behind;
+// and with Redis gone, neither a worker nor a client waits for it to come back to stop.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Client, QueueTransport } from '../../src/sdk/index.js';
+import { Client, PlasmError, QueueTransport } from '../../src/sdk/index.js';
 import { WAT } from '../helpers/cli.js';
 import { until } from '../helpers/poll.js';
 import { allGone, keyFile, startWorker, type WorkerProcess } from '../helpers/queue-worker.js';
@@ -54,5 +55,25 @@ it('SIGTERM lets the job in flight finish, then the worker exits 0 and leaves no
   } finally {
     await inspector.close();
     inspectorRedis.disconnect();
+  }
+});
+
+it('with Redis gone, SIGTERM still stops a worker (exit 0) and a client still closes, its waiting submit rejected in one sentence', async () => {
+  const idle = await startWorker({ redis: redis.url, keyFile: keyFile(dir, 'idle-worker'), queue: 'gone', concurrency: 1 });
+  const client = new Client({ transport: new QueueTransport({ redis: redis.url, workerKeys: [idle.key], queue: 'gone', pollMs: 100 }) });
+  try {
+    await redis.stop('SIGKILL');
+    await until(() => idle.stderr().includes('is not answering'), 'the worker to notice Redis is gone');
+    const waiting = client.createJob(join(WAT, 'hello.wat')).submit('hi', { id: 'never-sent' }).catch((error: unknown) => error);
+    await client.close();
+    const error = await waiting;
+    expect(error).toBeInstanceOf(PlasmError);
+    expect((error as PlasmError).message).toBe('The queue transport was closed before job never-sent ended.');
+    const children = idle.children();
+    expect(await idle.stop('SIGTERM'), idle.stderr()).toBe(0);
+    await allGone(children, 'the sandbox processes of the stopped worker');
+  } finally {
+    await client.close();
+    await idle.stop('SIGKILL');
   }
 });
