@@ -89,6 +89,11 @@ export class QueueTransport implements Transport {
       return { result: Promise.resolve(plan.result), cancel: () => {} };
     }
     const { planned } = plan;
+    const unrun = (status: RunResult['status'], message: string): RunResult => {
+      phase('done');
+      return runResult({ job: planned.message.name, status, message, module_hash: planned.job.module.hash, input_hash: planned.job.stdin.hash, portable: planned.job });
+    };
+    if (options.signal?.aborted) return { result: Promise.resolve(unrun('cancelled', 'The job was cancelled before it was queued.')), cancel: () => {} };
     const id = options.id ?? randomUUID();
     let queued: Promise<QueueClient> | null = null;
     let cancelled = false;
@@ -110,7 +115,7 @@ export class QueueTransport implements Transport {
           cancel();
         }
         const outcome = await client.wait(id);
-        return this.resultOf(outcome, planned, id, emit, phase);
+        return this.resultOf(outcome, planned, id, emit, unrun, phase);
       } catch (error) {
         if (isPlasmError(error)) throw error;
         if (this.closed) throw new PlasmError('usage', `The queue transport was closed before job ${id} ended.`);
@@ -118,6 +123,7 @@ export class QueueTransport implements Transport {
       }
     })().finally(() => {
       settled = true;
+      options.signal?.removeEventListener('abort', cancel);
     });
     options.signal?.addEventListener('abort', cancel, { once: true });
     return { result, cancel };
@@ -137,11 +143,7 @@ export class QueueTransport implements Transport {
     return (this.connecting ??= QueueClient.open({ redis: this.options.redis, queue: this.queue, pollMs: this.options.pollMs ?? 1000, maxModuleBytes: this.engine.config.max_module_bytes }));
   }
 
-  private resultOf(outcome: Outcome, planned: PlannedJob, id: string, emit: (event: RunEvent) => void, phase: (name: RunPhase) => void): RunResult {
-    const unrun = (status: RunResult['status'], message: string): RunResult => {
-      phase('done');
-      return runResult({ job: planned.message.name, status, message, module_hash: planned.job.module.hash, input_hash: planned.job.stdin.hash, portable: planned.job });
-    };
+  private resultOf(outcome: Outcome, planned: PlannedJob, id: string, emit: (event: RunEvent) => void, unrun: (status: RunResult['status'], message: string) => RunResult, phase: (name: RunPhase) => void): RunResult {
     switch (outcome.state) {
       case 'cancelled':
         return unrun('cancelled', 'The job was cancelled before a worker took it.');

@@ -121,6 +121,13 @@ describe('a job that cannot run goes to the failed set with its reason, tried on
     expect(failed.attempts).toBe(1);
   });
 
+  it('limits past the worker\'s ceilings', async () => {
+    const result = await clientFor([worker.key]).createJob(HELLO).withMemory(4096).submit('x', { id: 'too-much' });
+    expect(result.status()).toBe('invalid');
+    expect(result.message()).toBe("The job asks for memory_mb 4096, over this worker's ceiling of 1024 (ceilings.memory_mb in its config).");
+    expect((await failedJob('too-much')).attempts).toBe(1);
+  });
+
   it('a module that is not in Redis', async () => {
     const stdin = Buffer.from('hi');
     await new BlobStore(queueRedis).put(stdin, 1024, 'The stdin');
@@ -224,5 +231,11 @@ describe('cancelling', () => {
     const idle = new Queue('nobody-here', { connection: queueRedis });
     expect(await idle.getJobState('to-cancel')).toBe('unknown');
     await idle.close();
+  });
+
+  it('a job whose signal was aborted already is not queued at all', async () => {
+    const result = await clientFor([worker.key]).createJob(HELLO).submit('never queued', { signal: AbortSignal.abort(), id: 'aborted-already' });
+    expect(result.status()).toBe('cancelled');
+    expect(await queue.getJobState('aborted-already')).toBe('unknown');
   });
 });
