@@ -339,6 +339,29 @@ describe('stopping', () => {
     });
   }
 
+  test('serve --detach starts it in the background once, --status and --stop say what they find', async () => {
+    const first = await cli(['serve', '--detach']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const pid = Number(/started the daemon \(pid (\d+)\) on (\S+); its log is (\S+)\./.exec(first.stderr)?.[1]);
+    expect(first.stderr).toContain(`on ${SOCKET}; its log is ${join(SOCKET_DIR, 'daemon.log')}.`);
+    try {
+      const again = await cli(['serve', '--detach']);
+      expect([again.exitCode, again.stderr]).toEqual([0, `plasm-tui: a daemon is already running on ${SOCKET}.\n`]);
+      const status = await cli(['serve', '--status']);
+      expect(status.stdout).toMatch(new RegExp(`^running: pid ${pid}, plasm-tui \\S+ on ${SOCKET}, 0 jobs running\n$`));
+      expect(report((await cli(['run', '--json', HELLO], { input: 'detached' })).stdout).daemon.pid).toBe(pid);
+    } finally {
+      const stop = await cli(['serve', '--stop']);
+      expect(stop.stderr).toBe(`plasm-tui: stopped the daemon (pid ${pid}); its jobs were cancelled and its workers stopped.\n`);
+    }
+    await until(() => isGone(pid), 'the detached daemon to be gone');
+    expect(readFileSync(join(SOCKET_DIR, 'daemon.log'), 'utf8')).toMatch(/listening on .*\n.*stopping \(asked by a client\).*\n.*stopped; no worker is left\n$/s);
+    const none = await cli(['serve', '--stop']);
+    expect([none.exitCode, none.stderr]).toEqual([0, 'plasm-tui: no daemon is running.\n']);
+    const status = await cli(['serve', '--status']);
+    expect([status.exitCode, status.stdout]).toEqual([1, 'no daemon is running\n']);
+  });
+
   test('a client that goes away takes its job with it', async () => {
     const daemon = await serve();
     const run = cli(['run', '--timeout', '600', join(WAT, 'sleep.wat')]);
