@@ -79,6 +79,7 @@ export class QueueClient {
    */
   async cancel(id: string): Promise<void> {
     await this.redis.set(cancelKey(this.options.queue, id), '1', 'EX', KEEP_SECONDS);
+    this.waiter.cancelled(id);
     if (!NOT_TAKEN.has(await this.queue.getJobState(id))) return;
     if ((await this.queue.remove(id)) === 1) this.waiter.settle(id, { state: 'cancelled' });
   }

@@ -27,6 +27,8 @@ export class ResultWaiter {
   private readonly timer: NodeJS.Timeout;
   private polling = false;
   private closed = false;
+  /** Jobs this client asked to cancel: one no longer on the queue was removed by that, not lost. */
+  private readonly cancelling = new Set<string>();
 
   constructor(
     private readonly queue: Queue,
@@ -56,6 +58,7 @@ export class ResultWaiter {
         promise,
         settle: (outcome) => {
           if (this.waiting.get(id) !== entry) return; // settled already
+          this.cancelling.delete(id);
           this.waiting.delete(id);
           settle(outcome);
         },
@@ -69,6 +72,11 @@ export class ResultWaiter {
       void this.check(id);
     }
     return entry.promise;
+  }
+
+  /** `id` is being cancelled: from now on, its job missing from the queue means it was removed. */
+  cancelled(id: string): void {
+    this.cancelling.add(id);
   }
 
   /** Ends the wait for `id` now with `outcome` (a job removed before it ran). */
@@ -98,7 +106,8 @@ export class ResultWaiter {
     if (!entry) return;
     try {
       const state = await this.queue.getJobState(id);
-      if (state === 'unknown') return entry.settle({ state: 'gone' });
+      // A poll may ask between a cancel's removal and its settling: that job was cancelled, not lost.
+      if (state === 'unknown') return entry.settle(this.cancelling.has(id) ? { state: 'cancelled' } : { state: 'gone' });
       if (state !== 'completed' && state !== 'failed') return;
       const job = (await this.queue.getJob(id)) as Job | undefined;
       if (!job) return entry.settle({ state: 'gone' });
