@@ -207,6 +207,25 @@ describe('watch, the terminal UI and the SDK use it too', () => {
   });
 });
 
+describe('serve on the command line', () => {
+  test('--help says what it is and how to stop it; bad usage is one line and exit 2', async () => {
+    const help = await cli(['serve', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: plasm-tui serve \[--detach \| --stop \| --status\]\n/);
+    expect(help.stdout).toContain('the signing key never reaches the daemon');
+    expect(help.stdout).toContain('--no-daemon');
+    for (const [args, line] of [
+      [['serve', '--stop', '--status'], 'plasm-tui: Give one of --stop, --status and --detach. See `plasm-tui serve --help`.\n'],
+      [['serve', 'now'], 'plasm-tui: serve takes no arguments, not "now". See `plasm-tui serve --help`.\n'],
+      [['serve', '--bogus'], "plasm-tui: Unknown option '--bogus'. See `plasm-tui serve --help`.\n"],
+    ] as const) {
+      const r = await cli([...args]);
+      expect([r.exitCode, r.stderr], args.join(' ')).toEqual([2, line]);
+    }
+    expect((await cli(['--help'])).stdout).toContain('plasm-tui serve [--detach|--stop|--status]');
+  });
+});
+
 describe('refusals', () => {
   /** The daemon's answers to `lines`, sent on a connection of its own, once `enough` have come or it closed. */
   async function ask(lines: object[], enough: number): Promise<Record<string, unknown>[]> {
