@@ -42,7 +42,9 @@ function alive(pid: number): boolean {
 describe('time limits', () => {
   it('kills an infinite loop near the limit and leaves no process behind', async () => {
     const started = performance.now();
-    const run = cli(['run', '--json', '--timeout', '1.5', wat('loop')]);
+    // The sandbox process is looked for below this command: its own, even when a daemon runs
+    // (test/daemon checks the daemon's workers go with their jobs).
+    const run = cli(['run', '--json', '--no-daemon', '--timeout', '1.5', wat('loop')]);
     const seen = new Set<number>();
     while (run.exitCode === null && performance.now() - started < 10_000) {
       for (const child of childrenOf(run.pid as number)) seen.add(child);

@@ -159,7 +159,14 @@ describe('watch, the terminal UI and the SDK use it too', () => {
     expect(descendants(watch.pid ?? 0).filter(isWorker)).toEqual([]);
     watch.kill('SIGTERM');
     const ended = await watch;
-    expect(ended.stderr).toContain(`plasm-tui: running jobs in the daemon (pid ${daemon.pid}).`);
+    expect(ended.stderr).toBe(''); // --json: events only, no chatter
+    // Without --json, a person is told where the jobs run.
+    const human = execa(process.execPath, [BIN, 'watch', dir], { reject: false });
+    let said = '';
+    human.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    await until(() => said.includes(`plasm-tui: running jobs in the daemon (pid ${daemon.pid}).`), 'watch to say it uses the daemon');
+    human.kill('SIGTERM');
+    await human;
     // --no-daemon: its own warm workers run the jobs.
     const own = execa(process.execPath, [BIN, 'watch', '--json', '--no-daemon', dir], { reject: false });
     let ownOut = '';

@@ -55,7 +55,8 @@ export async function watchCommand(argv: string[]): Promise<number> {
       local: () => createWarmPool(),
       onChange: (use, warning) => {
         if (warning) process.stderr.write(`plasm-tui: ${sanitizeLabel(warning)}; running jobs here.\n`);
-        else if (use.used) process.stderr.write(`plasm-tui: running jobs in the daemon (pid ${use.pid}).\n`);
+        // Said to a person; a script reading --json events gets no chatter on stderr.
+        else if (use.used && !json) process.stderr.write(`plasm-tui: running jobs in the daemon (pid ${use.pid}).\n`);
       },
     });
     const engine = createEngine({ config, key: loadOrCreateNodeKey(), sandbox });
