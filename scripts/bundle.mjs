@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// The programs that start on every `plasm-tui` command, each bundled into one file so that
-// starting one is a single module read instead of dozens or hundreds (the CLI's graph is ~200
-// modules, execa alone 106; the TUI's ~400, Ink and React among them):
-//   - dist/cli/bundle.js: the command line (src/cli/main.ts) with its dependencies inlined. The
-//     TUI stays out: `import('../tui/start.js')` becomes `import('../tui/bundle.js')`, loaded only
-//     when the TUI opens. ajv stays in node_modules too: src/core/schemas.ts uses the validators
-//     compiled at build time (scripts/schema-validators.mjs) and requires ajv only without them.
-//   - dist/tui/bundle.js: the TUI (src/tui/start.ts), Ink and React inlined: it is drawing in a
-//     quarter of the time Node takes to load them module by module.
+// The programs that start on every `plasm-tui` command, bundled so that starting one is a few
+// module reads instead of hundreds (the CLI's graph is ~200 modules, execa alone 106; the TUI's
+// ~400, Ink and React among them):
+//   - dist/cli/bundle.js: the command line (src/cli/main.ts), split (esbuild `splitting`) at its
+//     dynamic imports into chunks in dist/chunks/: each command, the TUI (Ink and React inside),
+//     the local sandbox (execa) are loaded only by what uses them, and code they share is loaded
+//     once. `plasm-tui run` never loads Ink or React; the TUI does not load the engine twice.
+//     ajv stays in node_modules: src/core/schemas.ts uses the validators compiled at build time
+//     (scripts/schema-validators.mjs) and requires ajv only without them.
 //   - dist/sandbox/worker.bundle.mjs: the sandbox worker, the only file of the package it may read.
 // All sit two folders below the package root, like every tsc-built file, so the paths derived
 // from `import.meta.url` (src/core/paths.ts) hold in them too. Runs after tsc (scripts/build.mjs).
@@ -33,14 +33,6 @@ const common = {
 /** Bundled CommonJS dependencies (cross-spawn, under execa) require Node's built-ins: ESM has no `require`. */
 const requireInEsm = { js: "import { createRequire as __plasmCreateRequire } from 'node:module'; const require = __plasmCreateRequire(import.meta.url);" };
 
-/** Leaves the TUI out of the CLI bundle: it is imported at run time, as its own bundle. */
-const tuiStaysOut = {
-  name: 'tui-stays-out',
-  setup(build) {
-    build.onResolve({ filter: /\/tui\/start\.js$/ }, () => ({ path: '../tui/bundle.js', external: true }));
-  },
-};
-
 /**
  * Ink connects to React DevTools when DEV=true, importing react-devtools-core (not a dependency).
  * Left as an import of a file that is not there, it fails as Ink expects, and Ink says what to install.
@@ -53,19 +45,73 @@ const inkDevtoolsStaysOut = {
 };
 
 /**
+ * Small changes to bundled dependencies, each checked: a new version without the text replaced
+ * fails the build rather than bundling the file unchanged.
+ */
+function patched(name, file, replacements) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter: file }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!source.includes(from)) throw new Error(`${args.path} no longer holds ${JSON.stringify(from)}: see ${name} in scripts/bundle.mjs`);
+          source = source.replace(from, to);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, where a
+ * global `fetch` exists, loads it with `fetch(dataURL)`. In Node that first loads undici, Node's
+ * fetch (60 ms of a TUI start on a 2-core machine), to decode bytes it already has. Its own
+ * synchronous path (the one it takes where there is no fetch) gives the same bytes.
+ */
+const yogaWithoutFetch = patched('yoga-without-fetch', /yoga-layout\/dist\/binaries\/yoga-wasm-base64-esm\.js$/, [['"function"!=typeof fetch', '!0']]);
+
+/**
+ * Ink turns each line of a frame into styled cells (tokenizing its escape codes, measuring each
+ * grapheme) through caches that live for one frame: every frame measured the whole screen again,
+ * 10-40 ms on a 2-core machine. One cache kept across frames (bounded: emptied past 20,000
+ * entries) does each line once while it stays on screen. The cells are only read, never changed.
+ */
+const inkCachesAcrossFrames = patched('ink-caches-across-frames', /\/node_modules\/ink\/build\/output\.js$/, [
+  ['    caches = new OutputCaches();', '    caches = sharedOutputCaches();'],
+  [
+    'export default class Output {',
+    `let shared;
+const sharedOutputCaches = () => {
+    if (!shared || shared.styledChars.size + shared.widths.size + shared.blockWidths.size > 20_000) shared = new OutputCaches();
+    return shared;
+};
+export default class Output {`,
+  ],
+]);
+
+/**
  * The queue's packages (BullMQ, ioredis: ~1 MB) stay in node_modules: only `plasm-tui worker`
  * loads them, and every other command would otherwise parse them at each start.
  */
 const QUEUE_PACKAGES = ['bullmq', 'ioredis'];
 
-/** Bundles `entry` into dist/<name>/bundle.js, its dependencies' license texts beside it. */
-async function programBundle(name, entry, plugin, external = []) {
-  const result = await build({ ...common, entryPoints: { [`${name}/bundle`]: entry }, outdir, banner: requireInEsm, plugins: [plugin], external, metafile: true });
-  writeLicenses(result.metafile, join(OUT, name, 'bundle.licenses.txt'), `dist/${name}/bundle.js`);
-}
-
-await programBundle('cli', 'src/cli/main.ts', tuiStaysOut, QUEUE_PACKAGES);
-await programBundle('tui', 'src/tui/start.ts', inkDevtoolsStaysOut);
+// React's production build only (src/tui/interactive-env.ts picks it at run time too): the
+// development build (1 MB of react-reconciler) is left out rather than parsed at each start.
+const result = await build({
+  ...common,
+  entryPoints: { 'cli/bundle': 'src/cli/main.ts', 'tui/bundle': 'src/tui/start.ts' },
+  outdir,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: requireInEsm,
+  plugins: [inkDevtoolsStaysOut, yogaWithoutFetch, inkCachesAcrossFrames],
+  external: QUEUE_PACKAGES,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  metafile: true,
+});
+writeLicenses(result.metafile, join(OUT, 'cli', 'bundle.licenses.txt'), 'dist/cli/bundle.js and dist/chunks/');
 
 await build({
   ...common,

@@ -105,7 +105,7 @@ export function App({ folder, store, dirLabel, initialState, editText, openPager
   const stdinOf = (entry: JobEntry): string => uiRef.current.stdin[entry.id] ?? entry.spec?.defaultStdin ?? '';
   const notice = (text: string | null): void => dispatch({ type: 'notice', text });
 
-  useWatchReruns(jobs, store, ui.watch, (rerun, asks, changed) => {
+  useWatchReruns(folder, store, ui.watch, (rerun, asks, changed) => {
     // The file that changed (the manifest or the module), then the job it reruns.
     const file = changed === 'manifest' || !rerun.spec ? rerun.relPath : relativize(rerun.spec.modulePath, folder.root);
     notice(asks ? `${sanitizeLabel(rerun.name)} asks for other grants now: not rerun (⏎ reviews them)` : `${sanitizeLabel(file)} changed: rerunning ${sanitizeLabel(rerun.name)}`);

@@ -10,5 +10,7 @@ if (process.env.CI !== undefined || process.env.CONTINUOUS_INTEGRATION !== undef
 // React, too, picks its build once, when it loads: without NODE_ENV it is the development build,
 // whose checks make every frame cost two to three times as much, time the process would spend
 // reading a running job's output.
-process.env.NODE_ENV ??= 'production';
+// (The bundle, dist/tui/bundle.js, holds the production build alone: scripts/bundle.mjs.)
+const env = process.env;
+env.NODE_ENV ??= 'production';
 export {};

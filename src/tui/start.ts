@@ -57,7 +57,6 @@ export async function startTui(dir: string): Promise<number> {
     return () => news.delete(listener);
   };
   const engine = createEngine({ config, key, sandbox });
-  engine.warm();
   const folder = new JobFolder(dir, config);
   const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex, replay: (receipt, inputs) => replayReceipt(engine, receipt, inputs) });
   const stdout = process.stdout;
@@ -85,6 +84,12 @@ export async function startTui(dir: string): Promise<number> {
   const openDiff = (older: string, newer: string): void => suspended(() => showDiffInPager(older, newer));
   // A kill from outside still cancels runs and leaves the terminal usable.
   const onSignal = (): void => app?.unmount();
+  let warmed = false;
+  const warmOnce = (): void => {
+    if (warmed || (folder.snapshot().jobs.length === 0 && !folder.snapshot().ready)) return;
+    warmed = true;
+    setImmediate(() => engine.warm());
+  };
   try {
     folder.start();
     app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff, sandboxNews })), {
@@ -93,6 +98,9 @@ export async function startTui(dir: string): Promise<number> {
       maxFps: 30,
       // Only the lines that changed are written (the app leaves the last row free for this, see app.tsx).
       incrementalRendering: true,
+      // The warm spare starts once the first jobs are on screen: probing the OS sandbox and
+      // spawning a process are tens of milliseconds of this process's time the list need not wait for.
+      onRender: warmOnce,
     });
     // SIGINT only arrives before Ink puts the terminal in raw mode (after that Ctrl-C is a key).
     for (const signal of SIGNALS) process.once(signal, onSignal);

@@ -1,8 +1,8 @@
 // `plasm-tui run` must start fast: loading the CLI for a run never loads React, Ink or the TUI,
-// and the command line is one bundled file (scripts/bundle.mjs) rather than a tree of modules.
+// and the command line is bundled (scripts/bundle.mjs): a few chunks rather than a tree of modules.
 // The real binary runs with a resolve hook (test/fixtures/trace-imports.mjs) that records every
 // module URL the process resolves.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,10 @@ import { until } from '../helpers/poll.js';
 const HOOK = join(ROOT, 'test', 'fixtures', 'trace-imports.mjs');
 const UI_MODULES = /\/node_modules\/(ink|react|react-reconciler|ink-text-input)\//;
 const CLI_BUNDLE = join(ROOT, 'dist', 'cli', 'bundle.js');
+const TUI_BUNDLE = join(ROOT, 'dist', 'tui', 'bundle.js');
+const CHUNKS = pathToFileURL(join(ROOT, 'dist', 'chunks')).href + '/';
+/** The URLs that are not Node's built-ins, each once, shared chunks left out. */
+const ownModules = (urls: string[]) => [...new Set(urls.filter((url) => !url.startsWith('node:') && !url.startsWith(CHUNKS)))];
 
 /** Runs `node --import HOOK …args` and returns the resolved URLs, in order. */
 async function traced(args: string[]) {
@@ -35,9 +39,10 @@ describe('`plasm-tui run` loads no UI code', () => {
     const { result, urls } = await traced([BIN, 'run', join(EXAMPLES, 'hello', 'hello.wasm'), '--stdin', 'hi']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stdout).toBe('ih');
-    // The trace saw the bundle that holds the run command: the hook works on this path. Besides
-    // Node's built-ins, the bin and the bundle are the only modules a run loads.
-    expect(urls.filter((url) => !url.startsWith('node:'))).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href]);
+    // The trace saw the bundle that holds the command line: the hook works on this path. Besides
+    // Node's built-ins, the bin, the bundle and its chunks are the only modules a run loads.
+    expect(ownModules(urls)).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href]);
+    expect(urls.some((url) => url.startsWith(CHUNKS))).toBe(true);
     expect(urls.filter((url) => UI_MODULES.test(url))).toEqual([]);
     expect(urls.filter((url) => url.includes('/dist/tui/'))).toEqual([]);
   });
@@ -46,6 +51,10 @@ describe('`plasm-tui run` loads no UI code', () => {
     const bundle = readFileSync(CLI_BUNDLE, 'utf8');
     expect(bundle).toContain('await import("../tui/bundle.js")');
     expect(bundle).not.toMatch(/node_modules\/(ink|react|react-reconciler|chokidar)\//);
+    // Nor does any chunk: Ink and React are in the TUI's bundle alone.
+    const chunks = readdirSync(join(ROOT, 'dist', 'chunks'));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(readFileSync(join(ROOT, 'dist', 'chunks', chunk), 'utf8'), chunk).not.toMatch(/node_modules\/(ink|react|react-reconciler|yoga-layout)\//);
   });
 
   test('the other commands load none either', async () => {
@@ -74,7 +83,7 @@ describe('the TUI', () => {
     tui.write('q');
     expect(await exited).toBe(0);
     const urls = readFileSync(trace, 'utf8').split('\n').filter((url) => url && !url.startsWith('node:'));
-    expect(urls).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href, pathToFileURL(join(ROOT, 'dist', 'tui', 'bundle.js')).href]);
+    expect(ownModules(urls)).toEqual([pathToFileURL(BIN).href, pathToFileURL(CLI_BUNDLE).href, pathToFileURL(TUI_BUNDLE).href]);
   });
 });
 

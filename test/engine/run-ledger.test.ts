@@ -80,6 +80,42 @@ describe('RunLedger', () => {
 });
 
 describe('one ledger shared by the TUI and watch', () => {
+  it('tells of a run\'s end before its receipt is written, and of the finish once it is; the store shows the outcome first', async () => {
+    const root = scratch();
+    copyFileSync(join(EXAMPLES, 'hello', 'hello.wasm'), join(root, 'hello.wasm'));
+    const engine = createEngine({ config: DEFAULT_CONFIG, key });
+    const ledger = new RunLedger({ engine, root });
+    const store = new RunStore({ root, engine, publicKeyHex: key.publicKeyHex, ledger });
+    const id = join(root, 'hello.wasm');
+    const receipts = () => {
+      try {
+        return readdirSync(join(root, '.plasm', 'receipts', receiptFolder(root, id))).filter((f) => f.endsWith('.json'));
+      } catch {
+        return [];
+      }
+    };
+    const seen: string[] = [];
+    ledger.listen({
+      ended: (run) => {
+        const record = store.latest(id);
+        seen.push(`ended: result ${run.result?.status}, receipts on disk ${receipts().length}, shown ${record?.outcome?.status} (receipt ${record?.receiptPending ? 'pending' : 'not pending'})`);
+      },
+      finished: (run) => {
+        const record = store.latest(id);
+        seen.push(`finished: saved as ${run.receiptPath}, receipts on disk ${receipts().length}, shown ${record?.outcome?.status} (receipt ${record?.receipt?.verified ? 'verified' : 'not yet'})`);
+      },
+    });
+    store.start({ id, spec: jobFromModule(id, DEFAULT_CONFIG), moduleHash: sha256(''), manifestHash: null }, 'hi');
+    await ledger.whenIdle();
+    expect(seen).toEqual([
+      'ended: result ok, receipts on disk 0, shown ok (receipt pending)',
+      'finished: saved as .plasm/receipts/hello.wasm/0001.json, receipts on disk 1, shown ok (receipt verified)',
+    ]);
+    expect(store.latest(id)).toMatchObject({ receiptPending: false, receipt: { verified: true }, fullOutput: '.plasm/receipts/hello.wasm/0001.output.txt' });
+    await store.close();
+    await engine.close();
+  });
+
   it('each sees the other\'s runs, numbers them in one sequence, saves each receipt once, and a run in one supersedes the other\'s', async () => {
     const root = scratch();
     copyFileSync(join(EXAMPLES, 'hello', 'hello.wasm'), join(root, 'hello.wasm'));

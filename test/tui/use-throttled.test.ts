@@ -33,6 +33,20 @@ describe('the redraw pace', () => {
     expect(times).toEqual([500, 1000]);
   });
 
+  it('redraws an urgent change at once, even inside the interval, and drops the redraw it had planned', () => {
+    const times: number[] = [];
+    const pace = pacer(() => times.push(Date.now()), 33);
+    pace.change(); // t=0: drawn
+    vi.advanceTimersByTime(5);
+    pace.change(); // t=5: planned for t=33
+    vi.advanceTimersByTime(5);
+    pace.change(true); // t=10: a run's end, drawn now
+    expect(times).toEqual([0, 10]);
+    vi.advanceTimersByTime(1000);
+    expect(times).toEqual([0, 10]);
+    pace.stop();
+  });
+
   it('follows output streaming slower than the frame rate change by change', () => {
     // Ten lines a second: every one is drawn when it arrives.
     expect(redrawsOf(100, 1000)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);

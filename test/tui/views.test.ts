@@ -78,6 +78,8 @@ describe('views', () => {
     expect(receiptAbsence(job({ spec: null }), undefined)).toMatch(/cannot run/);
     expect(receiptAbsence(job(), run({ outcome: null }))).toMatch(/signed and saved when the run ends/);
     expect(receiptAbsence(job(), run())).toMatch(/nothing was signed/);
+    // Between the run's end on screen and its receipt saved and checked (a moment): not "nothing was signed".
+    expect(receiptAbsence(job(), run({ receiptPending: true }))).toBe('● saving and checking the receipt');
   });
 
   it('says a run refused before it started was refused, not that the module could not be read, and shows no 0.0 ms phases', () => {

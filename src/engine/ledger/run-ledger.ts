@@ -56,6 +56,8 @@ export interface LedgerRun {
 export interface LedgerListener {
   started?(run: LedgerRun): void;
   event?(run: LedgerRun, event: RunEvent): void;
+  /** The run ended: `run.result` is set; its receipt is saved next (then `finished`). */
+  ended?(run: LedgerRun): void;
   /** The run ended; `folder` is its receipt folder, open until the listeners return (null if not saved). */
   finished?(run: LedgerRun, folder: ReceiptFolder | null): void;
   /** Only a bug in plasm-tui rejects a run's result. */
@@ -209,6 +211,8 @@ export class RunLedger {
 
   private finish(run: LedgerRun, result: RunResult): void {
     run.result = result;
+    // What the run did goes on screen before the receipt's disk writes (each synced).
+    for (const listener of this.listeners) listener.ended?.(run);
     let folder: ReceiptFolder | null = null;
     if (result.receipt && (this.options.saveReceipts ?? true)) {
       try {

@@ -9,8 +9,11 @@ import { useEffect, useState } from 'react';
  * (×1.5 a frame) up to `maxIntervalMs`: a redraw costs the process milliseconds it would
  * otherwise spend reading the job's pipes, and a flood of output scrolls too fast to read at any
  * frame rate. The first quiet period brings the pace back to `intervalMs`.
+ *
+ * An urgent change (a run's first output, its end) redraws at once, whatever the pace: a rerun's
+ * new output is not held back by a pace meant for streams.
  */
-export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): { change(): void; stop(): void } {
+export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): { change(urgent?: boolean): void; stop(): void } {
   let last = -Infinity;
   let lastChange = -Infinity;
   let gap = intervalMs;
@@ -21,11 +24,16 @@ export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = in
     redraw();
   };
   return {
-    change() {
+    change(urgent = false) {
       const now = Date.now();
       const quiet = now - lastChange >= intervalMs;
       lastChange = now;
       if (quiet) gap = intervalMs;
+      if (urgent) {
+        if (timer) clearTimeout(timer);
+        fire();
+        return;
+      }
       if (timer) return;
       const wait = gap - (now - last);
       if (!quiet) gap = Math.min(maxIntervalMs, Math.ceil(gap * 1.5));
@@ -40,7 +48,7 @@ export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = in
 }
 
 /** A counter that follows a source's changes at the pace above; each redraw changes it. */
-export function useThrottledVersion(subscribe: (listener: () => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): number {
+export function useThrottledVersion(subscribe: (listener: (urgent?: boolean) => void) => () => void, intervalMs: number, maxIntervalMs = intervalMs * 6): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     const pace = pacer(() => setVersion((v) => v + 1), intervalMs, maxIntervalMs);

@@ -61,6 +61,8 @@ export interface RunRecord {
   /** Output differs from the previous finished run's: `≠` true, `=` false, null for a first run. */
   changed: boolean | null;
   receipt: ReceiptView | null;
+  /** The run has ended and its receipt is being saved and checked (shown a moment after the outcome). */
+  receiptPending?: boolean;
   /** The whole output, saved beside the receipt (relative to the watched folder); null until then, or if it could not be. */
   fullOutput: string | null;
   finishedAt: number | null;

@@ -61,7 +61,8 @@ export class RunStore {
   private readonly arrivals = new Map<RunRecord, { stream: Stream; chunk: Uint8Array }[]>();
   private readonly pending = new Set<Promise<void>>();
   private readonly replays = new Set<AbortController>();
-  private readonly listeners = new Set<() => void>();
+  /** Told of each change; `urgent` when it should be on screen at once (a run's first output, its end). */
+  private readonly listeners = new Set<(urgent?: boolean) => void>();
   /** What the user allowed in this session, per manifest, values included. */
   private readonly allowedNow = new Map<string, GrantRequest>();
   /** Jobs whose saved runs have been read back. */
@@ -83,14 +84,23 @@ export class RunStore {
           // may already be a newer build than the list knew (else that build would run twice).
           if (event.module_hash) record.moduleHash = event.module_hash;
         } else {
+          const first = record.output.bytes.stdout + record.output.bytes.stderr === 0;
           record.output.append(event.type, event.chunk);
           this.arrivals.get(record)?.push({ stream: event.type, chunk: event.chunk });
+          if (first) return this.changed(true);
         }
         this.changed();
       },
+      // The outcome is shown first; saving and checking the receipt follow (`finished`).
+      ended: (run) => {
+        const record = this.live.get(run);
+        if (!record) return;
+        this.end(record, run);
+        this.changed(true);
+      },
       finished: (run, folder) => {
         const record = this.live.get(run);
-        if (record) this.finish(record, run, folder);
+        if (record) this.keepReceipt(record, run, folder);
       },
       failed: (run, error) => {
         const record = this.live.get(run);
@@ -99,7 +109,7 @@ export class RunStore {
     });
   }
 
-  subscribe = (listener: () => void): (() => void) => {
+  subscribe = (listener: (urgent?: boolean) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
@@ -265,7 +275,8 @@ export class RunStore {
     this.records.set(record.jobId, list);
   }
 
-  private finish(record: RunRecord, run: LedgerRun, folder: ReceiptFolder | null): void {
+  /** The run's outcome and output as the sandbox gave them: what the panes show first. */
+  private end(record: RunRecord, run: LedgerRun): void {
     const result = run.result as RunResult;
     if (run.superseded) record.superseded = true;
     record.output.end();
@@ -308,10 +319,20 @@ export class RunStore {
       const before = this.previousFinished(record);
       record.changed = before ? before.outcome?.outputHash !== outputHash : null;
     }
+    this.arrivals.set(record, chunks);
+    record.receiptPending = result.receipt !== null;
+  }
+
+  /** Then its receipt, saved by the ledger: checked, and the output kept beside it. */
+  private keepReceipt(record: RunRecord, run: LedgerRun, folder: ReceiptFolder | null): void {
+    const result = run.result as RunResult;
+    if (record.outcome === null) this.end(record, run); // a ledger that told only of the finish
+    record.receiptPending = false;
     if (!result.receipt) return;
     record.receipt = this.keep(record, result, run);
     // Another program may have saved a receipt meanwhile: the run is the number it was saved as.
     if (run.savedAs !== null) record.no = run.savedAs;
+    const chunks = this.arrivals.get(record) ?? [];
     if (folder && run.receiptPath) record.fullOutput = this.keepOutput(folder, run.receiptPath, record, result, chunks);
   }
 
@@ -401,9 +422,9 @@ export class RunStore {
     return view;
   }
 
-  private changed(): void {
+  private changed(urgent = false): void {
     this.version++;
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(urgent);
   }
 }
 

@@ -136,6 +136,7 @@ export function receiptAbsence(job: JobEntry | undefined, latest: RunRecord | un
   if (!job) return '';
   if (!latest) return job.spec ? 'no receipt yet: each run is signed and saved in .plasm/receipts' : 'this job cannot run, so nothing is signed';
   if (latest.outcome === null) return '● signed and saved when the run ends';
+  if (latest.receiptPending) return '● saving and checking the receipt';
   if (neverStarted(latest)) return 'no receipt: the run was refused before it started (see Exit), so nothing was signed';
   return `no receipt: nothing was signed for this ${stateWord(latest.outcome.status)} run`;
 }
