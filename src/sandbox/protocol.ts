@@ -15,6 +15,8 @@ export interface JobMessage {
   type: 'job';
   /** The module's bytes: a wasm binary, or WebAssembly text in UTF-8 when `wat` is set. */
   module: Uint8Array;
+  /** The module is the one this worker was primed with (PrimeMessage): `module` is left empty. */
+  primed?: boolean;
   /** Text to compile in the worker, under the job's limits, with the wabt package at this URL. */
   wat?: { fileName: string; wabtUrl: string };
   /** Guest argv; argv[0] is the module's file name. */
@@ -29,6 +31,17 @@ export interface JobMessage {
   metered?: MeteredModule | null;
   /** Deterministic mode (wasi/deterministic.ts), with its seed (64 hex digits); needs `fuel`. */
   deterministic?: { seed: string } | null;
+}
+
+/**
+ * Sent to an idle spare: the module its profile's last job ran, to compile while it waits. A job
+ * whose module is byte for byte the same (and runs without fuel, from a binary) uses that
+ * compilation; any other job compiles its own. A compiled module can be shared by threads of one
+ * process, never sent to another: each spare compiles its own copy, off the job's path.
+ */
+export interface PrimeMessage {
+  type: 'prime';
+  module: Uint8Array;
 }
 
 export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'unmeterable' | 'error';

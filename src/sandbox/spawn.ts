@@ -162,9 +162,12 @@ export async function runOnWorker(worker: WorkerProcess, request: SandboxRequest
     runStarted = performance.now();
     // The wall-clock limit covers compiling, a start section and the run itself.
     timer = setTimeout(() => end('timeout'), Math.min(request.timeoutMs, MAX_TIMER_MS));
+    // The worker has these very bytes already (compiled, or compiling): they are not sent twice.
+    const primed = !request.wat && request.fuel == null && worker.primedWith !== null && Buffer.from(worker.primedWith).equals(request.module);
     const job: JobMessage = {
       type: 'job',
-      module: request.module,
+      module: primed ? new Uint8Array(0) : request.module,
+      ...(primed ? { primed } : {}),
       ...(request.wat && worker.wabtUrl ? { wat: { fileName: request.wat.fileName, wabtUrl: worker.wabtUrl } } : {}),
       argv: request.argv,
       env: request.env,

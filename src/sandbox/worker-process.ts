@@ -14,7 +14,7 @@ import { kernelLimits, type KernelLimits } from './launch/rlimits.js';
 import { killGroup, stopLaunch } from './launch/stop.js';
 import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
 import { childFd, workerPath, type GrantedDir } from './granted-dir.js';
-import { isWorkerMessage, type Preopen, type WorkerMessage } from './protocol.js';
+import { isWorkerMessage, type Preopen, type PrimeMessage, type WorkerMessage } from './protocol.js';
 import { wabtLocation } from './wabt-path.js';
 
 /** What a worker process is started with; two jobs with equal profiles can use the same spare. */
@@ -156,6 +156,22 @@ export class WorkerProcess {
     );
     if ('problem' in launch) return launch;
     return new WorkerProcess(profile, launch, limits, wabt?.url);
+  }
+
+  /** What it was sent to compile ahead, if anything: a job of those bytes need not send them again. */
+  primedWith: Uint8Array | null = null;
+
+  /** Has the spare compile `module` while it waits (see PrimeMessage); sent once it is up, unless a job came first. */
+  prime(module: Uint8Array): void {
+    void this.ready.then(() => {
+      if (this.listener || this.gone) return;
+      try {
+        this.subprocess.send({ type: 'prime', module } satisfies PrimeMessage);
+        this.primedWith = module;
+      } catch {
+        // gone meanwhile: the job that takes it (if any) compiles as usual
+      }
+    });
   }
 
   /** Hands the worker to a job: it keeps the event loop alive again and reports to `listener`. */

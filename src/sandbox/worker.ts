@@ -6,7 +6,7 @@
  */
 import { WASI } from 'node:wasi';
 import { performance } from 'node:perf_hooks';
-import type { JobMessage, WorkerMessage } from './protocol.js';
+import type { JobMessage, PrimeMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
@@ -51,6 +51,10 @@ let instance: WebAssembly.Instance | undefined;
 
 async function run(job: JobMessage): Promise<void> {
   const compileStart = performance.now();
+  if (job.primed) {
+    if (!primed) return finish({ outcome: 'error', exit_code: null, message: 'The sandbox failed: the job named a module it was never sent.', run_ms: 0, memory_bytes: null });
+    job = { ...job, module: primed.bytes };
+  }
   const source = job.wat ? await watJobBytes({ ...job, wat: job.wat }) : job.module;
   if (!(source instanceof Uint8Array)) return finish(source);
   let bytes = source;
@@ -71,7 +75,10 @@ async function run(job: JobMessage): Promise<void> {
   }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    // Compiled while this worker waited, from the same bytes: used as it is. (A module that did
+    // not compile is compiled again below, for the error to say why.)
+    const early = primed !== null && !job.wat && meter === null && Buffer.from(primed.bytes).equals(bytes) ? await primed.compiled : null;
+    module = early ?? (await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
   } catch (error) {
     let text = error instanceof Error ? error.message : String(error);
     if (meter !== null) {
@@ -195,9 +202,18 @@ function classify(error: unknown, job: JobMessage, memory: number | null): Pick<
   return { outcome: 'error', exit_code: null, message: `The sandbox failed while running the module: ${text.split('\n')[0]}.` };
 }
 
-process.once('message', (job: JobMessage) => {
-  run(job).catch((error: unknown) => {
+/** The module a prime message brought, compiling (see PrimeMessage in protocol.ts). */
+let primed: { bytes: Uint8Array; compiled: Promise<WebAssembly.Module | null> } | null = null;
+
+const onMessage = (message: JobMessage | PrimeMessage): void => {
+  if (message.type === 'prime') {
+    primed ??= { bytes: message.module, compiled: WebAssembly.compile(message.module as Uint8Array<ArrayBuffer>).catch(() => null) };
+    return;
+  }
+  process.off('message', onMessage); // one job
+  run(message).catch((error: unknown) => {
     finish({ outcome: 'error', exit_code: null, message: `The sandbox failed: ${String(error).split('\n')[0]}.`, run_ms: 0, memory_bytes: null });
   });
-});
+};
+process.on('message', onMessage);
 send({ type: 'ready' });

@@ -61,6 +61,40 @@ describe.each(MODES)('warm pool, PLASM_OS_SANDBOX=%s', (mode) => {
     expect(workers()).not.toContain(first);
   });
 
+  it('starts the next spare when a warm job is over, not while it runs (the start would compete with it)', async () => {
+    const { engine, pool } = warmEngine(mode);
+    const spec = jobFromModule(join(WAT, 'sleep.wat'), DEFAULT_CONFIG);
+    engine.warm(spec);
+    await poll(() => (spareWorkers(pool).length === 1 ? true : undefined), 'the spare');
+    let running = false;
+    const handle = engine.start(spec, { onEvent: (event) => void (event.type === 'phase' && event.phase === 'running' && (running = true)) });
+    await poll(() => running || undefined, 'the job to run');
+    // The job holds the spare it took; none is starting beside it.
+    expect(pool.stats()).toMatchObject({ warm: 1, cold: 0, spares: 0 });
+    handle.cancel();
+    expect((await handle.result).status).toBe('cancelled');
+    await poll(() => (spareWorkers(pool).length === 1 ? true : undefined), 'the next spare, once the job is over');
+  });
+
+  it('has the next spare compile the module its last job ran; the same module again uses it, another module compiles its own', async () => {
+    const { engine, pool } = warmEngine(mode);
+    const hello = jobFromModule(HELLO, DEFAULT_CONFIG);
+    const echo = jobFromModule(join(WAT, 'echo.wat'), DEFAULT_CONFIG);
+    const argsEnv = jobFromModule(join(EXAMPLES, 'args-env', 'args-env.wasm'), DEFAULT_CONFIG);
+    expect((await engine.run(hello, { stdin: 'abc' })).stdout.toString()).toBe('cba');
+    await poll(() => (pool.stats().sparesPrimed === 1 ? true : undefined), 'a spare primed with hello');
+    expect((await engine.run(hello, { stdin: 'xyz' })).stdout.toString()).toBe('zyx');
+    expect(pool.stats()).toMatchObject({ primed: 1 });
+    // The spare now waiting was primed with hello too; a job of other bytes never runs hello.
+    await poll(() => (pool.stats().sparesPrimed === 1 ? true : undefined), 'the next primed spare');
+    const other = await engine.run(argsEnv, { stdin: 'abc' });
+    expect(other.stdout.toString()).toBe('argv[0]=args-env.wasm\n');
+    expect(pool.stats()).toMatchObject({ primed: 1 });
+    // Text is compiled from its own bytes in its own profile: never primed.
+    expect((await engine.run(echo, { stdin: 'same' })).stdout.toString()).toBe('same');
+    expect(pool.stats()).toMatchObject({ primed: 1 });
+  });
+
   it('replaces a spare that died, and the next job still runs warm', async () => {
     const { engine, pool } = warmEngine(mode);
     engine.warm();

@@ -14,7 +14,7 @@
  * in a container may never reap it); the group is killed a moment later, and again whenever the
  * launch's first process has exited (see `killGroup`), which takes any straggler with it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const GRACE_MS = 500;
 
@@ -41,7 +41,20 @@ export function killGroup(pid: number): void {
   }
 }
 
+/**
+ * The launch's children. The kernel lists a task's children in one file (bwrap is one thread);
+ * a kernel built without that file has /proc read whole (a few ms on a busy machine, each job).
+ */
 function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // the launch is gone (nothing to list), or the kernel has no such file: then the scan
+  }
+  return existsSync(`/proc/${pid}`) ? scanForChildren(pid) : [];
+}
+
+function scanForChildren(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
