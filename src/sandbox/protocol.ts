@@ -44,6 +44,14 @@ export interface PrimeMessage {
   module: Uint8Array;
 }
 
+/** Sent to an idle spare of a .wat profile: load wabt (100 ms) while it waits, not when its job comes. */
+export interface WabtMessage {
+  type: 'load-wabt';
+  wabtUrl: string;
+  /** The profile's memory cap, put back (--wasm-max-mem-pages) once wabt's heap is made. */
+  memoryCapBytes: number;
+}
+
 export type Outcome = 'exit' | 'raised' | 'trap' | 'invalid' | 'memory_limit' | 'fuel_exhausted' | 'unmeterable' | 'error';
 
 export type WorkerMessage =

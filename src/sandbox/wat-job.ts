@@ -20,10 +20,10 @@ export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessag
   const { fileName, wabtUrl } = job.wat;
   const refuse = (outcome: Refusal['outcome'], message: string): Refusal => ({ outcome, exit_code: null, message, run_ms: 0, memory_bytes: null });
   let compiled: Uint8Array | string;
+  const wabt = await loadWabt(wabtUrl, job.memoryCapBytes);
   setFlagsFromString('--wasm-max-mem-pages=65536');
   try {
-    const wabt = (await import(wabtUrl)) as { default: () => Promise<Wabt> };
-    compiled = compileWat(await wabt.default(), fileName, Buffer.from(job.module).toString('utf8'));
+    compiled = compileWat(wabt, fileName, Buffer.from(job.module).toString('utf8'));
   } finally {
     setFlagsFromString(`--wasm-max-mem-pages=${capPages(job.memoryCapBytes)}`);
   }
@@ -37,6 +37,25 @@ export async function watJobBytes(job: JobMessage & { wat: NonNullable<JobMessag
   const overCap = initialMemoryOverCap(inspectWasm(compiled).initialPages, job.memoryCapBytes);
   if (overCap) return refuse('memory_limit', overCap);
   return compiled;
+}
+
+let wabtLoading: Promise<Wabt> | undefined;
+
+/**
+ * wabt, loaded once: by an idle spare ahead of its job (a load-wabt message), else by the job.
+ * Its 16 MiB heap is made with the cap lifted; the cap is back before this resolves.
+ */
+export function loadWabt(wabtUrl: string, memoryCapBytes: number): Promise<Wabt> {
+  wabtLoading ??= (async () => {
+    const wabt = (await import(wabtUrl)) as { default: () => Promise<Wabt> };
+    setFlagsFromString('--wasm-max-mem-pages=65536');
+    try {
+      return await wabt.default();
+    } finally {
+      setFlagsFromString(`--wasm-max-mem-pages=${capPages(memoryCapBytes)}`);
+    }
+  })();
+  return wabtLoading;
 }
 
 /** True when a memory one page over the cap is refused, as the guest's will be. */

@@ -14,7 +14,7 @@ import { kernelLimits, type KernelLimits } from './launch/rlimits.js';
 import { killGroup, stopLaunch } from './launch/stop.js';
 import { WORKER_CODE_DIRS, WORKER_PATH, workerNodeFlags } from './node-flags.js';
 import { childFd, workerPath, type GrantedDir } from './granted-dir.js';
-import { isWorkerMessage, type Preopen, type PrimeMessage, type WorkerMessage } from './protocol.js';
+import { isWorkerMessage, type Preopen, type PrimeMessage, type WabtMessage, type WorkerMessage } from './protocol.js';
 import { wabtLocation } from './wabt-path.js';
 
 /** What a worker process is started with; two jobs with equal profiles can use the same spare. */
@@ -131,6 +131,8 @@ export class WorkerProcess {
       },
     );
     this.idle(true);
+    // A .wat spare loads its compiler while it waits.
+    if (this.wabtUrl) this.sendWhenIdle({ type: 'load-wabt', wabtUrl: this.wabtUrl, memoryCapBytes: profile.memoryCapBytes } satisfies WabtMessage);
   }
 
   /** Starts a worker for `profile`, or says why none can start (the OS sandbox was required). */
@@ -163,13 +165,18 @@ export class WorkerProcess {
 
   /** Has the spare compile `module` while it waits (see PrimeMessage); sent once it is up, unless a job came first. */
   prime(module: Uint8Array): void {
+    this.sendWhenIdle({ type: 'prime', module } satisfies PrimeMessage, () => (this.primedWith = module));
+  }
+
+  /** Sends `message` once the worker is up, unless a job has it by then. */
+  private sendWhenIdle(message: PrimeMessage | WabtMessage, sent?: () => void): void {
     void this.ready.then(() => {
       if (this.listener || this.gone) return;
       try {
-        this.subprocess.send({ type: 'prime', module } satisfies PrimeMessage);
-        this.primedWith = module;
+        this.subprocess.send(message);
+        sent?.();
       } catch {
-        // gone meanwhile: the job that takes it (if any) compiles as usual
+        // gone meanwhile: the job that takes it (if any) does the work itself
       }
     });
   }

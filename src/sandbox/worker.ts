@@ -6,7 +6,7 @@
  */
 import { WASI } from 'node:wasi';
 import { performance } from 'node:perf_hooks';
-import type { JobMessage, PrimeMessage, WorkerMessage } from './protocol.js';
+import type { JobMessage, PrimeMessage, WabtMessage, WorkerMessage } from './protocol.js';
 import { compileMessage, stackOverflowMessage, trapMessage } from './trap-message.js';
 import { dropWriteRights } from './readonly-dirs.js';
 import { withSockCalls } from './wasi/sock-calls.js';
@@ -15,7 +15,7 @@ import { wholeStdinReads } from './wasi/whole-reads.js';
 import { unsignedArgs } from './wasi/unsigned-args.js';
 import { preopenFds } from './wasi/preopen-fds.js';
 import { confinePaths } from './wasi/confine-paths.js';
-import { watJobBytes } from './wat-job.js';
+import { loadWabt, watJobBytes } from './wat-job.js';
 import { meterFromCache, meterFuel, type FuelMeter } from './fuel/meter.js';
 import { watchProcCalls, type ProcEnding } from './wasi/proc-calls.js';
 import { raisedMessage } from './exit-status.js';
@@ -205,7 +205,11 @@ function classify(error: unknown, job: JobMessage, memory: number | null): Pick<
 /** The module a prime message brought, compiling (see PrimeMessage in protocol.ts). */
 let primed: { bytes: Uint8Array; compiled: Promise<WebAssembly.Module | null> } | null = null;
 
-const onMessage = (message: JobMessage | PrimeMessage): void => {
+const onMessage = (message: JobMessage | PrimeMessage | WabtMessage): void => {
+  if (message.type === 'load-wabt') {
+    loadWabt(message.wabtUrl, message.memoryCapBytes).catch(() => {}); // the job's own load says why
+    return;
+  }
   if (message.type === 'prime') {
     primed ??= { bytes: message.module, compiled: WebAssembly.compile(message.module as Uint8Array<ArrayBuffer>).catch(() => null) };
     return;
