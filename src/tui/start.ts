@@ -29,6 +29,8 @@ const ERASE_LINE = '\x1b[2K';
 const PASTE_ON = '\x1b[?2004h';
 const PASTE_OFF = '\x1b[?2004l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** A receipt waits at most this long for the frame showing its run's outcome. */
+const NEXT_FRAME_CEILING_MS = 100;
 
 export async function startTui(dir: string): Promise<number> {
   // Problems with the config or key are reported by the CLI like any other, before the screen changes.
@@ -58,7 +60,19 @@ export async function startTui(dir: string): Promise<number> {
   };
   const engine = createEngine({ config, key, sandbox });
   const folder = new JobFolder(dir, config);
-  const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex, replay: (receipt, inputs) => replayReceipt(engine, receipt, inputs) });
+  // Each frame Ink draws settles the waits for "the next frame" (a run's receipt is saved after it).
+  const frameWaits = new Set<() => void>();
+  const nextFrame = (): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, NEXT_FRAME_CEILING_MS);
+      function done(): void {
+        clearTimeout(timer);
+        frameWaits.delete(done);
+        resolve();
+      }
+      frameWaits.add(done);
+    });
+  const store = new RunStore({ root: folder.root, engine, publicKeyHex: key.publicKeyHex, replay: (receipt, inputs) => replayReceipt(engine, receipt, inputs), nextFrame });
   const stdout = process.stdout;
 
   // The CLI's "opening …" line goes: the screen below the TUI is as it was.
@@ -95,12 +109,18 @@ export async function startTui(dir: string): Promise<number> {
     app = render(createElement(ThemeContext.Provider, { value: makeTheme(colorsWanted()) }, createElement(App, { folder, store, dirLabel: folderLabel(dir), editText, openPager, openDiff, sandboxNews })), {
       stdout: frameStream(stdout),
       exitOnCtrlC: false, // Ctrl-C is in the key table: it cancels runs and closes the watcher like q
-      maxFps: 30,
+      // Ink's own cap. Run output and folder changes are paced before they reach it (use-runs.ts,
+      // use-job-folder.ts); at 30 a rerun's output waited up to 33 ms behind the "rerunning" frame.
+      maxFps: 60,
       // Only the lines that changed are written (the app leaves the last row free for this, see app.tsx).
       incrementalRendering: true,
       // The warm spare starts once the first jobs are on screen: probing the OS sandbox and
       // spawning a process are tens of milliseconds of this process's time the list need not wait for.
-      onRender: warmOnce,
+      onRender: () => {
+        warmOnce();
+        // Ink writes the frame right after this returns: a task later it is out.
+        if (frameWaits.size > 0) setImmediate(() => [...frameWaits].forEach((done) => done()));
+      },
     });
     // SIGINT only arrives before Ink puts the terminal in raw mode (after that Ctrl-C is a key).
     for (const signal of SIGNALS) process.once(signal, onSignal);

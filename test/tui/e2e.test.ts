@@ -94,7 +94,8 @@ describe('plasm-tui in a terminal', () => {
     await tui.press(KEYS.down);
     const loop = await tui.waitForText('⏱ — · timeout');
     expect(loop).toContain('The job ran past its 3 s');
-    expect(loop).toContain('✓ verified');
+    // The outcome is drawn first; the receipt, saved and checked, a moment later.
+    expect(await tui.waitForText('✓ verified')).toContain('⏱ — · timeout');
   });
 
   it('reruns a job by itself when its module is rewritten, slowly, and marks the changed output', async () => {
@@ -110,7 +111,8 @@ describe('plasm-tui in a terminal', () => {
     await sleep(400);
     writeFileSync(join(dir, 'hello.wat'), source);
     const screen = await tui.waitForText('HELLO FROM WAT');
-    await tui.waitForText('run #2 ≠');
+    // The run's outcome is drawn first, its receipt (saved, then checked) a moment later.
+    await tui.waitFor((s) => s.includes('run #2 ≠') && s.includes('✓ verified'), 'the rerun\'s receipt');
     expect(screen).not.toContain('invalid');
     // Exactly two runs happened, both ok: no bogus run of the half-written file.
     const receipts = readdirSync(join(dir, '.plasm', 'receipts', 'hello.wat')).filter((name) => name.endsWith('.json')).sort();
@@ -186,7 +188,7 @@ describe('plasm-tui in a terminal', () => {
     const screen = await tui.waitForText('⚠ — · output limit', 15_000);
     expect(screen).toMatch(/stdout was cut at the output limit \(16\.0 MiB kept\)/);
     expect(screen).toMatch(/AAAAAAAAAA/);
-    expect(screen).toContain('✓ verified');
+    expect(await tui.waitForText('✓ verified')).toContain('⚠ — · output limit');
   });
 
   it('cancels a running job with x', async () => {
@@ -197,7 +199,7 @@ describe('plasm-tui in a terminal', () => {
     await tui.press('x');
     const screen = await tui.waitForText('⊘ — · cancelled');
     expect(screen).toMatch(/sleep\s+⊘ cancelled/);
-    expect(screen).toContain('✓ verified');
+    expect(await tui.waitForText('✓ verified')).toContain('⊘ — · cancelled');
   });
 
   it('quits with q: exit 0, cursor shown, alternate screen left', async () => {

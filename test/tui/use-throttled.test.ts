@@ -22,21 +22,24 @@ describe('the redraw pace', () => {
     vi.useRealTimers();
   });
 
-  it('redraws a change after a quiet period at once', () => {
+  it('redraws a change after a quiet period at once: a task later, what caused it going on first', () => {
     const times: number[] = [];
     const pace = pacer(() => times.push(Date.now()), 33);
     vi.advanceTimersByTime(500);
     pace.change();
+    expect(times).toEqual([]);
+    vi.advanceTimersByTime(0);
     expect(times).toEqual([500]);
     vi.advanceTimersByTime(500);
     pace.change();
+    vi.advanceTimersByTime(0);
     expect(times).toEqual([500, 1000]);
   });
 
   it('redraws an urgent change at once, even inside the interval, and drops the redraw it had planned', () => {
     const times: number[] = [];
     const pace = pacer(() => times.push(Date.now()), 33);
-    pace.change(); // t=0: drawn
+    pace.change(); // t=0: drawn, a task later
     vi.advanceTimersByTime(5);
     pace.change(); // t=5: planned for t=33
     vi.advanceTimersByTime(5);

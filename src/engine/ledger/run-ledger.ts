@@ -56,8 +56,11 @@ export interface LedgerRun {
 export interface LedgerListener {
   started?(run: LedgerRun): void;
   event?(run: LedgerRun, event: RunEvent): void;
-  /** The run ended: `run.result` is set; its receipt is saved next (then `finished`). */
-  ended?(run: LedgerRun): void;
+  /**
+   * The run ended: `run.result` is set; its receipt is saved next (then `finished`), once a
+   * promise returned here settles (a view drawing the outcome first; it should not wait long).
+   */
+  ended?(run: LedgerRun): void | Promise<void>;
   /** The run ended; `folder` is its receipt folder, open until the listeners return (null if not saved). */
   finished?(run: LedgerRun, folder: ReceiptFolder | null): void;
   /** Only a bug in plasm-tui rejects a run's result. */
@@ -209,10 +212,13 @@ export class RunLedger {
     clearTimeout(timer);
   }
 
-  private finish(run: LedgerRun, result: RunResult): void {
+  private async finish(run: LedgerRun, result: RunResult): Promise<void> {
     run.result = result;
-    // What the run did goes on screen before the receipt's disk writes (each synced).
-    for (const listener of this.listeners) listener.ended?.(run);
+    // What the run did goes on screen before the receipt's disk writes (each synced): listeners
+    // hear of the end, and a turn of the event loop lets them draw it (a frame is drawn in a task
+    // of its own), then the receipt is saved.
+    const drawing = [...this.listeners].map((listener) => listener.ended?.(run));
+    await Promise.allSettled([...drawing, new Promise((resolve) => setImmediate(resolve))]);
     let folder: ReceiptFolder | null = null;
     if (result.receipt && (this.options.saveReceipts ?? true)) {
       try {

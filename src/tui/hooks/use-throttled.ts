@@ -37,8 +37,8 @@ export function pacer(redraw: () => void, intervalMs: number, maxIntervalMs = in
       if (timer) return;
       const wait = gap - (now - last);
       if (!quiet) gap = Math.min(maxIntervalMs, Math.ceil(gap * 1.5));
-      if (wait <= 0) fire();
-      else timer = setTimeout(fire, wait);
+      // Even at once is a task later: what caused the change (a run starting) goes on first.
+      timer = setTimeout(fire, Math.max(0, wait));
     },
     stop() {
       if (timer) clearTimeout(timer);

@@ -36,6 +36,11 @@ export interface RunStoreOptions {
   replay?: (receipt: Receipt, inputs: ReplayInputs) => Promise<ReplayReport>;
   /** The ledger runs go through (shared with a `watch` of the same folder); by default one of its own. */
   ledger?: RunLedger;
+  /**
+   * Resolves once the next frame is on screen (or soon, if none comes): a run's receipt is saved
+   * (synced writes, tens of ms on a slow disk) after the frame that shows its outcome, not before.
+   */
+  nextFrame?: () => Promise<void>;
 }
 
 /** What the store needs to know about a job to run it. */
@@ -96,7 +101,9 @@ export class RunStore {
         const record = this.live.get(run);
         if (!record) return;
         this.end(record, run);
+        const drawn = this.options.nextFrame?.();
         this.changed(true);
+        return drawn;
       },
       finished: (run, folder) => {
         const record = this.live.get(run);
