@@ -11,8 +11,6 @@
  *
  * `measureFlood(pattern, rounds)` is what `npm run bench` uses.
  */
-import pty from '@lydell/node-pty';
-import xterm from '@xterm/headless';
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { floodWat } from './flood-wat.mjs';
+import { ptyScreen } from './pty-screen.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'plasm-tui.js');
@@ -29,45 +28,8 @@ const ROWS = 30;
 export const PATTERNS = { nl: '\n', lines: 'flood line\n', A: 'A', utf8: 'ünïcödé ✓ flood\n' };
 
 function session(dir, config, nodeFlags = []) {
-  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const child = pty.spawn(process.execPath, [...nodeFlags, BIN, dir], {
-    name: 'xterm-256color',
-    cols: COLS,
-    rows: ROWS,
-    cwd: ROOT,
-    env: { XDG_CONFIG_HOME: config, TERM: 'xterm-256color', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.FLOOD_TUI_NODE_ENV ? { NODE_ENV: process.env.FLOOD_TUI_NODE_ENV } : {}) },
-  });
-  const waiters = new Set();
-  const screen = () => {
-    const lines = [];
-    for (let i = 0; i < ROWS; i++) lines.push(term.buffer.active.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  child.onData((data) => term.write(data, () => waiters.forEach((check) => check())));
-  const waitFor = (test, what, timeoutMs = 90_000) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        if (!test(screen())) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(performance.now());
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no ${what} on screen after ${timeoutMs} ms:\n${screen()}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
-  const exited = new Promise((resolve) => child.onExit(resolve));
-  // q lets the TUI end itself (so a --cpu-prof profile is written); killed if it does not.
-  const close = async () => {
-    child.write('q');
-    const timer = setTimeout(() => child.kill(), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { child, screen, waitFor, close };
+  const env = { XDG_CONFIG_HOME: config, ...(process.env.FLOOD_TUI_NODE_ENV ? { NODE_ENV: process.env.FLOOD_TUI_NODE_ENV } : {}) };
+  return ptyScreen([...nodeFlags, BIN, dir], { cols: COLS, rows: ROWS, cwd: ROOT, env });
 }
 
 /** `plasm-tui run`: the job's status and its own time in ms, from the summary line. */
