@@ -43,6 +43,9 @@ async function wasmWith(text) {
 }
 
 /** Write → screen times, in ms, of `rounds` rebuilds of a .wasm or .wat module, written in place or renamed into place. */
+/** Round `round`'s rebuilt hello.wasm (each prints its own 14-character message), for other measurements. */
+export const measureRerunBuild = Object.assign((round) => wasmWith(message('wasm', round)), { message: (round) => message('wasm', round) });
+
 export async function measureRerun(kind, how = 'in-place', rounds = 7, { prof } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'plasm-tui-latency-'));
   const config = mkdtempSync(join(tmpdir(), 'plasm-tui-latency-config-'));
