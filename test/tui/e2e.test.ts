@@ -108,10 +108,16 @@ describe('plasm-tui in a terminal', () => {
     // A new build written in two chunks with a pause between: the half-written file must not run.
     const source = readFileSync(join(WAT, 'hello.wat'), 'utf8').replaceAll('hello from wat', 'HELLO FROM WAT');
     const half = Math.floor(source.length / 2);
+    // The pause is the build's, not a wait for a state: the folder re-reads the file every 25 ms
+    // and takes a file unchanged for 1.5 s as a broken build, which then runs (as invalid). 150 ms
+    // leaves a busy machine room to stretch it (at 400 ms a paired run once went past 1.5 s).
+    const wroteHalf = performance.now();
     writeFileSync(join(dir, 'hello.wat'), source.slice(0, half));
-    await sleep(400);
+    await sleep(150);
     writeFileSync(join(dir, 'hello.wat'), source);
+    const pause = performance.now() - wroteHalf;
     const screen = await tui.waitForText('HELLO FROM WAT');
+    expect(pause, 'the pause between the two writes stayed inside the folder\'s 1.5 s wait for a whole module').toBeLessThan(1500);
     // The run's outcome is drawn first, its receipt (saved, then checked) a moment later.
     await tui.waitFor((s) => s.includes('run #2 ≠') && s.includes('✓ verified'), 'the rerun\'s receipt');
     expect(screen).not.toContain('invalid');
